@@ -1,0 +1,119 @@
+import Cairn
+import CairnStore
+import Foundation
+
+/// A request to create one instance.
+public struct CreateRequest: Sendable {
+    public var id: String?
+    public var params: Data?
+    public init(id: String? = nil, params: Data? = nil) {
+        self.id = id
+        self.params = params
+    }
+}
+
+extension Engine {
+    /// Creates an instance and returns once it is durably stored (`queued` or `running`).
+    ///
+    /// - Parameters:
+    ///   - id: optional; 1–100 letters, digits, `-`, `_`. Generated (time-ordered) when `nil`.
+    ///   - params: JSON for the workflow's `Params`; checked against the type now (`{}` when `nil`).
+    /// - Throws: ``EngineError`` `.duplicateInstanceID` if the ID exists, `.invalidInput`,
+    ///   `.payloadTooLarge`, `.workflowNotFound`.
+    public func create(_ workflow: String, id: String? = nil, paramsJSON params: Data? = nil, trigger: String = "api") async throws -> InstanceRecord {
+        let registered = try registered(workflow)
+        let record = try newRecord(workflow: workflow, id: id, params: params, trigger: trigger, registered: registered)
+        var running = record
+        running.status = .running
+        running.startedAt = record.createdAt
+        let context = self.context
+        if let lifetime = await dispatcher.startNew(Lifetime(creating: running, workflow: registered, context: context)) {
+            try await lifetime.created.wait().get()
+            return running
+        }
+        do {
+            _ = try await context.store.perform(.batch(StoreBatch(instance: record.rowID, epoch: nil, ops: [.insertInstance(record)])))
+        } catch {
+            throw EngineError(error)
+        }
+        context.watch.changed()
+        await dispatcher.schedule([record.rowID], urgent: false)
+        return record
+    }
+
+    /// Creates an instance with typed params.
+    public func create<P: Encodable & Sendable>(_ workflow: String, id: String? = nil, params: P, trigger: String = "api") async throws -> InstanceRecord {
+        let data: Data
+        do {
+            data = try JSONEncoder.cairn.encode(params)
+        } catch {
+            throw EngineError(.invalidInput, "The params do not encode as JSON: \(error)")
+        }
+        return try await create(workflow, id: id, paramsJSON: data, trigger: trigger)
+    }
+
+    /// Creates up to `maxBatchSize` instances in one transaction. IDs that already exist are
+    /// skipped (idempotent), as in Cloudflare; the result lists only the created instances.
+    public func createBatch(_ workflow: String, _ requests: [CreateRequest], trigger: String = "api") async throws -> [InstanceRecord] {
+        let registered = try registered(workflow)
+        guard requests.count <= context.configuration.maxBatchSize else {
+            throw EngineError(.invalidInput, "A batch holds at most \(context.configuration.maxBatchSize) instances; this one has \(requests.count). Split it.")
+        }
+        var records: [InstanceRecord] = []
+        var seen: Set<String> = []
+        for request in requests {
+            let record = try newRecord(workflow: workflow, id: request.id, params: request.params, trigger: trigger, registered: registered)
+            guard seen.insert(record.id).inserted else {
+                throw EngineError(.invalidInput, "The batch names instance '\(record.id)' twice; give each instance its own ID.")
+            }
+            records.append(record)
+        }
+        guard !records.isEmpty else { return [] }
+        let inserted: [Int64]
+        do {
+            guard case .inserted(let rows) = try await context.store.perform(.insertSkippingExisting(records)) else { return [] }
+            inserted = rows
+        } catch {
+            throw EngineError(error)
+        }
+        context.watch.changed()
+        await dispatcher.schedule(inserted, urgent: false)
+        let created = Set(inserted)
+        return records.filter { created.contains($0.rowID) }
+    }
+
+    private func newRecord(workflow: String, id: String?, params: Data?, trigger: String, registered: RegisteredWorkflow) throws -> InstanceRecord {
+        let id = id ?? Self.generateID(at: context.clock.now())
+        do {
+            try Identifier.validateInstanceID(id)
+        } catch let error as WorkflowError {
+            throw EngineError(error)
+        }
+        let params = params ?? Data("{}".utf8)
+        guard params.count <= context.configuration.maxPayloadBytes else {
+            throw EngineError(.payloadTooLarge, "The params are \(params.count) bytes; the limit is \(context.configuration.maxPayloadBytes) bytes.")
+        }
+        do {
+            try registered.validateParams(params)
+        } catch let error as WorkflowError {
+            throw EngineError(error)
+        }
+        let now = context.clock.now()
+        return InstanceRecord(rowID: nextRowID(), workflow: workflow, id: id, status: .queued, params: params, trigger: trigger,
+                              createdAt: now, updatedAt: now)
+    }
+
+    /// A time-ordered ID in UUIDv7 layout: 48 bits of milliseconds, then random bits.
+    static func generateID(at date: Date) -> String {
+        let millis = UInt64(max(0, date.timeIntervalSince1970 * 1000))
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: millis >> (8 * (5 - index))) }
+        var generator = SystemRandomNumberGenerator()
+        for index in 6..<16 { bytes[index] = UInt8.random(in: 0...255, using: &generator) }
+        bytes[6] = (bytes[6] & 0x0F) | 0x70
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        let hex = bytes.map { String(format: "%02x", $0) }.joined()
+        let parts = [hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4), hex.dropFirst(20)]
+        return parts.joined(separator: "-")
+    }
+}

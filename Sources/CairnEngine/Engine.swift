@@ -1,0 +1,161 @@
+import Cairn
+import CairnStore
+import Foundation
+import Logging
+import Synchronization
+
+/// The durable workflow engine: registers workflows, creates instances, runs them by
+/// replay on the store, and recovers every unfinished instance when it starts.
+///
+/// ```swift
+/// let engine = try Engine(store: SQLiteStore(path: "var/cairn.sqlite"))
+/// try engine.register(IPReport(), as: "ip-report")
+/// async let running: Void = engine.run()
+/// let instance = try await engine.create("ip-report", params: ["name": "x"])
+/// ```
+public final class Engine: Sendable {
+    let context: EngineContext
+    let dispatcher: Dispatcher
+    private let registry: Registry
+    private let lastRowID: Atomic<Int64>
+    private let spawner: AsyncStream<Lifetime>.Continuation
+    private let spawned: Mutex<AsyncStream<Lifetime>?>
+
+    public var store: any WorkflowStore { context.store }
+    public var configuration: EngineConfiguration { context.configuration }
+    public var clock: any EngineClock { context.clock }
+
+    public init(
+        store: any WorkflowStore,
+        configuration: EngineConfiguration = .init(),
+        clock: any EngineClock = SystemClock(),
+        logger: Logger = Logger(label: "cairn.engine")
+    ) throws {
+        let context = EngineContext(store: store, clock: clock, configuration: configuration, logger: logger)
+        let registry = Registry()
+        let (stream, continuation) = AsyncStream<Lifetime>.makeStream()
+        self.context = context
+        self.registry = registry
+        self.spawner = continuation
+        self.spawned = Mutex(stream)
+        do {
+            lastRowID = Atomic(try store.maxRowID())
+        } catch {
+            throw EngineError(.storage, "Cannot read the database: \(error)")
+        }
+        dispatcher = Dispatcher(
+            context: context,
+            workflow: { name in registry.workflows.withLock { $0[name] } },
+            spawn: { lifetime in
+                if case .terminated = continuation.yield(lifetime) { return false }
+                return true
+            })
+    }
+
+    // MARK: Registration
+
+    /// Registers a workflow under a name (1–64 letters, digits, `-`, `_`). Names are unique.
+    public func register<W: Workflow>(_ workflow: W, as name: String) throws {
+        do {
+            try Identifier.validateWorkflowName(name)
+        } catch let error as WorkflowError {
+            throw EngineError(error)
+        }
+        try registry.workflows.withLock { registry in
+            guard registry[name] == nil else {
+                throw EngineError(.duplicateWorkflow, "A workflow named '\(name)' is already registered. Give each workflow its own name.")
+            }
+            registry[name] = RegisteredWorkflow(workflow, name: name)
+        }
+    }
+
+    /// The registered workflow names, sorted.
+    public var workflowNames: [String] { registry.workflows.withLock { $0.keys.sorted() } }
+
+    func registered(_ name: String) throws -> RegisteredWorkflow {
+        if let workflow = registry.workflows.withLock({ $0[name] }) { return workflow }
+        let known = workflowNames
+        throw EngineError(.workflowNotFound, "No workflow named '\(name)'. Known workflows: \(known.isEmpty ? "none" : known.joined(separator: ", ")).")
+    }
+
+    // MARK: Running
+
+    /// Recovers unfinished instances, then runs lifetimes, the timer loop and the retention
+    /// purge until cancelled. Cancellation stops lifetimes without writing: committed state
+    /// is all a restart needs.
+    public func run() async throws {
+        guard let stream = spawned.withLock({ state -> AsyncStream<Lifetime>? in defer { state = nil }; return state }) else {
+            throw EngineError(.stopped, "Engine.run() was called twice; run each engine once.")
+        }
+        defer { spawner.finish() }
+        let plan = try await recover()
+        let dispatcher = self.dispatcher
+        let context = self.context
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask {
+                try await context.timers.run { rows in await dispatcher.schedule(rows, urgent: true) }
+            }
+            group.addTask { try await self.purgeLoop() }
+            if !plan.isEmpty { await dispatcher.schedule(plan, urgent: true) }
+            for await lifetime in stream {
+                group.addTask {
+                    await lifetime.run()
+                    await dispatcher.ended(lifetime)
+                    lifetime.exited.fire(())
+                }
+            }
+            group.cancelAll()
+        }
+    }
+
+    private func recover() async throws -> [Int64] {
+        do {
+            guard case .recovered(let plan) = try await context.store.perform(.recover(now: context.clock.now())) else { return [] }
+            if !plan.runnable.isEmpty || plan.settledPauses > 0 {
+                context.logger.info("recovering instances", metadata: ["resuming": "\(plan.runnable.count)", "paused": "\(plan.settledPauses)"])
+            }
+            return plan.runnable
+        } catch {
+            throw EngineError(error)
+        }
+    }
+
+    private func purgeLoop() async throws {
+        while !Task.isCancelled {
+            _ = try? await purgeFinished()
+            let next = context.clock.now().addingTimeInterval(Self.seconds(context.configuration.purgeInterval))
+            try await context.clock.sleep(until: next)
+        }
+    }
+
+    /// Deletes instances that ended longer ago than the retention period; returns how many.
+    @discardableResult
+    public func purgeFinished() async throws -> Int {
+        let cutoff = context.clock.now().addingTimeInterval(-Self.seconds(context.configuration.retention))
+        var total = 0
+        while true {
+            guard case .purged(let count) = try await context.store.perform(.purge(endedBefore: cutoff, limit: 500)) else { break }
+            total += count
+            if count < 500 { break }
+        }
+        if total > 0 { context.logger.info("purged finished instances", metadata: ["count": "\(total)"]) }
+        return total
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+
+    func nextRowID() -> Int64 {
+        lastRowID.wrappingAdd(1, ordering: .relaxed).newValue
+    }
+
+    /// Number of lifetimes in memory (running or waiting briefly).
+    public func liveInstanceCount() async -> Int { await dispatcher.liveCount }
+}
+
+/// The registered workflows, shared with the dispatcher.
+final class Registry: Sendable {
+    let workflows = Mutex<[String: RegisteredWorkflow]>([:])
+}

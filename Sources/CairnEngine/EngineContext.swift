@@ -1,0 +1,26 @@
+import CairnStore
+import Logging
+
+/// What every lifetime shares: the store, the clock, the settings and the engine's services.
+final class EngineContext: Sendable {
+    let store: any WorkflowStore
+    let clock: any EngineClock
+    let configuration: EngineConfiguration
+    let logger: Logger
+    let timers: TimerService
+    let watch: StatusWatch
+
+    init(store: any WorkflowStore, clock: any EngineClock, configuration: EngineConfiguration, logger: Logger) {
+        self.store = store
+        self.clock = clock
+        self.configuration = configuration
+        self.logger = logger
+        self.timers = TimerService(store: store, clock: clock, logger: logger)
+        self.watch = StatusWatch()
+    }
+
+    var suspendAfterMilliseconds: Int64 {
+        let (seconds, attoseconds) = configuration.suspendAfter.components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}

@@ -1,0 +1,26 @@
+import Cairn
+import Foundation
+
+/// Why a lifetime stops executing `run` before it returns. Thrown through the workflow's
+/// code; once one is raised the lifetime is poisoned and every later step call rethrows
+/// it, so code that catches everything still cannot continue.
+enum Interruption: Error, Sendable {
+    /// Leave memory; replay at `wakeAt` (or when an event arrives).
+    case suspend(wakeAt: Date, reason: WaitReason)
+    /// A pause request reached a step boundary.
+    case pause
+    /// Terminated, restarted, superseded or shutting down: write nothing more.
+    case stop
+    /// The workflow broke a rule; the instance ends `errored` with this error.
+    case fatal(ErrorInfo)
+
+    /// When two interruptions meet, the stronger wins.
+    var strength: Int {
+        switch self {
+        case .suspend: 0
+        case .pause: 1
+        case .fatal: 2
+        case .stop: 3
+        }
+    }
+}

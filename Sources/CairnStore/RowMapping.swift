@@ -1,0 +1,80 @@
+import Cairn
+import Foundation
+import GRDB
+
+extension InstanceRecord {
+    static let columns = "rowid, workflow, id, status, epoch, params, output, error_name, error_message, trigger, created_at, started_at, ended_at, updated_at, paused_at, waiting_for, wake_at"
+
+    init(row: Row) {
+        let errorName: String? = row["error_name"]
+        let errorMessage: String? = row["error_message"]
+        self.init(
+            rowID: row["rowid"],
+            workflow: row["workflow"],
+            id: row["id"],
+            status: InstanceStatus(rawValue: row["status"]) ?? .unknown,
+            epoch: row["epoch"],
+            params: row["params"],
+            output: row["output"],
+            error: errorName.map { ErrorInfo(name: $0, message: errorMessage ?? "") },
+            trigger: row["trigger"],
+            createdAt: Date(millis: row["created_at"]),
+            startedAt: (row["started_at"] as Int64?).date,
+            endedAt: (row["ended_at"] as Int64?).date,
+            updatedAt: Date(millis: row["updated_at"]),
+            pausedAt: (row["paused_at"] as Int64?).date,
+            waitingFor: (row["waiting_for"] as String?).flatMap(WaitReason.init(rawValue:)),
+            wakeAt: (row["wake_at"] as Int64?).date
+        )
+    }
+}
+
+extension StepRecord {
+    static let columns = "instance, kind, name, count, seq, status, attempts, config, output, error_name, error_message, started_at, ended_at, wake_at, event_type"
+
+    init(row: Row) {
+        let errorName: String? = row["error_name"]
+        let errorMessage: String? = row["error_message"]
+        let configText: String? = row["config"]
+        self.init(
+            instance: row["instance"],
+            key: StepKey(kind: StepKind(rawValue: row["kind"]) ?? .do, name: row["name"], count: row["count"]),
+            seq: row["seq"],
+            status: StepStatus(rawValue: row["status"]) ?? .running,
+            attempts: row["attempts"],
+            config: configText.flatMap { try? JSONDecoder().decode(StepConfig.self, from: Data($0.utf8)) },
+            output: row["output"],
+            error: errorName.map { ErrorInfo(name: $0, message: errorMessage ?? "") },
+            startedAt: Date(millis: row["started_at"]),
+            endedAt: (row["ended_at"] as Int64?).date,
+            wakeAt: (row["wake_at"] as Int64?).date,
+            eventType: row["event_type"]
+        )
+    }
+
+    var arguments: StatementArguments {
+        let configText = config.flatMap { try? JSONEncoder.cairn.encode($0) }.map { String(decoding: $0, as: UTF8.self) }
+        return [
+            instance, key.kind.rawValue, key.name, key.count, seq, status.rawValue, attempts, configText,
+            output, error?.name, error?.message, startedAt.millis, endedAt.millis, wakeAt.millis, eventType,
+        ]
+    }
+}
+
+extension AttemptRecord {
+    init(row: Row) {
+        let errorName: String? = row["error_name"]
+        let errorMessage: String? = row["error_message"]
+        let success: Int64? = row["success"]
+        self.init(
+            instance: row["instance"],
+            name: row["name"],
+            count: row["count"],
+            attempt: row["attempt"],
+            startedAt: Date(millis: row["started_at"]),
+            endedAt: (row["ended_at"] as Int64?).date,
+            success: success.map { $0 != 0 },
+            error: errorName.map { ErrorInfo(name: $0, message: errorMessage ?? "") }
+        )
+    }
+}

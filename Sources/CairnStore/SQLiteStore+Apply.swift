@@ -1,0 +1,186 @@
+import Cairn
+import Foundation
+import GRDB
+
+/// The write side: each command runs on the writer thread inside the group transaction.
+extension SQLiteStore {
+    static func apply(_ command: StoreCommand, _ db: Database) throws -> StoreResult {
+        switch command {
+        case .batch(let batch):
+            return try applyBatch(batch, db)
+        case .insertSkippingExisting(let records):
+            var inserted: [Int64] = []
+            for record in records where try insert(record, db, skipExisting: true) {
+                inserted.append(record.rowID)
+            }
+            return .inserted(inserted)
+        case .sendEvent(let delivery):
+            return .event(try deliver(delivery, db))
+        case .control(let request):
+            return .control(try control(request, db))
+        case .recover(let now):
+            return .recovered(try recover(now: now, db))
+        case .fireTimers(let timers):
+            for timer in timers {
+                try db.cachedStatement(sql: "DELETE FROM timers WHERE instance = ? AND wake_at = ?")
+                    .execute(arguments: [timer.instance, timer.wakeAt.millis])
+            }
+            return .done
+        case .purge(let cutoff, let limit):
+            try db.execute(
+                sql: "DELETE FROM instances WHERE rowid IN (SELECT rowid FROM instances WHERE ended_at < ? ORDER BY ended_at LIMIT ?)",
+                arguments: [cutoff.millis, limit])
+            return .purged(db.changesCount)
+        }
+    }
+
+    private static func applyBatch(_ batch: StoreBatch, _ db: Database) throws -> StoreResult {
+        let instance = batch.instance
+        if let epoch = batch.epoch {
+            let current = try Int64.fetchOne(db.cachedStatement(sql: "SELECT epoch FROM instances WHERE rowid = ?"), arguments: [instance])
+            guard current == epoch else {
+                throw StoreError(.superseded, "Instance \(instance) was terminated, restarted or purged; this lifetime's writes are discarded.")
+            }
+        }
+        var events: [StepKey: ReceivedEvent] = [:]
+        for op in batch.ops {
+            switch op {
+            case .insertInstance(let record):
+                _ = try insert(record, db, skipExisting: false)
+            case .runState(let status, let reason, let wakeAt, let at):
+                try db.cachedStatement(sql: """
+                    UPDATE instances SET status = ?, waiting_for = ?, wake_at = ?, updated_at = ?, started_at = COALESCE(started_at, ?)
+                    WHERE rowid = ? AND status NOT IN ('waitingForPause', 'paused', 'complete', 'errored', 'terminated')
+                    """).execute(arguments: [status.rawValue, reason?.rawValue, wakeAt.millis, at.millis, at.millis, instance])
+            case .paused(let at):
+                try db.cachedStatement(sql: """
+                    UPDATE instances SET status = 'paused', paused_at = ?, updated_at = ?, waiting_for = NULL, wake_at = NULL
+                    WHERE rowid = ? AND status NOT IN ('complete', 'errored', 'terminated')
+                    """).execute(arguments: [at.millis, at.millis, instance])
+                try clearTimer(instance, db)
+            case .finish(let status, let output, let error, let at):
+                try db.cachedStatement(sql: """
+                    UPDATE instances SET status = ?, output = ?, error_name = ?, error_message = ?, ended_at = ?, updated_at = ?,
+                    started_at = COALESCE(started_at, ?), waiting_for = NULL, wake_at = NULL, paused_at = NULL WHERE rowid = ?
+                    """).execute(arguments: [status.rawValue, output, error?.name, error?.message, at.millis, at.millis, at.millis, instance])
+                try clearTimer(instance, db)
+            case .putStep(let step):
+                try putStep(step, db)
+            case .putAttempt(let attempt):
+                try db.cachedStatement(sql: """
+                    INSERT OR REPLACE INTO attempts (instance, name, count, attempt, started_at, ended_at, success, error_name, error_message)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """).execute(arguments: [
+                        attempt.instance, attempt.name, attempt.count, attempt.attempt, attempt.startedAt.millis,
+                        attempt.endedAt.millis, attempt.success.map { $0 ? 1 : 0 }, attempt.error?.name, attempt.error?.message,
+                    ])
+            case .endAttempt(let attempt):
+                try db.cachedStatement(sql: """
+                    UPDATE attempts SET ended_at = ?, success = ?, error_name = ?, error_message = ?
+                    WHERE instance = ? AND name = ? AND count = ? AND attempt = ?
+                    """).execute(arguments: [
+                        attempt.endedAt.millis, attempt.success.map { $0 ? 1 : 0 }, attempt.error?.name, attempt.error?.message,
+                        attempt.instance, attempt.name, attempt.count, attempt.attempt,
+                    ])
+            case .beginWait(var step):
+                let buffered = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT seq, payload, sent_at FROM events WHERE instance = ? AND type = ? ORDER BY seq LIMIT 1"),
+                    arguments: [instance, step.eventType])
+                if let buffered {
+                    let event = ReceivedEvent(type: step.eventType ?? "", payload: buffered["payload"], timestamp: Date(millis: buffered["sent_at"]))
+                    try db.cachedStatement(sql: "DELETE FROM events WHERE seq = ?").execute(arguments: [buffered["seq"] as Int64])
+                    step.status = .received
+                    step.output = EventCoding.encode(event)
+                    step.endedAt = step.startedAt
+                    step.wakeAt = nil
+                    events[step.key] = event
+                }
+                try putStep(step, db)
+            case .timeoutWait(let step):
+                let current = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT status, output FROM steps WHERE instance = ? AND kind = ? AND name = ? AND count = ?"),
+                    arguments: [instance, step.key.kind.rawValue, step.key.name, step.key.count])
+                if let current, current["status"] == StepStatus.received.rawValue,
+                   let output: Data = current["output"], let event = EventCoding.decode(output) {
+                    events[step.key] = event
+                } else {
+                    try putStep(step, db)
+                }
+            case .setTimer(let wakeAt):
+                try db.cachedStatement(sql: "INSERT OR REPLACE INTO timers (instance, wake_at) VALUES (?, ?)")
+                    .execute(arguments: [instance, wakeAt.millis])
+            case .clearTimer:
+                try clearTimer(instance, db)
+            }
+        }
+        return events.isEmpty ? .done : .events(events)
+    }
+
+    private static func putStep(_ step: StepRecord, _ db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO steps (\(StepRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: step.arguments)
+    }
+
+    private static func clearTimer(_ instance: Int64, _ db: Database) throws {
+        try db.cachedStatement(sql: "DELETE FROM timers WHERE instance = ?").execute(arguments: [instance])
+    }
+
+    /// Inserts an instance; returns false if the ID exists and `skipExisting` is set.
+    private static func insert(_ record: InstanceRecord, _ db: Database, skipExisting: Bool) throws -> Bool {
+        let sql = """
+            INSERT INTO instances (\(InstanceRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            \(skipExisting ? "ON CONFLICT (workflow, id) DO NOTHING" : "")
+            """
+        do {
+            try db.cachedStatement(sql: sql).execute(arguments: [
+                record.rowID, record.workflow, record.id, record.status.rawValue, record.epoch, record.params, record.output,
+                record.error?.name, record.error?.message, record.trigger, record.createdAt.millis, record.startedAt.millis,
+                record.endedAt.millis, record.updatedAt.millis, record.pausedAt.millis, record.waitingFor?.rawValue, record.wakeAt.millis,
+            ])
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw StoreError(.duplicateInstanceID, "Workflow '\(record.workflow)' already has an instance '\(record.id)'. Choose another ID, or restart that instance: cairn instances restart \(record.workflow) \(record.id)")
+        }
+        return db.changesCount > 0
+    }
+
+    private static func deliver(_ delivery: EventDelivery, _ db: Database) throws -> EventOutcome {
+        guard let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT rowid, status FROM instances WHERE workflow = ? AND id = ?"),
+            arguments: [delivery.workflow, delivery.instanceID])
+        else {
+            throw StoreError(.instanceNotFound, "No instance '\(delivery.instanceID)' of workflow '\(delivery.workflow)'. List instances with: cairn instances list \(delivery.workflow)")
+        }
+        let instance: Int64 = row["rowid"]
+        let status = InstanceStatus(rawValue: row["status"]) ?? .unknown
+        guard !status.isFinished else {
+            throw StoreError(.instanceFinished, "Instance '\(delivery.instanceID)' of workflow '\(delivery.workflow)' is \(status.rawValue); events can only be sent to unfinished instances.")
+        }
+        let event = ReceivedEvent(type: delivery.type, payload: delivery.payload, timestamp: delivery.at)
+        if let waiter = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT name, count FROM steps WHERE instance = ? AND event_type = ? AND status = 'waiting' ORDER BY seq LIMIT 1"),
+            arguments: [instance, delivery.type]) {
+            let key = StepKey(kind: .waitForEvent, name: waiter["name"], count: waiter["count"])
+            try db.cachedStatement(sql: """
+                UPDATE steps SET status = 'received', output = ?, ended_at = ?, wake_at = NULL
+                WHERE instance = ? AND kind = 'waitForEvent' AND name = ? AND count = ?
+                """).execute(arguments: [EventCoding.encode(event), delivery.at.millis, instance, key.name, key.count])
+            return EventOutcome(instance: instance, deliveredTo: key, event: event, instanceStatus: status)
+        }
+        try db.cachedStatement(sql: "INSERT INTO events (instance, type, payload, sent_at) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [instance, delivery.type, delivery.payload, delivery.at.millis])
+        return EventOutcome(instance: instance, deliveredTo: nil, event: event, instanceStatus: status)
+    }
+
+    private static func recover(now: Date, _ db: Database) throws -> RecoveryPlan {
+        try db.execute(
+            sql: "UPDATE instances SET status = 'paused', paused_at = COALESCE(paused_at, ?), updated_at = ? WHERE status = 'waitingForPause'",
+            arguments: [now.millis, now.millis])
+        let settled = db.changesCount
+        let runnable = try Int64.fetchAll(db, sql: """
+            SELECT rowid FROM instances WHERE status IN ('queued', 'running', 'waiting')
+            AND rowid NOT IN (SELECT instance FROM timers WHERE wake_at > ?) ORDER BY rowid
+            """, arguments: [now.millis])
+        return RecoveryPlan(runnable: runnable, settledPauses: settled)
+    }
+}

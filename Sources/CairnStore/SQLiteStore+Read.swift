@@ -1,0 +1,108 @@
+import Cairn
+import Foundation
+import GRDB
+
+/// The read side: every method is one read on a reader connection.
+extension SQLiteStore {
+    public func instance(workflow: String, id: String) throws -> InstanceRecord? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT \(InstanceRecord.columns) FROM instances WHERE workflow = ? AND id = ?", arguments: [workflow, id])
+                .map(InstanceRecord.init(row:))
+        }
+    }
+
+    public func instance(rowID: Int64) throws -> InstanceRecord? {
+        try pool.read { db in try Self.instance(rowID: rowID, db) }
+    }
+
+    static func instance(rowID: Int64, _ db: Database) throws -> InstanceRecord? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(InstanceRecord.columns) FROM instances WHERE rowid = ?"), arguments: [rowID])
+            .map(InstanceRecord.init(row:))
+    }
+
+    static func steps(of rowID: Int64, _ db: Database) throws -> [StepRecord] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT \(StepRecord.columns) FROM steps WHERE instance = ? ORDER BY seq"), arguments: [rowID])
+            .map(StepRecord.init(row:))
+    }
+
+    public func replayState(rowID: Int64) throws -> (InstanceRecord, [StepRecord])? {
+        try pool.read { db in
+            guard let instance = try Self.instance(rowID: rowID, db) else { return nil }
+            return (instance, try Self.steps(of: rowID, db))
+        }
+    }
+
+    public func history(workflow: String, id: String) throws -> InstanceHistory? {
+        try pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT \(InstanceRecord.columns) FROM instances WHERE workflow = ? AND id = ?", arguments: [workflow, id]) else {
+                return nil
+            }
+            let instance = InstanceRecord(row: row)
+            let steps = try Self.steps(of: instance.rowID, db)
+            let attempts = try Row.fetchAll(db, sql: "SELECT * FROM attempts WHERE instance = ? ORDER BY name, count, attempt", arguments: [instance.rowID])
+                .map(AttemptRecord.init(row:))
+            return InstanceHistory(instance: instance, steps: steps, attempts: attempts)
+        }
+    }
+
+    public func listInstances(workflow: String, status: InstanceStatus?, limit: Int, before: InstanceCursor?) throws -> [InstanceRecord] {
+        try pool.read { db in
+            var sql = "SELECT \(InstanceRecord.columns) FROM instances WHERE workflow = ?"
+            var arguments: StatementArguments = [workflow]
+            if let status {
+                sql += " AND status = ?"
+                arguments += [status.rawValue]
+            }
+            if let before {
+                sql += " AND (created_at < ? OR (created_at = ? AND rowid < ?))"
+                arguments += [before.createdAt.millis, before.createdAt.millis, before.rowID]
+            }
+            sql += " ORDER BY created_at DESC, rowid DESC LIMIT ?"
+            arguments += [limit]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(InstanceRecord.init(row:))
+        }
+    }
+
+    public func latestInstance(workflow: String) throws -> InstanceRecord? {
+        try listInstances(workflow: workflow, status: nil, limit: 1, before: nil).first
+    }
+
+    public func countsByStatus() throws -> [String: [InstanceStatus: Int]] {
+        try pool.read { db in
+            var counts: [String: [InstanceStatus: Int]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT workflow, status, COUNT(*) AS n FROM instances GROUP BY workflow, status") {
+                let status = InstanceStatus(rawValue: row["status"]) ?? .unknown
+                counts[row["workflow"], default: [:]][status, default: 0] += row["n"] as Int
+            }
+            return counts
+        }
+    }
+
+    public func timers(until: Date?, limit: Int) throws -> [(instance: Int64, wakeAt: Date)] {
+        try pool.read { db in
+            let rows: [Row]
+            if let until {
+                rows = try Row.fetchAll(db, sql: "SELECT instance, wake_at FROM timers WHERE wake_at <= ? ORDER BY wake_at LIMIT ?", arguments: [until.millis, limit])
+            } else {
+                rows = try Row.fetchAll(db, sql: "SELECT instance, wake_at FROM timers ORDER BY wake_at LIMIT ?", arguments: [limit])
+            }
+            return rows.map { (instance: $0["instance"], wakeAt: Date(millis: $0["wake_at"])) }
+        }
+    }
+
+    public func pendingTimerCount() throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM timers") ?? 0 }
+    }
+
+    public func maxRowID() throws -> Int64 {
+        try pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(rowid) FROM instances") ?? 0 }
+    }
+
+    /// `EXPLAIN QUERY PLAN` for a query, for tests that check indexes are used.
+    public func queryPlan(_ sql: String, arguments: [any DatabaseValueConvertible & Sendable] = []) throws -> String {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: StatementArguments(arguments))
+                .map { $0["detail"] as String }.joined(separator: "\n")
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import Cairn
+import Foundation
+import GRDB
+
+/// The SQLite store: one `DatabasePool` in WAL mode, `synchronous=FULL` by default, one
+/// writer thread with group commit, reads on the pool's reader connections.
+///
+/// ```swift
+/// let store = try SQLiteStore(path: "var/cairn.sqlite")
+/// ```
+public final class SQLiteStore: WorkflowStore {
+    let pool: DatabasePool
+    let committer: GroupCommitter
+    public let path: String
+
+    /// How durable a commit is: `full` fsyncs the WAL on every commit (survives power loss),
+    /// `normal` survives a process crash but may lose the last commits on power loss.
+    public enum Synchronous: String, Sendable, CaseIterable {
+        case full = "FULL"
+        case normal = "NORMAL"
+        var pragmaValue: Int { self == .full ? 2 : 1 }
+    }
+
+    /// Opens (creating if needed) the database at `path` and migrates it.
+    ///
+    /// Refuses, with a message saying what to do, a file that is not SQLite, a file or
+    /// directory that is not writable, and a database written by a newer Cairn.
+    public init(path: String, synchronous: Synchronous = .full) throws {
+        self.path = path
+        try Self.checkFile(at: path)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        configuration.label = "cairn"
+        configuration.maximumReaderCount = 4
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw Self.openError(path: path, error)
+        }
+        do {
+            let migrator = Schema.migrator
+            let superseded = try pool.read { db in try migrator.hasBeenSuperseded(db) }
+            if superseded {
+                let unknown = try pool.read { db in
+                    try migrator.appliedIdentifiers(db).subtracting(Set(migrator.migrations))
+                }
+                throw StoreError(.newerSchema, "\(path) was written by a newer version of Cairn (unknown migrations: \(unknown.sorted().joined(separator: ", "))). Run that version, or restore a backup made for this one.")
+            }
+            try migrator.migrate(pool)
+            let mode = try pool.writeWithoutTransaction { db -> Int in
+                // GRDB sets NORMAL when it enables WAL; apply the chosen level after opening.
+                try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue)")
+                return try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
+            }
+            guard mode == synchronous.pragmaValue else {
+                throw StoreError(.durability, "SQLite reports synchronous=\(mode) after setting \(synchronous.rawValue) on \(path); refusing to run with weaker durability than configured.")
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw Self.openError(path: path, error)
+        }
+        committer = GroupCommitter(pool: pool)
+    }
+
+    deinit { committer.stop() }
+
+    /// Stops the writer after it commits what is queued.
+    public func close() { committer.stop() }
+
+    /// The `synchronous` level in force on the writer connection (2 = FULL, 1 = NORMAL).
+    public func synchronousLevel() throws -> Int {
+        try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    /// The journal mode (`wal`).
+    public func journalMode() throws -> String {
+        try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+
+    public func submit(_ command: StoreCommand, completion: @escaping @Sendable (Result<StoreResult, StoreError>) -> Void) {
+        let box = ResultBox()
+        committer.submit({ db in
+            box.value = try Self.apply(command, db)
+        }, finish: { error in
+            if let error {
+                completion(.failure(Self.storeError(error)))
+            } else {
+                completion(.success(box.value ?? .done))
+            }
+        })
+    }
+
+    static func storeError(_ error: any Error) -> StoreError {
+        if let error = error as? StoreError { return error }
+        return StoreError(.io, "Database write failed: \(error)", cause: SendableErrorBox(error))
+    }
+
+    private static func checkFile(at path: String) throws {
+        let manager = FileManager.default
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty, !manager.fileExists(atPath: directory) {
+            do {
+                try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw StoreError(.cannotOpen, "Cannot create the data directory \(directory): \(error.localizedDescription). Create it, or point the database path elsewhere.")
+            }
+        }
+        let dirToCheck = directory.isEmpty ? "." : directory
+        if !manager.isWritableFile(atPath: dirToCheck) {
+            throw StoreError(.readOnly, "The data directory \(dirToCheck) is not writable; SQLite needs to create its -wal and -shm files there. Fix its permissions or choose another directory.")
+        }
+        guard manager.fileExists(atPath: path) else { return }
+        if !manager.isWritableFile(atPath: path) {
+            throw StoreError(.readOnly, "The database \(path) is read-only. Make it writable by the user running Cairn (chmod u+w), or point Cairn at another file.")
+        }
+        if let handle = FileHandle(forReadingAtPath: path) {
+            defer { try? handle.close() }
+            let header = (try? handle.read(upToCount: 16)) ?? Data()
+            if !header.isEmpty, header != Data("SQLite format 3\0".utf8) {
+                throw StoreError(.notADatabase, "\(path) is not a SQLite database. Move it away or point Cairn at another file; Cairn will not overwrite it.")
+            }
+        }
+    }
+
+    private static func openError(path: String, _ error: any Error) -> StoreError {
+        if let db = error as? DatabaseError {
+            switch db.resultCode {
+            case .SQLITE_NOTADB:
+                return StoreError(.notADatabase, "\(path) is not a SQLite database. Move it away or point Cairn at another file.")
+            case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN:
+                return StoreError(.readOnly, "Cannot open \(path) for writing (\(db.message ?? "\(db.resultCode)")). Check the file's and its directory's permissions.")
+            default: break
+            }
+        }
+        return StoreError(.cannotOpen, "Cannot open \(path): \(error)", cause: SendableErrorBox(error))
+    }
+}
+
+/// Carries a command's result from the writer thread to the completion; written before
+/// `finish` runs and read after, on the same thread, so no two threads touch it at once.
+final class ResultBox: @unchecked Sendable {
+    var value: StoreResult?
+}

@@ -1,0 +1,86 @@
+import GRDB
+
+/// The numbered migrations. Never edit a shipped migration: add a new one.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-instances-steps-attempts-timers-events") { db in
+            try db.execute(sql: """
+                CREATE TABLE instances (
+                    rowid INTEGER PRIMARY KEY,
+                    workflow TEXT NOT NULL,
+                    id TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    epoch INTEGER NOT NULL DEFAULT 0,
+                    params BLOB NOT NULL,
+                    output BLOB,
+                    error_name TEXT,
+                    error_message TEXT,
+                    trigger TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    started_at INTEGER,
+                    ended_at INTEGER,
+                    updated_at INTEGER NOT NULL,
+                    paused_at INTEGER,
+                    waiting_for TEXT,
+                    wake_at INTEGER,
+                    UNIQUE (workflow, id)
+                ) STRICT;
+                CREATE INDEX instances_by_workflow_created ON instances (workflow, created_at);
+                CREATE INDEX instances_by_workflow_status ON instances (workflow, status, created_at);
+                CREATE INDEX instances_unfinished ON instances (status)
+                    WHERE status NOT IN ('complete', 'errored', 'terminated');
+                CREATE INDEX instances_by_end ON instances (ended_at) WHERE ended_at IS NOT NULL;
+
+                CREATE TABLE steps (
+                    instance INTEGER NOT NULL REFERENCES instances (rowid) ON DELETE CASCADE,
+                    kind TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    count INTEGER NOT NULL,
+                    seq INTEGER NOT NULL,
+                    status TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    config TEXT,
+                    output BLOB,
+                    error_name TEXT,
+                    error_message TEXT,
+                    started_at INTEGER NOT NULL,
+                    ended_at INTEGER,
+                    wake_at INTEGER,
+                    event_type TEXT,
+                    PRIMARY KEY (instance, kind, name, count)
+                ) STRICT, WITHOUT ROWID;
+                CREATE INDEX steps_waiting ON steps (instance, event_type, seq) WHERE status = 'waiting';
+
+                CREATE TABLE attempts (
+                    instance INTEGER NOT NULL REFERENCES instances (rowid) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    count INTEGER NOT NULL,
+                    attempt INTEGER NOT NULL,
+                    started_at INTEGER NOT NULL,
+                    ended_at INTEGER,
+                    success INTEGER,
+                    error_name TEXT,
+                    error_message TEXT,
+                    PRIMARY KEY (instance, name, count, attempt)
+                ) STRICT, WITHOUT ROWID;
+
+                CREATE TABLE timers (
+                    instance INTEGER PRIMARY KEY REFERENCES instances (rowid) ON DELETE CASCADE,
+                    wake_at INTEGER NOT NULL
+                ) STRICT;
+                CREATE INDEX timers_by_wake ON timers (wake_at);
+
+                CREATE TABLE events (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    instance INTEGER NOT NULL REFERENCES instances (rowid) ON DELETE CASCADE,
+                    type TEXT NOT NULL,
+                    payload BLOB NOT NULL,
+                    sent_at INTEGER NOT NULL
+                ) STRICT;
+                CREATE INDEX events_by_instance_type ON events (instance, type, seq);
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,55 @@
+import Cairn
+import Foundation
+
+/// What the engine needs from persistence. GRDB types stay behind this protocol so that a
+/// second store (PostgreSQL, for several nodes) can be added later.
+public protocol WorkflowStore: AnyObject, Sendable {
+    /// Queues a command for the writer; `completion` runs once it has committed (or failed).
+    /// Commands are committed in submission order.
+    func submit(_ command: StoreCommand, completion: @escaping @Sendable (Result<StoreResult, StoreError>) -> Void)
+
+    func instance(workflow: String, id: String) throws -> InstanceRecord?
+    func instance(rowID: Int64) throws -> InstanceRecord?
+    /// The instance with all its steps (by start order), read together.
+    func replayState(rowID: Int64) throws -> (InstanceRecord, [StepRecord])?
+    /// The instance with its steps and their attempts, read together.
+    func history(workflow: String, id: String) throws -> InstanceHistory?
+    /// Newest first; `before` is a `(createdAt, rowID)` cursor from the previous page.
+    func listInstances(workflow: String, status: InstanceStatus?, limit: Int, before: InstanceCursor?) throws -> [InstanceRecord]
+    /// The newest instance of a workflow, if any.
+    func latestInstance(workflow: String) throws -> InstanceRecord?
+    /// Instance counts per workflow and status.
+    func countsByStatus() throws -> [String: [InstanceStatus: Int]]
+    /// Timers due at or before `until` (all if `nil`), earliest first.
+    func timers(until: Date?, limit: Int) throws -> [(instance: Int64, wakeAt: Date)]
+    func pendingTimerCount() throws -> Int
+    func maxRowID() throws -> Int64
+    func close()
+}
+
+extension WorkflowStore {
+    /// Submits and waits for the commit.
+    public func perform(_ command: StoreCommand) async throws(StoreError) -> StoreResult {
+        let result: Result<StoreResult, StoreError> = await withCheckedContinuation { continuation in
+            submit(command) { continuation.resume(returning: $0) }
+        }
+        return try result.get()
+    }
+}
+
+/// An instance with its steps and attempts.
+public struct InstanceHistory: Sendable {
+    public var instance: InstanceRecord
+    public var steps: [StepRecord]
+    public var attempts: [AttemptRecord]
+}
+
+/// A position in a newest-first listing.
+public struct InstanceCursor: Sendable, Hashable {
+    public var createdAt: Date
+    public var rowID: Int64
+    public init(createdAt: Date, rowID: Int64) {
+        self.createdAt = createdAt
+        self.rowID = rowID
+    }
+}

@@ -1,0 +1,27 @@
+import Cairn
+import CairnEngine
+import CairnStore
+import Foundation
+
+/// Runs `body` with an engine on the database at `databasePath`, then drops the engine
+/// without a graceful drain (as a crash would) and closes the store.
+public func withTestEngine<T: Sendable>(
+    databasePath: String,
+    clock: any EngineClock = ManualClock(),
+    configuration: EngineConfiguration = .init(),
+    register: (Engine) throws -> Void,
+    _ body: @Sendable (Engine) async throws -> T
+) async throws -> T {
+    let store = try SQLiteStore(path: databasePath)
+    defer { store.close() }
+    let engine = try Engine(store: store, configuration: configuration, clock: clock)
+    try register(engine)
+    return try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask {
+            try await engine.run()
+            return nil
+        }
+        defer { group.cancelAll() }
+        return try await body(engine)
+    }
+}
