@@ -25,7 +25,8 @@ final class GroupCommitter: @unchecked Sendable {
     init(pool: DatabasePool, maxUnitsPerTransaction: Int = 512) {
         self.pool = pool
         self.maxUnitsPerTransaction = maxUnitsPerTransaction
-        let thread = Thread { [unowned self] in self.loop() }
+        // The thread keeps the committer alive until `stop()` lets its loop end.
+        let thread = Thread { self.loop() }
         thread.name = "cairn-writer"
         thread.stackSize = 1 << 20
         self.thread = thread

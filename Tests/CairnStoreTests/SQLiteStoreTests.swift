@@ -1,0 +1,111 @@
+import Cairn
+import CairnStore
+import CairnTesting
+import Foundation
+import Testing
+
+@Suite struct SQLiteStoreTests {
+    @Test func defaultsToWALAndSynchronousFull() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let store = try SQLiteStore(path: dir.file("c.sqlite"))
+        defer { store.close() }
+        #expect(try store.synchronousLevel() == 2)
+        #expect(try store.journalMode() == "wal")
+    }
+
+    @Test func normalDurabilityIsConfigurable() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let store = try SQLiteStore(path: dir.file("c.sqlite"), synchronous: .normal)
+        defer { store.close() }
+        #expect(try store.synchronousLevel() == 1)
+    }
+
+    @Test func refusesAFileThatIsNotSQLiteAndLeavesItAlone() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.file("notes.sqlite")
+        try Data("these are my notes, not a database".utf8).write(to: URL(fileURLWithPath: path))
+        do {
+            _ = try SQLiteStore(path: path)
+            Issue.record("expected an error")
+        } catch let error as StoreError {
+            #expect(error.code == .notADatabase)
+            #expect(error.message.contains(path))
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "these are my notes, not a database")
+    }
+
+    @Test func refusesAReadOnlyDatabase() throws {
+        guard getuid() != 0 else { return try refusesReadOnlyAsRoot() }
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.file("c.sqlite")
+        try SQLiteStore(path: path).close()
+        chmod(path, 0o444)
+        #expect(throws: StoreError.self) { try SQLiteStore(path: path) }
+    }
+
+    /// Root can write anything, so the permission check cannot be observed; check the
+    /// read-only-directory case through a path under /proc instead, which nobody can write.
+    private func refusesReadOnlyAsRoot() throws {
+        do {
+            _ = try SQLiteStore(path: "/proc/self/cairn.sqlite")
+            Issue.record("expected an error")
+        } catch let error as StoreError {
+            #expect([.readOnly, .cannotOpen].contains(error.code))
+        }
+    }
+
+    @Test func refusesADatabaseFromANewerCairn() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.file("c.sqlite")
+        try SQLiteStore(path: path).close()
+        let sqlite = Process()
+        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        sqlite.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"INSERT INTO grdb_migrations VALUES ('v99-from-the-future')\"); c.commit()", path]
+        try sqlite.run()
+        sqlite.waitUntilExit()
+        #expect(sqlite.terminationStatus == 0)
+        do {
+            _ = try SQLiteStore(path: path)
+            Issue.record("expected an error")
+        } catch let error as StoreError {
+            #expect(error.code == .newerSchema)
+            #expect(error.message.contains("v99-from-the-future"))
+        }
+    }
+
+    @Test func hotQueriesUseIndexes() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let store = try SQLiteStore(path: dir.file("c.sqlite"))
+        defer { store.close() }
+        #expect(try store.queryPlan("SELECT instance, wake_at FROM timers ORDER BY wake_at LIMIT 10").contains("timers_by_wake"))
+        #expect(try store.queryPlan("SELECT name, count FROM steps WHERE instance = 1 AND event_type = 'x' AND status = 'waiting' ORDER BY seq LIMIT 1").contains("steps_waiting"))
+        #expect(try store.queryPlan("SELECT seq FROM events WHERE instance = 1 AND type = 'x' ORDER BY seq LIMIT 1").contains("events_by_instance_type"))
+        #expect(try store.queryPlan("SELECT rowid FROM instances WHERE workflow = 'w' ORDER BY created_at DESC LIMIT 5").contains("instances_by_workflow_created"))
+    }
+
+    @Test func aFailingCommandDoesNotSinkOthersInTheSameCommit() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let store = try SQLiteStore(path: dir.file("c.sqlite"))
+        defer { store.close() }
+        let now = Date()
+        func record(_ row: Int64, _ id: String) -> InstanceRecord {
+            InstanceRecord(rowID: row, workflow: "w", id: id, status: .queued, params: Data("{}".utf8), trigger: "api", createdAt: now, updatedAt: now)
+        }
+        _ = try await store.perform(.batch(StoreBatch(instance: 1, epoch: nil, ops: [.insertInstance(record(1, "a"))])))
+        async let duplicate = store.perform(.batch(StoreBatch(instance: 2, epoch: nil, ops: [.insertInstance(record(2, "a"))])))
+        async let fresh = store.perform(.batch(StoreBatch(instance: 3, epoch: nil, ops: [.insertInstance(record(3, "b"))])))
+        var duplicateFailed = false
+        do { _ = try await duplicate } catch is StoreError { duplicateFailed = true }
+        _ = try await fresh
+        #expect(duplicateFailed)
+        #expect(try store.instance(workflow: "w", id: "b") != nil)
+        #expect(try store.instance(rowID: 2) == nil)
+    }
+}
