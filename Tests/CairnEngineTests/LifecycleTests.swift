@@ -84,7 +84,7 @@ import Testing
             #expect(try engine.record("s", id: "t").status == .terminated)
             await #expect(throws: EngineError.self) { try await engine.terminate("s", id: "t") }
             await #expect(throws: EngineError.self) { try await engine.sendEvent("s", id: "t", type: "x") }
-            #expect(try await engine.store.pendingTimerCount() == 0)
+            #expect(try engine.store.pendingTimerCount() == 0)
         }
         #expect(probe.runs(of: "after") == 0)
     }

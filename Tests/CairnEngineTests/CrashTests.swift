@@ -1,0 +1,160 @@
+import Cairn
+import CairnEngine
+import CairnStore
+import CairnTesting
+import Foundation
+import Testing
+
+@Suite struct CrashTests {
+    struct TwoSteps: Workflow {
+        let probe: StepProbe
+        let gate: Gate
+        func run(event: WorkflowEvent<NoParams>, step: WorkflowStep) async throws -> String {
+            let first = try await step.do("first") { _ in
+                probe.record("first")
+                return "a"
+            }
+            let second = try await step.do("second", config: StepConfig(retries: RetryPolicy(limit: 2, delay: "1 second"))) { context in
+                probe.record("second")
+                if context.attempt == 1 { await gate.wait() }  // the first attempt hangs until the crash
+                return "b\(context.attempt)"
+            }
+            return first + second
+        }
+    }
+
+    @Test func completedStepsDoNotRunAgainAfterACrash() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.file("c.sqlite")
+        let probe = StepProbe()
+        let clock = ManualClock()
+        try await withTestEngine(databasePath: path, clock: clock, register: { try $0.register(TwoSteps(probe: probe, gate: Gate()), as: "two") }) { engine in
+            _ = try await engine.create("two", id: "i1")
+            try await probe.waitUntilRun("second")   // crash while step 2 runs
+        }
+        try await withTestEngine(databasePath: path, clock: clock, register: { try $0.register(TwoSteps(probe: probe, gate: Gate()), as: "two") }) { engine in
+            // The interrupted attempt counts as failed; the retry starts at once (a crash is not the step's fault).
+            let done = try await engine.waitForCompletion("two", id: "i1")
+            #expect(done.output == Data(#""ab2""#.utf8))
+            let attempts = try engine.describe("two", id: "i1").attempts.filter { $0.name == "second" }
+            #expect(attempts.map(\.attempt) == [1, 2])
+            #expect(attempts.first?.error?.name == "WorkflowInternalError")
+        }
+        #expect(probe.runs(of: "first") == 1)
+        #expect(probe.runs(of: "second") == 2)
+    }
+
+    @Test func aSleepThatFellDueWhileStoppedFiresAfterRestart() async throws {
+        struct Nap: Workflow {
+            func run(event: WorkflowEvent<NoParams>, step: WorkflowStep) async throws -> String {
+                try await step.sleep("nap", "2 days")
+                return "rested"
+            }
+        }
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.file("c.sqlite")
+        let clock = ManualClock()
+        try await withTestEngine(databasePath: path, clock: clock, register: { try $0.register(Nap(), as: "nap") }) { engine in
+            _ = try await engine.create("nap", id: "n")
+            try await engine.waitFor("nap", id: "n") { $0.status == .waiting }
+            #expect(try engine.store.pendingTimerCount() == 1)
+        }
+        clock.advance(by: 3 * 86_400)
+        try await withTestEngine(databasePath: path, clock: clock, register: { try $0.register(Nap(), as: "nap") }) { engine in
+            let done = try await engine.waitForCompletion("nap", id: "n")
+            #expect(done.output == Data(#""rested""#.utf8))
+        }
+    }
+
+    // MARK: A real process, killed with SIGKILL
+
+    @Test func aKilledProcessResumesAndRunsEachFinishedStepOnce() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let database = dir.file("crash.sqlite")
+        let log = dir.file("steps.log")
+
+        // 1. Kill in the middle of step "two".
+        let first = try launchHelper(database: database, log: log, slow: true)
+        try await waitForLine(in: log) { $0.hasPrefix("two-start") }
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+
+        // 2. Restart; kill during the 3-second sleep that follows step "two".
+        let second = try launchHelper(database: database, log: log, slow: false)
+        try await waitForLine(in: log) { $0 == "two-end" }
+        try await waitUntil(timeout: .seconds(20)) {
+            let store = try SQLiteStore(path: database)
+            defer { store.close() }
+            return try store.instance(workflow: "crashy", id: "victim")?.waitingFor == .sleep
+        }
+        kill(second.processIdentifier, SIGKILL)
+        second.waitUntilExit()
+        let afterSecondKill = try lines(log)
+        #expect(afterSecondKill.contains("instance-complete") == false)
+
+        // 3. Restart; it completes.
+        let third = try launchHelper(database: database, log: log, slow: false)
+        third.waitUntilExit()
+        #expect(third.terminationStatus == 0)
+
+        let entries = try lines(log)
+        #expect(entries.filter { $0 == "one-start" }.count == 1)
+        #expect(entries.filter { $0.hasPrefix("two-start") } == ["two-start attempt=1", "two-start attempt=2"])
+        #expect(entries.filter { $0 == "two-end" }.count == 1)
+        #expect(entries.filter { $0 == "three-start" }.count == 1)
+        #expect(entries.last == "instance-complete")
+
+        let store = try SQLiteStore(path: database)
+        defer { store.close() }
+        let history = try #require(try store.history(workflow: "crashy", id: "victim"))
+        #expect(history.instance.status == .complete)
+        #expect(history.instance.output == Data(#""123""#.utf8))
+        #expect(history.steps.map(\.key.displayName) == ["one-1", "two-1", "nap-1", "three-1"])
+        #expect(history.steps.map(\.status) == [.succeeded, .succeeded, .slept, .succeeded])
+        let twoAttempts = history.attempts.filter { $0.name == "two" }
+        #expect(twoAttempts.map(\.success) == [false, true])
+        #expect(twoAttempts.first?.error?.name == "WorkflowInternalError")
+    }
+
+    private func launchHelper(database: String, log: String, slow: Bool) throws -> Process {
+        let process = Process()
+        process.executableURL = try helperURL()
+        process.arguments = [database, log, "victim"] + (slow ? ["slow"] : [])
+        try process.run()
+        return process
+    }
+
+    private func helperURL() throws -> URL {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+            Bundle.main.bundleURL,
+            Bundle.main.bundleURL.deletingLastPathComponent(),
+        ]
+        for directory in candidates {
+            let url = directory.appendingPathComponent("CairnCrashHelper")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        throw TestFailure("CairnCrashHelper not found next to the test binary (looked in \(candidates.map(\.path)))")
+    }
+
+    private func lines(_ path: String) throws -> [String] {
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        return try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+    }
+
+    private func waitForLine(in path: String, timeout: Duration = .seconds(30), _ matches: @escaping (String) -> Bool) async throws {
+        try await waitUntil(timeout: timeout) { try lines(path).contains(where: matches) }
+    }
+
+    /// Polls a condition on another process's output, with a deadline.
+    private func waitUntil(timeout: Duration, _ condition: () throws -> Bool) async throws {
+        let start = ContinuousClock.now
+        while try !condition() {
+            if ContinuousClock.now - start > timeout { throw TestFailure("condition not met within \(timeout)") }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+}
