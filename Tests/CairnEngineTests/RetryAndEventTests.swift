@@ -102,9 +102,13 @@ import Testing
             for index in 0..<20 { _ = try await engine.create("long", id: "w\(index)") }
             for index in 0..<20 { try await engine.waitFor("long", id: "w\(index)") { $0.status == .waiting && $0.waitingFor == .event } }
             #expect(await engine.liveInstanceCount() == 0)  // a 24 h wait leaves memory
-            try await engine.sendEvent("long", id: "w7", type: "decision", payload: Data(#"{"approved":true}"#.utf8))
+            let handle = try engine.get("long", id: "w7")
+            #expect(try handle.status().instance.status == .waiting)
+            try await handle.sendEvent(type: "decision", payload: Data(#"{"approved":true}"#.utf8))
             let done = try await engine.waitForCompletion("long", id: "w7")
             #expect(done.output == Data("true".utf8))
+            #expect(try handle.status().steps.map(\.status) == [.received, .succeeded])
+            #expect(throws: EngineError.self) { try engine.get("long", id: "missing") }
             #expect(try engine.record("long", id: "w8").status == .waiting)
             await #expect(throws: EngineError.self) { try await engine.sendEvent("long", id: "w7", type: "decision") }
             await #expect(throws: EngineError.self) { try await engine.sendEvent("long", id: "w8", type: "not.valid") }
