@@ -10,11 +10,19 @@ let package = Package(
     products: [
         .library(name: "Cairn", targets: ["Cairn"]),
         .library(name: "CairnEngine", targets: ["CairnEngine"]),
+        .library(name: "CairnApp", targets: ["CairnApp"]),
+        .executable(name: "cairn", targets: ["CairnCLI"]),
         .executable(name: "cairn-example", targets: ["CairnExample"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: []),
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // The public SDK: what a workflow author imports. No GRDB, NIO or Hummingbird here.
@@ -28,7 +36,45 @@ let package = Package(
         // Replay executor, group commit, durable timers, event inbox, recovery.
         .target(
             name: "CairnEngine",
-            dependencies: ["Cairn", "CairnStore", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Cairn", "CairnStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // HTTP surface: management API with bearer auth, health, readiness and Prometheus metrics.
+        .target(
+            name: "CairnServer",
+            dependencies: [
+                "Cairn", "CairnEngine", "CairnStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Config file and composition of store, engine and server into one ServiceGroup.
+        .target(
+            name: "CairnApp",
+            dependencies: [
+                "Cairn", "CairnEngine", "CairnStore", "CairnServer", "CairnExamples",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The `cairn` command: `serve` runs the appliance; every other command talks to it over HTTP.
+        .executableTarget(
+            name: "CairnCLI",
+            dependencies: [
+                "CairnApp",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The seed guide's example workflow, shared by the example runner, tests and the appliance.
@@ -59,6 +105,17 @@ let package = Package(
         .testTarget(
             name: "CairnEngineTests",
             dependencies: ["Cairn", "CairnEngine", "CairnStore", "CairnTesting", "CairnExamples", "CairnCrashHelper"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CairnAppTests",
+            dependencies: ["CairnApp", "CairnServer", "CairnEngine", "CairnTesting"],
+            swiftSettings: swiftSettings
+        ),
+        // Starts the real `cairn` binary on a free loopback port and drives it over HTTP and the CLI.
+        .testTarget(
+            name: "CairnEndToEndTests",
+            dependencies: ["CairnTesting", "CairnCLI"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -18,6 +18,7 @@ actor Dispatcher {
     private var busy: Set<Int64> = []
     private var deferred: Set<Int64> = []
     private var rerun: Set<Int64> = []
+    private var draining = false
 
     init(context: EngineContext, workflow: @escaping @Sendable (String) -> RegisteredWorkflow?, spawn: @escaping @Sendable (Lifetime) -> Bool) {
         self.context = context
@@ -30,7 +31,7 @@ actor Dispatcher {
 
     /// Starts a creating lifetime at once if a slot is free; otherwise returns `nil`.
     func startNew(_ lifetime: @autoclosure () -> Lifetime) -> Lifetime? {
-        guard slotsUsed < context.configuration.maxConcurrentInstances else { return nil }
+        guard !draining, slotsUsed < context.configuration.maxConcurrentInstances else { return nil }
         let lifetime = lifetime()
         launch(lifetime)
         return lifetime
@@ -66,7 +67,7 @@ actor Dispatcher {
     }
 
     private func pump() {
-        while slotsUsed < context.configuration.maxConcurrentInstances, let row = urgent.pop() ?? normal.pop() {
+        while !draining, slotsUsed < context.configuration.maxConcurrentInstances, let row = urgent.pop() ?? normal.pop() {
             queued.remove(row)
             start(row)
         }
@@ -101,6 +102,16 @@ actor Dispatcher {
             slotsUsed -= 1
             lifetime.created.fire(.failure(EngineError(.stopped, "The engine is stopped; start it (cairn serve) and try again.")))
         }
+    }
+
+    /// Graceful shutdown: starts nothing new and asks every live lifetime to stop at its next
+    /// step boundary (waits end at once; running step bodies finish and their results commit).
+    /// Returns the lifetimes to wait for.
+    func drain() -> [Lifetime] {
+        draining = true
+        let lifetimes = Array(live.values)
+        for lifetime in lifetimes { lifetime.raise(.drain) }
+        return lifetimes
     }
 
     // MARK: Control

@@ -29,6 +29,7 @@ extension Engine {
         let context = self.context
         if let lifetime = await dispatcher.startNew(Lifetime(creating: running, workflow: registered, context: context)) {
             try await lifetime.created.wait().get()
+            context.metrics.instancesCreated.increment()
             return running
         }
         do {
@@ -37,6 +38,7 @@ extension Engine {
             throw EngineError(error)
         }
         context.watch.changed()
+        context.metrics.instancesCreated.increment()
         await dispatcher.schedule([record.rowID], urgent: false)
         return record
     }
@@ -77,6 +79,7 @@ extension Engine {
             throw EngineError(error)
         }
         context.watch.changed()
+        context.metrics.instancesCreated.increment(by: inserted.count)
         await dispatcher.schedule(inserted, urgent: false)
         let created = Set(inserted)
         return records.filter { created.contains($0.rowID) }

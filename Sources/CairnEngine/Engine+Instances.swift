@@ -31,6 +31,20 @@ extension Engine {
         }
     }
 
+    /// Throws `workflowNotFound` (naming the known workflows) unless `workflow` is registered.
+    public func requireWorkflow(_ workflow: String) throws {
+        _ = try registered(workflow)
+    }
+
+    /// Instance counts per workflow and status.
+    public func instanceCounts() throws -> [String: [InstanceStatus: Int]] {
+        do {
+            return try store.countsByStatus()
+        } catch {
+            throw EngineError(.storage, "Cannot read the database: \(error)")
+        }
+    }
+
     /// Instances of a workflow, newest first.
     public func list(_ workflow: String, status: InstanceStatus? = nil, limit: Int = 50, before: InstanceCursor? = nil) throws -> [InstanceRecord] {
         _ = try registered(workflow)
@@ -101,6 +115,7 @@ extension Engine {
         } catch {
             throw EngineError(error)
         }
+        context.metrics.eventsSent.increment()
         if case .event(let outcome) = result {
             await dispatcher.eventCommitted(outcome)
         }

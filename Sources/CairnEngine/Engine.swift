@@ -20,6 +20,9 @@ public final class Engine: Sendable {
     private let lastRowID: Atomic<Int64>
     private let spawner: AsyncStream<Lifetime>.Continuation
     private let spawned: Mutex<AsyncStream<Lifetime>?>
+    private let phase = Mutex(Phase.idle)
+
+    enum Phase { case idle, running, draining, stopped }
 
     public var store: any WorkflowStore { context.store }
     public var configuration: EngineConfiguration { context.configuration }
@@ -87,15 +90,24 @@ public final class Engine: Sendable {
         guard let stream = spawned.withLock({ state -> AsyncStream<Lifetime>? in defer { state = nil }; return state }) else {
             throw EngineError(.stopped, "Engine.run() was called twice; run each engine once.")
         }
-        defer { spawner.finish() }
+        defer {
+            spawner.finish()
+            phase.withLock { $0 = .stopped }
+        }
         let plan = try await recover()
+        phase.withLock { if $0 == .idle { $0 = .running } }
         let dispatcher = self.dispatcher
         let context = self.context
         try await withThrowingDiscardingTaskGroup { group in
+            // Both loops end by cancellation (after a drain, or when run() is cancelled); that is not a failure.
             group.addTask {
-                try await context.timers.run { rows in await dispatcher.schedule(rows, urgent: true) }
+                do {
+                    try await context.timers.run { rows in await dispatcher.schedule(rows, urgent: true) }
+                } catch is CancellationError {}
             }
-            group.addTask { try await self.purgeLoop() }
+            group.addTask {
+                do { try await self.purgeLoop() } catch is CancellationError {}
+            }
             if !plan.isEmpty { await dispatcher.schedule(plan, urgent: true) }
             for await lifetime in stream {
                 group.addTask {
@@ -106,6 +118,22 @@ public final class Engine: Sendable {
             }
             group.cancelAll()
         }
+    }
+
+    /// Whether `run()` has recovered and is executing instances (not draining or stopped).
+    public var isRunning: Bool { phase.withLock { $0 == .running } }
+
+    /// Graceful shutdown: stops starting instances, lets running step bodies finish and commit
+    /// their results, leaves waiting instances to their timers, then ends `run()`. Unfinished
+    /// instances resume by replay at the next start. Cancel `run()` to stop without waiting.
+    public func drain() async {
+        phase.withLock { if $0 != .stopped { $0 = .draining } }
+        let lifetimes = await dispatcher.drain()
+        if !lifetimes.isEmpty {
+            context.logger.info("draining instances", metadata: ["count": "\(lifetimes.count)"])
+        }
+        for lifetime in lifetimes { _ = try? await lifetime.exited.wait() }
+        spawner.finish()
     }
 
     private func recover() async throws -> [Int64] {

@@ -9,6 +9,7 @@ final class EngineContext: Sendable {
     let logger: Logger
     let timers: TimerService
     let watch: StatusWatch
+    let metrics = EngineMetrics()
 
     init(store: any WorkflowStore, clock: any EngineClock, configuration: EngineConfiguration, logger: Logger) {
         self.store = store

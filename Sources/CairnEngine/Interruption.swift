@@ -9,7 +9,10 @@ enum Interruption: Error, Sendable {
     case suspend(wakeAt: Date, reason: WaitReason)
     /// A pause request reached a step boundary.
     case pause
-    /// Terminated, restarted, superseded or shutting down: write nothing more.
+    /// Graceful shutdown: commit what is buffered (a finished step's result), then leave
+    /// the instance as it is for the next start to replay.
+    case drain
+    /// Terminated, restarted, superseded or the grace period is over: write nothing more.
     case stop
     /// The workflow broke a rule; the instance ends `errored` with this error.
     case fatal(ErrorInfo)
@@ -19,8 +22,9 @@ enum Interruption: Error, Sendable {
         switch self {
         case .suspend: 0
         case .pause: 1
-        case .fatal: 2
-        case .stop: 3
+        case .drain: 2
+        case .fatal: 3
+        case .stop: 4
         }
     }
 }

@@ -70,6 +70,7 @@ extension Lifetime {
             let stepContext = StepContext(name: key.name, count: key.count, attempt: attempt, config: config)
             let outcome = await execute(body, context: stepContext, timeoutMilliseconds: timeout)
             let ended = now
+            context.metrics.stepDuration.recordNanoseconds(Int64(ended.timeIntervalSince(started) * 1e9))
             func endAttempt(_ error: ErrorInfo?) -> StoreOp {
                 .endAttempt(AttemptRecord(instance: rowID, name: key.name, count: key.count, attempt: attempt,
                                           startedAt: started, endedAt: ended, success: error == nil, error: error))
@@ -82,6 +83,9 @@ extension Lifetime {
                     enqueue([endAttempt(info)])
                     try await failForGood(&record, info, fatal: true)
                 }
+                context.metrics.attemptsSucceeded.increment()
+                context.metrics.stepsSucceeded.increment()
+                logger.debug("step succeeded", metadata: ["step": "\(key.displayName)", "attempt": "\(attempt)"])
                 record.status = .succeeded
                 record.output = data
                 record.error = nil
@@ -97,6 +101,7 @@ extension Lifetime {
                 if let interruption = error as? Interruption { throw raise(interruption) }
                 if error is CancellationError, Task.isCancelled { throw raise(.stop) }
                 let info = ErrorInfo(error)
+                context.metrics.attemptsFailed.increment()
                 enqueue([endAttempt(info)])
                 if error is WorkflowError {
                     try await failForGood(&record, info, fatal: true)
@@ -109,7 +114,7 @@ extension Lifetime {
                 record.error = info
                 record.wakeAt = ended.addingTimeInterval(Double(delay) / 1000)
                 enqueue([.putStep(record)])
-                logger.debug("step attempt failed; retrying", metadata: ["step": "\(key.displayName)", "attempt": "\(attempt)", "error": "\(info)"])
+                logger.info("step attempt failed; retrying", metadata: ["step": "\(key.displayName)", "attempt": "\(attempt)", "error": "\(info)"])
             case .event, .elapsed:
                 continue
             }
@@ -125,6 +130,7 @@ extension Lifetime {
         record.wakeAt = nil
         enqueue([.putStep(record)])
         remember(record)
+        context.metrics.stepsFailed.increment()
         logger.info("step failed", metadata: ["step": "\(record.key.displayName)", "attempts": "\(record.attempts)", "error": "\(info)"])
         if fatal { throw raise(.fatal(info)) }
         try await flush()

@@ -120,6 +120,10 @@ final class Lifetime: StepRunner, Sendable {
         switch interruption {
         case .stop:
             return
+        case .drain:
+            _ = try? await flush()
+            logger.debug("instance left for the next start (shutting down)")
+            return
         case .suspend(let wakeAt, let reason):
             enqueue([.runState(.waiting, waitingFor: reason, wakeAt: wakeAt, at: at), .setTimer(wakeAt)])
             if (try? await flush()) != nil {
@@ -157,9 +161,11 @@ final class Lifetime: StepRunner, Sendable {
         enqueue([.finish(status, output: output, error: error, at: now)])
         if (try? await flush()) != nil {
             if let error {
-                logger.info("instance errored", metadata: ["error": "\(error)"])
+                context.metrics.instancesErrored.increment()
+                logger.info("instance errored", metadata: ["status": "\(status.rawValue)", "error": "\(error)"])
             } else {
-                logger.debug("instance complete")
+                context.metrics.instancesComplete.increment()
+                logger.info("instance complete")
             }
         }
         context.watch.changed()

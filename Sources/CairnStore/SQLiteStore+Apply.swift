@@ -31,6 +31,8 @@ extension SQLiteStore {
                 sql: "DELETE FROM instances WHERE rowid IN (SELECT rowid FROM instances WHERE ended_at < ? ORDER BY ended_at LIMIT ?)",
                 arguments: [cutoff.millis, limit])
             return .purged(db.changesCount)
+        case .ping:
+            return .done
         }
     }
 

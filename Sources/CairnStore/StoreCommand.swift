@@ -19,6 +19,8 @@ public enum StoreCommand: Sendable {
     case fireTimers([FiredTimer])
     /// Deletes instances that ended before a cut-off, at most `limit` of them.
     case purge(endedBefore: Date, limit: Int)
+    /// Takes the write lock and commits nothing: proves the writer and the file are usable (`/readyz`).
+    case ping
 }
 
 /// A lifetime's writes for one instance.

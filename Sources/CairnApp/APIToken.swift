@@ -1,0 +1,74 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The management API's bearer token: from the config, else from an environment variable,
+/// else from `<data dir>/api-token`, which the first start creates with mode 0600.
+public struct APIToken: Sendable {
+    public enum Origin: Sendable, Equatable {
+        case config
+        case environment(String)
+        case file(String)
+        case generated(String)
+    }
+
+    public var value: String
+    public var origin: Origin
+
+    /// The token file's path for a data directory.
+    public static func filePath(dataDirectory: String) -> String {
+        (dataDirectory as NSString).appendingPathComponent("api-token")
+    }
+
+    /// Resolves the token; creates the file (0600) when nothing else provides one.
+    public static func resolve(_ config: AppConfig, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> APIToken {
+        if let token = config.auth.token { return APIToken(value: token, origin: .config) }
+        if let token = environment[config.auth.tokenEnv]?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty {
+            guard token.count >= 16 else {
+                throw ConfigError("The token in $\(config.auth.tokenEnv) is shorter than 16 characters. Use a long random value, e.g. from: openssl rand -hex 32")
+            }
+            return APIToken(value: token, origin: .environment(config.auth.tokenEnv))
+        }
+        let path = filePath(dataDirectory: config.storage.dataDirectory)
+        if let existing = try read(path) { return APIToken(value: existing, origin: .file(path)) }
+        let token = generate()
+        try create(path, token: token)
+        return APIToken(value: token, origin: .generated(path))
+    }
+
+    /// Reads an existing token file (`nil` if there is none).
+    public static func read(_ path: String) throws -> String? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError("Cannot read the API token file \(path). Check that the user running cairn owns it.")
+        }
+        let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard token.count >= 16 else {
+            throw ConfigError("The API token file \(path) holds no usable token. Delete it and restart to generate a new one.")
+        }
+        return token
+    }
+
+    /// 32 random bytes as hex.
+    static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+
+    /// Writes the file with O_EXCL and mode 0600, and syncs it before use.
+    private static func create(_ path: String, token: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: directory.isEmpty ? "." : directory, withIntermediateDirectories: true)
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else {
+            throw ConfigError("Cannot create the API token file \(path): \(String(cString: strerror(errno))). Make the data directory writable, or set a token with $CAIRN_TOKEN.")
+        }
+        defer { close(fd) }
+        let bytes = Array((token + "\n").utf8)
+        guard write(fd, bytes, bytes.count) == bytes.count, fsync(fd) == 0 else {
+            unlink(path)
+            throw ConfigError("Cannot write the API token file \(path): \(String(cString: strerror(errno))).")
+        }
+    }
+}

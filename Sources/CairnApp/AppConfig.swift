@@ -1,0 +1,95 @@
+import CairnEngine
+import CairnStore
+import Foundation
+import Logging
+
+/// The appliance's settings, as read from the TOML file (see `etc/cairn.toml`) and checked.
+/// Relative paths are resolved against the working directory `cairn serve` starts in.
+public struct AppConfig: Sendable {
+    public struct Server: Sendable {
+        public var host = "127.0.0.1"
+        public var port = 8787
+        public var maxBodyBytes = 1 << 20
+    }
+
+    public struct Storage: Sendable {
+        public var path = "var/cairn.sqlite"
+        public var synchronous = SQLiteStore.Synchronous.full
+        /// The directory holding the database (and the generated API token).
+        public var dataDirectory: String { (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent }
+    }
+
+    public struct Auth: Sendable {
+        /// A token written in the config (prefer `token_env` or the generated file).
+        public var token: String?
+        /// The environment variable read for the token.
+        public var tokenEnv = "CAIRN_TOKEN"
+    }
+
+    public struct EngineSettings: Sendable {
+        public var maxConcurrentInstances = 1_000
+        public var suspendAfterMilliseconds: Int64 = 10_000
+        public var retentionMilliseconds: Int64 = 30 * 86_400_000
+        public var maxPayloadBytes = 1 << 20
+        /// How long SIGTERM waits for running steps before stopping hard.
+        public var shutdownGraceMilliseconds: Int64 = 30_000
+    }
+
+    public struct Log: Sendable {
+        public var level = Logger.Level.info
+        public var format = LogFormat.text
+    }
+
+    /// One workflow the appliance serves: a name and the type (from the catalog) that runs it.
+    public struct WorkflowEntry: Sendable {
+        public var name: String
+        public var type: String
+        public var options: [String: ConfigValue]
+        /// Where the entry starts in the file, for error messages.
+        public var line: Int?
+    }
+
+    public var server = Server()
+    public var storage = Storage()
+    public var auth = Auth()
+    public var engine = EngineSettings()
+    public var log = Log()
+    public var workflows: [WorkflowEntry] = []
+    /// The file this was read from (for messages), if any.
+    public var source: String?
+
+    public init() {}
+
+    /// The engine's settings derived from the `[engine]` table.
+    public var engineConfiguration: EngineConfiguration {
+        var configuration = EngineConfiguration()
+        configuration.maxConcurrentInstances = engine.maxConcurrentInstances
+        configuration.suspendAfter = .milliseconds(engine.suspendAfterMilliseconds)
+        configuration.retention = .milliseconds(engine.retentionMilliseconds)
+        configuration.maxPayloadBytes = engine.maxPayloadBytes
+        return configuration
+    }
+}
+
+/// A scalar option value from the config (workflow options).
+public enum ConfigValue: Sendable, Hashable, CustomStringConvertible {
+    case string(String)
+    case int(Int)
+    case double(Double)
+    case bool(Bool)
+
+    public var description: String {
+        switch self {
+        case .string(let value): "\"\(value)\""
+        case .int(let value): "\(value)"
+        case .double(let value): "\(value)"
+        case .bool(let value): "\(value)"
+        }
+    }
+}
+
+/// How log lines are written to standard error.
+public enum LogFormat: String, Sendable, CaseIterable {
+    case text
+    case json
+}

@@ -1,0 +1,77 @@
+import Cairn
+import CairnStore
+import Foundation
+import Logging
+import TOMLKit
+
+/// Reads and checks the appliance's TOML config. Every problem (a syntax error, an unknown
+/// key, a wrong type, a value out of range, a duplicate workflow) is a ``ConfigError``
+/// naming the key and the line, and saying what is allowed.
+public enum ConfigLoader {
+    /// Reads the file at `path`.
+    public static func load(path: String) throws -> AppConfig {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ConfigError("No config file at \(path). Pass one with --config (a commented sample is etc/cairn.toml).")
+        }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError("Cannot read \(path) as UTF-8 text. Check its permissions and encoding.", file: path)
+        }
+        return try parse(text, source: path)
+    }
+
+    /// Parses config text; `source` names it in error messages.
+    public static func parse(_ text: String, source: String? = nil) throws -> AppConfig {
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigError("TOML syntax error: \(error.description).", file: source, line: error.source.begin.line)
+        }
+        let reader = ConfigReader(lines: TOMLLines(text), source: source)
+        var config = AppConfig()
+        config.source = source
+        try reader.keys(root, allowed: ["server", "storage", "auth", "engine", "log", "workflows"], path: "")
+        if let server = try reader.table(root, "server", path: "server") {
+            try reader.keys(server, allowed: ["host", "port", "max_body_bytes"], path: "server")
+            config.server.host = try reader.string(server, "host", path: "server") ?? config.server.host
+            config.server.port = try reader.int(server, "port", path: "server", range: 0...65_535) ?? config.server.port
+            config.server.maxBodyBytes = try reader.int(server, "max_body_bytes", path: "server", range: 1...(64 << 20)) ?? config.server.maxBodyBytes
+        }
+        if let storage = try reader.table(root, "storage", path: "storage") {
+            try reader.keys(storage, allowed: ["path", "synchronous"], path: "storage")
+            config.storage.path = try reader.string(storage, "path", path: "storage") ?? config.storage.path
+            if let mode = try reader.choice(storage, "synchronous", path: "storage", from: ["full", "normal"]) {
+                config.storage.synchronous = mode == "normal" ? .normal : .full
+            }
+        }
+        if let auth = try reader.table(root, "auth", path: "auth") {
+            try reader.keys(auth, allowed: ["token", "token_env"], path: "auth")
+            if let token = try reader.string(auth, "token", path: "auth") {
+                guard token.count >= 16, !token.contains(where: \.isWhitespace) else {
+                    throw reader.error("auth.token", "auth.token must be at least 16 characters without spaces. Better: leave it out and use token_env or the generated api-token file.")
+                }
+                config.auth.token = token
+            }
+            config.auth.tokenEnv = try reader.string(auth, "token_env", path: "auth") ?? config.auth.tokenEnv
+        }
+        if let engine = try reader.table(root, "engine", path: "engine") {
+            try reader.keys(engine, allowed: ["max_concurrent_instances", "suspend_after", "retention", "max_payload_bytes", "shutdown_grace"], path: "engine")
+            config.engine.maxConcurrentInstances = try reader.int(engine, "max_concurrent_instances", path: "engine", range: 1...1_000_000) ?? config.engine.maxConcurrentInstances
+            config.engine.suspendAfterMilliseconds = try reader.duration(engine, "suspend_after", path: "engine") ?? config.engine.suspendAfterMilliseconds
+            config.engine.retentionMilliseconds = try reader.duration(engine, "retention", path: "engine") ?? config.engine.retentionMilliseconds
+            config.engine.maxPayloadBytes = try reader.int(engine, "max_payload_bytes", path: "engine", range: 1...(64 << 20)) ?? config.engine.maxPayloadBytes
+            config.engine.shutdownGraceMilliseconds = try reader.duration(engine, "shutdown_grace", path: "engine") ?? config.engine.shutdownGraceMilliseconds
+        }
+        if let log = try reader.table(root, "log", path: "log") {
+            try reader.keys(log, allowed: ["level", "format"], path: "log")
+            if let level = try reader.choice(log, "level", path: "log", from: Logger.Level.allCases.map(\.rawValue)) {
+                config.log.level = Logger.Level(rawValue: level) ?? .info
+            }
+            if let format = try reader.choice(log, "format", path: "log", from: LogFormat.allCases.map(\.rawValue)) {
+                config.log.format = LogFormat(rawValue: format) ?? .text
+            }
+        }
+        config.workflows = try reader.workflows(root)
+        return config
+    }
+}

@@ -1,0 +1,137 @@
+import Cairn
+import Foundation
+import TOMLKit
+
+/// Typed access to TOML tables that reports the key, the expected type and the line.
+struct ConfigReader {
+    let lines: TOMLLines
+    let source: String?
+
+    func error(_ path: String, _ message: String) -> ConfigError {
+        ConfigError(message, file: source, line: lines.line(of: path))
+    }
+
+    private func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    private func display(_ path: String) -> String {
+        path.isEmpty ? "the top level" : "[\(path.replacingOccurrences(of: #"\[\d+\]"#, with: "", options: .regularExpression))]"
+    }
+
+    func keys(_ table: TOMLTable, allowed: [String], path: String) throws {
+        for key in table.keys.sorted() where !allowed.contains(key) {
+            let near = allowed.first { $0.hasPrefix(String(key.prefix(3))) }
+            let hint = near.map { " Did you mean '\($0)'?" } ?? ""
+            throw error(join(path, key), "Unknown key '\(key)' in \(display(path)).\(hint) Known keys: \(allowed.joined(separator: ", ")).")
+        }
+    }
+
+    private func typeName(_ value: any TOMLValueConvertible) -> String {
+        switch value.tomlValue.type {
+        case .table: "a table"
+        case .array: "an array"
+        case .string: "a string"
+        case .int: "an integer"
+        case .double: "a number"
+        case .bool: "a boolean"
+        default: "a date or time"
+        }
+    }
+
+    private func mismatch(_ path: String, _ key: String, expected: String, got value: any TOMLValueConvertible) -> ConfigError {
+        error(join(path, key), "'\(join(path, key))' must be \(expected), not \(typeName(value)).")
+    }
+
+    func table(_ table: TOMLTable, _ key: String, path: String) throws -> TOMLTable? {
+        guard let value = table[key] else { return nil }
+        guard value.tomlValue.type == .table, let result = value.table else {
+            throw mismatch("", path, expected: "a table ([\(path)])", got: value)
+        }
+        return result
+    }
+
+    func string(_ table: TOMLTable, _ key: String, path: String) throws -> String? {
+        guard let value = table[key] else { return nil }
+        guard value.tomlValue.type == .string, let text = value.string else { throw mismatch(path, key, expected: "a string", got: value) }
+        return text
+    }
+
+    func int(_ table: TOMLTable, _ key: String, path: String, range: ClosedRange<Int>) throws -> Int? {
+        guard let value = table[key] else { return nil }
+        guard value.tomlValue.type == .int, let number = value.int else { throw mismatch(path, key, expected: "an integer", got: value) }
+        guard range.contains(number) else {
+            throw error(join(path, key), "'\(join(path, key))' is \(number); it must be from \(range.lowerBound) to \(range.upperBound).")
+        }
+        return number
+    }
+
+    func choice(_ table: TOMLTable, _ key: String, path: String, from choices: [String]) throws -> String? {
+        guard let text = try string(table, key, path: path) else { return nil }
+        guard choices.contains(text) else {
+            throw error(join(path, key), "'\(join(path, key))' is \"\(text)\"; use one of: \(choices.joined(separator: ", ")).")
+        }
+        return text
+    }
+
+    /// A duration string such as "30 seconds" or "7 days", in milliseconds.
+    func duration(_ table: TOMLTable, _ key: String, path: String) throws -> Int64? {
+        guard let text = try string(table, key, path: path) else { return nil }
+        do {
+            let milliseconds = try WorkflowDuration(parsing: text).milliseconds()
+            guard milliseconds > 0 else { throw error(join(path, key), "'\(join(path, key))' must be longer than zero.") }
+            return milliseconds
+        } catch let error as ConfigError {
+            throw error
+        } catch {
+            throw self.error(join(path, key), "'\(join(path, key))' = \"\(text)\" is not a duration. Write e.g. \"30 seconds\", \"5 minutes\" or \"7 days\".")
+        }
+    }
+
+    /// `[[workflows]]` entries: name (unique), type, optional description and `options` table.
+    func workflows(_ root: TOMLTable) throws -> [AppConfig.WorkflowEntry] {
+        guard let value = root["workflows"] else { return [] }
+        guard value.tomlValue.type == .array, let array = value.array else {
+            throw mismatch("", "workflows", expected: "an array of tables ([[workflows]])", got: value)
+        }
+        var entries: [AppConfig.WorkflowEntry] = []
+        var seen: [String: Int] = [:]
+        for index in 0..<array.count {
+            let path = "workflows[\(index)]"
+            let item = array[index]
+            guard item.tomlValue.type == .table, let table = item.table else {
+                throw error(path, "Each workflow must be a table: write [[workflows]] followed by name = \"...\" and type = \"...\".")
+            }
+            try keys(table, allowed: ["name", "type", "description", "options"], path: path)
+            guard let name = try string(table, "name", path: path) else {
+                throw error(path, "A [[workflows]] entry has no name. Add name = \"my-workflow\".")
+            }
+            do {
+                try Identifier.validateWorkflowName(name)
+            } catch {
+                throw self.error("\(path).name", "Workflow name \"\(name)\" is not allowed: \(error)")
+            }
+            if let first = seen[name] {
+                throw self.error("\(path).name", "Duplicate workflow name \"\(name)\" (first defined at line \(lines.line(of: "workflows[\(first)].name") ?? 0)). Give each workflow its own name.")
+            }
+            seen[name] = index
+            guard let type = try string(table, "type", path: path) else {
+                throw error(path, "Workflow \"\(name)\" has no type. Add type = \"seed-example\" (see `cairn config check` for the types this build knows).")
+            }
+            _ = try string(table, "description", path: path)
+            var options: [String: ConfigValue] = [:]
+            if let optionTable = try self.table(table, "options", path: "\(path).options") {
+                for key in optionTable.keys {
+                    guard let option = optionTable[key] else { continue }
+                    switch option.tomlValue.type {
+                    case .string: options[key] = .string(option.string ?? "")
+                    case .int: options[key] = .int(option.int ?? 0)
+                    case .double: options[key] = .double(option.double ?? 0)
+                    case .bool: options[key] = .bool(option.bool ?? false)
+                    default: throw mismatch("\(path).options", key, expected: "a string, number or boolean", got: option)
+                    }
+                }
+            }
+            entries.append(AppConfig.WorkflowEntry(name: name, type: type, options: options, line: lines.line(of: path)))
+        }
+        return entries
+    }
+}

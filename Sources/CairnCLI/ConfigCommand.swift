@@ -1,0 +1,72 @@
+import ArgumentParser
+import CairnApp
+import Foundation
+
+/// `cairn config check`: validates a config and prints the resolved settings, secrets redacted.
+struct ConfigCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config",
+        abstract: "Work with the config file.",
+        subcommands: [Check.self]
+    )
+
+    static func defaultPath(_ given: String?) -> String {
+        given ?? ProcessInfo.processInfo.environment["CAIRN_CONFIG"] ?? "etc/cairn.toml"
+    }
+
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "check",
+            abstract: "Validate a config and print the resolved settings (secrets redacted)."
+        )
+
+        @Option(name: .long, help: "The TOML config file (default: $CAIRN_CONFIG, else etc/cairn.toml).")
+        var config: String?
+
+        func run() async throws {
+            let path = ConfigCommand.defaultPath(config)
+            let settings: AppConfig
+            let appliance: Appliance
+            do {
+                settings = try ConfigLoader.load(path: path)
+                appliance = Appliance(config: settings)
+                _ = try appliance.registrations()
+            } catch {
+                throw CLIFailure.usage("\(error)")
+            }
+            let cwd = FileManager.default.currentDirectoryPath
+            func absolute(_ path: String) -> String { path.hasPrefix("/") ? path : (cwd as NSString).appendingPathComponent(path) }
+            let environment = ProcessInfo.processInfo.environment
+            let tokenSource: String = if settings.auth.token != nil {
+                "config (auth.token) [redacted]"
+            } else if environment[settings.auth.tokenEnv].map({ !$0.isEmpty }) == true {
+                "$\(settings.auth.tokenEnv) [redacted]"
+            } else {
+                "file \(absolute(APIToken.filePath(dataDirectory: settings.storage.dataDirectory))) (created on first start, mode 0600)"
+            }
+            print("config \(path) is valid")
+            print("")
+            print("[server]   listen        http://\(settings.server.host):\(settings.server.port)")
+            print("           max body      \(settings.server.maxBodyBytes) bytes")
+            print("[storage]  database      \(absolute(settings.storage.path))")
+            print("           synchronous   \(settings.storage.synchronous.rawValue)")
+            print("[auth]     token         \(tokenSource)")
+            print("[engine]   concurrency   \(settings.engine.maxConcurrentInstances) instances")
+            print("           suspend after \(settings.engine.suspendAfterMilliseconds) ms")
+            print("           retention     \(settings.engine.retentionMilliseconds / 86_400_000) days (\(settings.engine.retentionMilliseconds) ms)")
+            print("           max payload   \(settings.engine.maxPayloadBytes) bytes")
+            print("           grace         \(settings.engine.shutdownGraceMilliseconds) ms")
+            print("[log]      level         \(settings.log.level.rawValue), format \(settings.log.format.rawValue)")
+            print("workflows:")
+            if settings.workflows.isEmpty { print("  (none)") }
+            for entry in settings.workflows {
+                let options: String = entry.options.keys.sorted().map { key -> String in
+                    let secret = ["password", "secret", "token", "key"].contains { key.lowercased().contains($0) }
+                    return "\(key)=\(secret ? "[redacted]" : entry.options[key]!.description)"
+                }.joined(separator: " ")
+                let suffix: String = options.isEmpty ? "" : "  \(options)"
+                print("  \(entry.name)  type=\(entry.type)\(suffix)")
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+
+/// `cairn workflows list`: the workflows the appliance serves, with instance counts by status.
+struct WorkflowsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "workflows",
+        abstract: "List the workflows a running appliance serves.",
+        subcommands: [List.self]
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List workflows with instance counts by status.")
+
+        @OptionGroup var connection: ConnectionOptions
+        @Flag(name: .long, help: "Print the server's JSON.") var json = false
+
+        func run() async throws {
+            let answer = try await connection.client().get("workflows")
+            if json { return Output.json(answer) }
+            let workflows = (answer as? [String: Any])?["workflows"] as? [[String: Any]] ?? []
+            let statuses = ["queued", "running", "waiting", "waitingForPause", "paused", "complete", "errored", "terminated"]
+            var rows = [["NAME"] + statuses.map { $0.uppercased() }]
+            for workflow in workflows {
+                let counts = workflow["instances"] as? [String: Any] ?? [:]
+                rows.append([workflow["name"] as? String ?? "?"] + statuses.map { "\(counts[$0] as? Int ?? 0)" })
+            }
+            if workflows.isEmpty { print("No workflows. Add [[workflows]] entries to the config and restart cairn serve.") }
+            else { Output.table(rows) }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import CairnEngine
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// Builds the appliance's HTTP server: `/healthz`, `/readyz` and `/metrics` without a token,
+/// and the management API under `/workflows` behind the bearer token.
+public enum HTTPServer {
+    public struct Settings: Sendable {
+        public var host: String
+        public var port: Int
+        /// Largest request body accepted (the body is refused before it is read in full).
+        public var maxBodyBytes: Int
+        public var token: String
+
+        public init(host: String = "127.0.0.1", port: Int = 8787, maxBodyBytes: Int = 1 << 20, token: String) {
+            self.host = host
+            self.port = port
+            self.maxBodyBytes = maxBodyBytes
+            self.token = token
+        }
+    }
+
+    /// Whether the appliance can take work; the message says what is wrong when not.
+    public typealias Readiness = @Sendable () async -> (ready: Bool, detail: String)
+
+    /// The server as a `Service` for the appliance's `ServiceGroup`.
+    ///
+    /// - Parameters:
+    ///   - readiness: checked on every `/readyz`.
+    ///   - metrics: renders the Prometheus text exposition for `/metrics`.
+    ///   - onRunning: called with the bound port once the server listens (useful with port 0).
+    public static func make(
+        settings: Settings,
+        engine: Engine,
+        readiness: @escaping Readiness,
+        metrics: @escaping @Sendable () async -> String,
+        logger: Logger,
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some Service {
+        let router = Router(context: BasicRequestContext.self)
+        router.middlewares.add(ErrorMapping())
+        router.get("healthz") { _, _ in JSON.response(["status": "ok"]) }
+        router.get("readyz") { _, _ in
+            let (ready, detail) = await readiness()
+            return JSON.response(["status": ready ? "ready" : "unavailable", "detail": detail],
+                                 status: ready ? .ok : .serviceUnavailable)
+        }
+        router.get("metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: await metrics())))
+        }
+        let api = ManagementAPI(engine: engine, body: RequestBody(limit: settings.maxBodyBytes))
+        api.addRoutes(to: router.group().add(middleware: BearerAuth(token: settings.token)))
+        let host = settings.host
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: settings.port), serverName: "cairn"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? settings.port
+                logger.info("listening", metadata: ["url": "http://\(host):\(port)", "port": "\(port)"])
+                await onRunning(port)
+            },
+            logger: logger
+        )
+    }
+}
