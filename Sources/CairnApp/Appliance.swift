@@ -98,15 +98,21 @@ public struct Appliance: Sendable {
     }
 }
 
+/// A failure to start that is not the config's fault (a busy port, a missing address).
+public struct StartupError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public var description: String { message }
+}
+
 /// Turns start-up failures into messages that say what to do.
 enum ApplianceError {
     static func describe(_ error: any Error, config: AppConfig) -> any Error {
         let text = "\(error)"
         if text.contains("Address already in use") || text.contains("errno: 98") {
-            return ConfigError("Port \(config.server.port) on \(config.server.host) is already in use (is another cairn running?). Stop the other process or set server.port in the config.", file: config.source)
+            return StartupError(message: "Port \(config.server.port) on \(config.server.host) is already in use (is another cairn running?). Stop the other process or set server.port in the config.")
         }
         if text.contains("Cannot assign requested address") || text.contains("errno: 99") {
-            return ConfigError("Cannot listen on \(config.server.host): the address is not on this machine. Set server.host to 127.0.0.1 or an address of this host.", file: config.source)
+            return StartupError(message: "Cannot listen on \(config.server.host): the address is not on this machine. Set server.host to 127.0.0.1 or an address of this host.")
         }
         return error
     }

@@ -19,10 +19,25 @@ struct ConfigReader {
 
     func keys(_ table: TOMLTable, allowed: [String], path: String) throws {
         for key in table.keys.sorted() where !allowed.contains(key) {
-            let near = allowed.first { $0.hasPrefix(String(key.prefix(3))) }
+            let near = allowed.min { Self.distance($0, key) < Self.distance($1, key) }.flatMap { Self.distance($0, key) <= 2 ? $0 : nil }
             let hint = near.map { " Did you mean '\($0)'?" } ?? ""
             throw error(join(path, key), "Unknown key '\(key)' in \(display(path)).\(hint) Known keys: \(allowed.joined(separator: ", ")).")
         }
+    }
+
+    /// Edit distance, for "did you mean" hints.
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        guard !a.isEmpty else { return b.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + [Int](repeating: 0, count: b.count)
+            for j in stride(from: 1, through: b.count, by: 1) {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
     }
 
     private func typeName(_ value: any TOMLValueConvertible) -> String {

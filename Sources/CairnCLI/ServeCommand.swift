@@ -27,6 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
         var settings: AppConfig
         do {
             settings = try ConfigLoader.load(path: path)
+            _ = try Appliance(config: settings).registrations()
         } catch {
             throw CLIFailure.usage("\(error)")
         }

@@ -27,7 +27,7 @@ extension Engine {
         running.status = .running
         running.startedAt = record.createdAt
         let context = self.context
-        if let lifetime = await dispatcher.startNew(Lifetime(creating: running, workflow: registered, context: context)) {
+        if !isDraining, let lifetime = await dispatcher.startNew(Lifetime(creating: running, workflow: registered, context: context)) {
             try await lifetime.created.wait().get()
             context.metrics.instancesCreated.increment()
             return running

@@ -123,6 +123,9 @@ public final class Engine: Sendable {
     /// Whether `run()` has recovered and is executing instances (not draining or stopped).
     public var isRunning: Bool { phase.withLock { $0 == .running } }
 
+    /// Whether a drain has begun (new instances are then stored as `queued` for the next start).
+    var isDraining: Bool { phase.withLock { $0 == .draining || $0 == .stopped } }
+
     /// Graceful shutdown: stops starting instances, lets running step bodies finish and commit
     /// their results, leaves waiting instances to their timers, then ends `run()`. Unfinished
     /// instances resume by replay at the next start. Cancel `run()` to stop without waiting.

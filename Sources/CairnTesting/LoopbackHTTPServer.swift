@@ -10,6 +10,7 @@ public final class LoopbackHTTPServer: Sendable {
     public let port: UInt16
     private let socketFD: Int32
     private let response = Mutex<(status: Int, body: Data)>((200, Data()))
+    private let delayMilliseconds = Atomic<Int>(0)
     private let requestCount = Atomic<Int>(0)
 
     public init(status: Int = 200, body: Data) throws {
@@ -46,6 +47,11 @@ public final class LoopbackHTTPServer: Sendable {
         response.withLock { $0 = (status, body) }
     }
 
+    /// Answers each request only after this long (to hold a step mid-body).
+    public func delay(milliseconds: Int) {
+        delayMilliseconds.store(milliseconds, ordering: .relaxed)
+    }
+
     public func stop() {
         shutdown(socketFD, Int32(SHUT_RDWR))
         close(socketFD)
@@ -69,6 +75,8 @@ public final class LoopbackHTTPServer: Sendable {
             received.append(buffer, count: count)
         }
         requestCount.add(1, ordering: .relaxed)
+        let delay = delayMilliseconds.load(ordering: .relaxed)
+        if delay > 0 { usleep(useconds_t(delay * 1000)) }
         let (status, body) = response.withLock { $0 }
         var reply = Data("HTTP/1.1 \(status) X\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n".utf8)
         reply.append(body)

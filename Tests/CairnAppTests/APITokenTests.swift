@@ -1,0 +1,53 @@
+import CairnApp
+import CairnTesting
+import Foundation
+import Testing
+
+@Suite struct APITokenTests {
+    @Test func theFirstStartWritesAPrivateTokenFileAndLaterStartsReuseIt() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var config = AppConfig()
+        config.storage.path = directory.file("data/cairn.sqlite")
+
+        let first = try APIToken.resolve(config, environment: [:])
+        #expect(first.origin == .generated(directory.file("data/api-token")))
+        #expect(first.value.count == 64)
+        let attributes = try FileManager.default.attributesOfItem(atPath: directory.file("data/api-token"))
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+
+        let second = try APIToken.resolve(config, environment: [:])
+        #expect(second.value == first.value)
+        #expect(second.origin == .file(directory.file("data/api-token")))
+    }
+
+    @Test func theConfigWinsThenTheEnvironmentThenTheFile() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var config = AppConfig()
+        config.storage.path = directory.file("cairn.sqlite")
+        config.auth.tokenEnv = "MY_TOKEN"
+
+        let fromEnvironment = try APIToken.resolve(config, environment: ["MY_TOKEN": "environment-token-0123456789"])
+        #expect(fromEnvironment.value == "environment-token-0123456789")
+        #expect(fromEnvironment.origin == .environment("MY_TOKEN"))
+        #expect(!FileManager.default.fileExists(atPath: directory.file("api-token")))
+
+        config.auth.token = "config-token-0123456789"
+        let fromConfig = try APIToken.resolve(config, environment: ["MY_TOKEN": "environment-token-0123456789"])
+        #expect(fromConfig.value == "config-token-0123456789")
+
+        config.auth.token = nil
+        #expect(throws: ConfigError.self) { try APIToken.resolve(config, environment: ["MY_TOKEN": "short"]) }
+    }
+
+    @Test func anEmptyTokenFileIsRefusedWithAFix() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        FileManager.default.createFile(atPath: directory.file("api-token"), contents: Data("\n".utf8))
+        var config = AppConfig()
+        config.storage.path = directory.file("cairn.sqlite")
+        let error = try #require(throws: ConfigError.self) { try APIToken.resolve(config, environment: [:]) }
+        #expect(error.message.contains("Delete it and restart"))
+    }
+}

@@ -1,0 +1,54 @@
+import CairnApp
+import CairnTesting
+import Foundation
+import Testing
+
+@Suite struct ConfigLoaderTests {
+    /// The shipped sample must always load and say what the README says it does.
+    @Test func theSampleConfigLoadsWithTheSeedWorkflow() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../etc/cairn.toml").standardized.path
+        let config = try ConfigLoader.load(path: path)
+        #expect(config.server.host == "127.0.0.1")
+        #expect(config.server.port == 8787)
+        #expect(config.storage.path == "var/cairn.sqlite")
+        #expect(config.storage.dataDirectory == "var")
+        #expect(config.storage.synchronous == .full)
+        #expect(config.workflows.map(\.name) == ["my-workflow"])
+        #expect(config.workflows.first?.options["source"] == .string("etc/sample-ips.json"))
+        #expect(config.engine.shutdownGraceMilliseconds == 30_000)
+        _ = try Appliance(config: config).registrations()
+    }
+
+    @Test func anEmptyConfigMeansTheDefaults() throws {
+        let config = try ConfigLoader.parse("")
+        #expect(config.server.port == 8787)
+        #expect(config.engine.retentionMilliseconds == 30 * 86_400_000)
+        #expect(config.workflows.isEmpty)
+    }
+
+    @Test(arguments: [
+        ("[server]\nport = 70000\n", 2, "from 0 to 65535"),
+        ("[server]\nport = 8787\n[storage]\nsynchronous = \"sometimes\"\n", 4, "use one of: full, normal"),
+        ("[log]\nlevel = \"loud\"\n", 2, "use one of: trace"),
+        ("[auth]\ntoken = \"short\"\n", 2, "at least 16 characters"),
+        ("nonsense = 1\n", 1, "Unknown key 'nonsense' in the top level"),
+        ("server = 5\n", 1, "must be a table"),
+        ("[[workflows]]\ntype = \"seed-example\"\n", 1, "has no name"),
+        ("[[workflows]]\nname = \"bad name!\"\ntype = \"seed-example\"\n", 2, "is not allowed"),
+        ("[[workflows]]\nname = \"ok\"\n", 1, "has no type"),
+        ("[[workflows]]\nname = \"a\"\ntype = \"seed-example\"\n\n[workflows.options]\nsource = [1]\n", 6, "must be a string, number or boolean"),
+    ])
+    func badValuesAreRefusedWithTheirLine(text: String, line: Int, mentions: String) throws {
+        let error = try #require(throws: ConfigError.self) { try ConfigLoader.parse(text, source: "x.toml") }
+        #expect(error.line == line, "\(error)")
+        #expect(error.description.contains(mentions), "\(error)")
+        #expect(error.description.hasPrefix("x.toml:\(line): "))
+    }
+
+    @Test func workflowOptionsAreCheckedByTheirType() throws {
+        let config = try ConfigLoader.parse("[[workflows]]\nname = \"a\"\ntype = \"seed-example\"\n[workflows.options]\npause = \"soon\"\n", source: "x.toml")
+        let error = try #require(throws: ConfigError.self) { try Appliance(config: config).registrations() }
+        #expect(error.description.contains("option 'pause' = \"soon\" is not a duration"))
+        #expect(error.line == 1)
+    }
+}

@@ -1,0 +1,48 @@
+import CairnTesting
+import Foundation
+
+/// Runs the real `cairn` binary and captures its exit code and output.
+enum CLI {
+    struct Result {
+        var code: Int32
+        var out: String
+        var err: String
+    }
+
+    static func binary() throws -> URL {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+            Bundle.main.bundleURL,
+            Bundle.main.bundleURL.deletingLastPathComponent(),
+        ]
+        for directory in candidates {
+            let url = directory.appendingPathComponent("cairn")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        throw TestFailure("the cairn binary was not found next to the test binary (looked in \(candidates.map(\.path)))")
+    }
+
+    static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) async throws -> Result {
+        let process = Process()
+        process.executableURL = try binary()
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        var env = ProcessInfo.processInfo.environment
+        env["CAIRN_TOKEN"] = nil
+        env["CAIRN_URL"] = nil
+        env["CAIRN_CONFIG"] = nil
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read both pipes to the end before waiting, so a chatty command cannot block on a full pipe.
+        async let outData = Task.detached { out.fileHandleForReading.readDataToEndOfFile() }.value
+        async let errData = Task.detached { err.fileHandleForReading.readDataToEndOfFile() }.value
+        let (stdout, stderr) = await (outData, errData)
+        process.waitUntilExit()
+        return Result(code: process.terminationStatus, out: String(decoding: stdout, as: UTF8.self), err: String(decoding: stderr, as: UTF8.self))
+    }
+}

@@ -1,0 +1,168 @@
+import CairnTesting
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A real `cairn serve` process on a free loopback port (`--port 0`, read back from its JSON
+/// log), with its own temporary data directory. Killed on `stop()`.
+final class ServeProcess: @unchecked Sendable {
+    // @unchecked: `process` and `port` are set once before the value is shared; Process is thread-safe for signalling.
+    let directory: TemporaryDirectory
+    let configPath: String
+    let logPath: String
+    private(set) var process: Process
+    private(set) var port = 0
+
+    /// Writes the config made for a fresh directory (TOML) and starts `cairn serve` on it.
+    init(config: (String) -> String, extraArguments: [String] = []) async throws {
+        directory = try TemporaryDirectory(prefix: "cairn-e2e")
+        configPath = directory.file("cairn.toml")
+        logPath = directory.file("serve.log")
+        try config(directory.path).write(toFile: configPath, atomically: true, encoding: .utf8)
+        process = Process()
+        try await start(extraArguments: extraArguments)
+    }
+
+    /// A config for the seed example whose data file and database live in the directory.
+    static func seedConfig(directory: String, pause: String = "1 second", source: String? = nil, extra: String = "") -> String {
+        """
+        [server]
+        host = "127.0.0.1"
+        port = 8787
+        max_body_bytes = 4096
+
+        [storage]
+        path = "\(directory)/data/cairn.sqlite"
+
+        [engine]
+        suspend_after = "1 second"
+        shutdown_grace = "10 seconds"
+        \(extra)
+
+        [log]
+        level = "debug"
+
+        [[workflows]]
+        name = "my-workflow"
+        type = "seed-example"
+        [workflows.options]
+        source = "\(source ?? directory + "/ips.json")"
+        pause = "\(pause)"
+        """
+    }
+
+    static let sampleIPs = #"{"result":{"ipv4_cidrs":["10.0.0.0/8","192.168.0.0/16","172.16.0.0/12"]}}"#
+
+    /// Starts (or restarts, after a stop) the process on the same directory.
+    func start(extraArguments: [String] = []) async throws {
+        if !FileManager.default.fileExists(atPath: directory.file("ips.json")) {
+            try Self.sampleIPs.write(toFile: directory.file("ips.json"), atomically: true, encoding: .utf8)
+        }
+        try? FileManager.default.removeItem(atPath: logPath)
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let process = Process()
+        process.executableURL = try CLI.binary()
+        process.arguments = ["serve", "--config", configPath, "--port", "0", "--log-format", "json"] + extraArguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        process.standardError = log
+        process.standardOutput = log
+        try process.run()
+        self.process = process
+        port = try await waitForPort()
+    }
+
+    private func waitForPort() async throws -> Int {
+        let start = ContinuousClock.now
+        while ContinuousClock.now - start < .seconds(30) {
+            for line in logLines() where line["message"] as? String == "listening" {
+                if let text = line["port"] as? String, let port = Int(text) { return port }
+            }
+            if !process.isRunning {
+                throw TestFailure("cairn serve exited with \(process.terminationStatus) before listening:\n\(logText())")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw TestFailure("cairn serve did not listen within 30 s:\n\(logText())")
+    }
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    var token: String {
+        (try? String(contentsOfFile: directory.file("data/api-token"), encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+    }
+
+    func logText() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    /// The JSON log lines written so far.
+    func logLines() -> [[String: Any]] {
+        logText().split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+        }
+    }
+
+    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+    /// Waits for the process to exit; returns its status.
+    func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
+        let start = ContinuousClock.now
+        while process.isRunning {
+            if ContinuousClock.now - start > timeout { throw TestFailure("cairn serve did not exit within \(timeout):\n\(logText())") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return process.terminationStatus
+    }
+
+    /// Kills the process (if still running) and removes the directory.
+    func stop() {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        directory.remove()
+    }
+
+    // MARK: HTTP
+
+    struct Reply {
+        var status: Int
+        var body: Data
+        var headers: [String: String]
+        var json: [String: Any] { ((try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])) as? [String: Any]) ?? [:] }
+        var text: String { String(decoding: body, as: UTF8.self) }
+        var errorCode: String? { (json["error"] as? [String: Any])?["code"] as? String }
+        var errorMessage: String { (json["error"] as? [String: Any])?["message"] as? String ?? "" }
+    }
+
+    /// Sends a request with the appliance's token unless `token` says otherwise.
+    func request(_ method: String, _ path: String, body: String? = nil, contentType: String? = "application/json",
+                 token: String?? = .none) async throws -> Reply {
+        var request = URLRequest(url: URL(string: baseURL + path)!, timeoutInterval: 30)
+        request.httpMethod = method
+        let bearer: String? = switch token { case .none: self.token; case .some(let given): given }
+        if let bearer { request.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization") }
+        if let body {
+            request.httpBody = Data(body.utf8)
+            if let contentType { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as? HTTPURLResponse
+        var headers: [String: String] = [:]
+        for (key, value) in http?.allHeaderFields ?? [:] { headers["\(key)".lowercased()] = "\(value)" }
+        return Reply(status: http?.statusCode ?? 0, body: data, headers: headers)
+    }
+
+    /// Polls an instance until `condition` holds on its JSON (real time: the process runs on its own clock).
+    func waitForInstance(_ workflow: String, _ id: String, timeout: Duration = .seconds(30),
+                         until condition: ([String: Any]) -> Bool) async throws -> [String: Any] {
+        let start = ContinuousClock.now
+        var last: [String: Any] = [:]
+        while ContinuousClock.now - start < timeout {
+            last = try await request("GET", "/workflows/\(workflow)/instances/\(id)").json
+            if condition(last) { return last }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        throw TestFailure("instance \(id) did not reach the expected state within \(timeout); last: \(last)")
+    }
+}
