@@ -38,6 +38,7 @@ public struct Appliance: Sendable {
         if registrations.isEmpty {
             logger.warning("no workflows configured; add [[workflows]] entries to the config")
         }
+        try PortCheck.ensureAvailable(host: config.server.host, port: config.server.port)
         let exporter = MetricsExporter()
         exporter.bootstrap()
         let store = try SQLiteStore(path: config.storage.path, synchronous: config.storage.synchronous)

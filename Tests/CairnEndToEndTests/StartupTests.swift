@@ -52,6 +52,7 @@ import Testing
         let busy = try await CLI.run(["serve", "--config", other.file("cairn.toml"), "--port", "\(serve.port)"], in: other.path)
         #expect(busy.code == 1)
         #expect(busy.err.contains("Port \(serve.port) on 127.0.0.1 is already in use"), "\(busy.err)")
+        #expect(!FileManager.default.fileExists(atPath: other.file("data/cairn.sqlite")), "the busy port is found before the database is opened")
 
         // A regular file where the data directory should be.
         try "not a directory".write(toFile: other.file("blocker"), atomically: true, encoding: .utf8)
