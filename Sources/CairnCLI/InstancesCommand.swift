@@ -69,49 +69,50 @@ struct InstancesCommand: AsyncParsableCommand {
         }
     }
 
+    /// The workflow and instance a status change or event is for.
+    struct Target: ParsableArguments {
+        @Argument(help: "The workflow name.") var workflow: String
+        @Argument(help: "The instance ID, or 'latest'.") var id: String
+    }
+
     struct Pause: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "pause", abstract: "Pause at the next step boundary.")
         @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "The workflow name.") var workflow: String
-        @Argument(help: "The instance ID, or 'latest'.") var id: String
-        func run() async throws { try await InstancesCommand.change(connection, workflow, id, "pause") }
+        @OptionGroup var target: Target
+        func run() async throws { try await InstancesCommand.change(connection, target, "pause") }
     }
 
     struct Resume: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "resume", abstract: "Resume a paused instance.")
         @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "The workflow name.") var workflow: String
-        @Argument(help: "The instance ID, or 'latest'.") var id: String
-        func run() async throws { try await InstancesCommand.change(connection, workflow, id, "resume") }
+        @OptionGroup var target: Target
+        func run() async throws { try await InstancesCommand.change(connection, target, "resume") }
     }
 
     struct Terminate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "terminate", abstract: "End an instance now (a running step is abandoned).")
         @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "The workflow name.") var workflow: String
-        @Argument(help: "The instance ID, or 'latest'.") var id: String
-        func run() async throws { try await InstancesCommand.change(connection, workflow, id, "terminate") }
+        @OptionGroup var target: Target
+        func run() async throws { try await InstancesCommand.change(connection, target, "terminate") }
     }
 
     struct Restart: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "restart", abstract: "Erase the step history and run again with the original params.")
         @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "The workflow name.") var workflow: String
-        @Argument(help: "The instance ID, or 'latest'.") var id: String
-        func run() async throws { try await InstancesCommand.change(connection, workflow, id, "restart") }
+        @OptionGroup var target: Target
+        func run() async throws { try await InstancesCommand.change(connection, target, "restart") }
     }
 
-    static func change(_ connection: ConnectionOptions, _ workflow: String, _ id: String, _ action: String) async throws {
-        let answer = try await connection.client().patch(path(workflow, id) + "/status", json: ["status": action])
+    static func change(_ connection: ConnectionOptions, _ target: Target, _ action: String) async throws {
+        let answer = try await connection.client().patch(path(target.workflow, target.id) + "/status", json: ["status": action])
         let object = answer as? [String: Any] ?? [:]
-        print("Instance \"\(object["id"] as? String ?? id)\" of \(workflow): \(action) accepted, status \(object["status"] as? String ?? "unknown").")
+        print("Instance \"\(object["id"] as? String ?? target.id)\" of \(target.workflow): \(action) accepted, status \(object["status"] as? String ?? "unknown").")
     }
 
     struct SendEvent: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "send-event", abstract: "Send an event to an instance (delivered to its waitForEvent, or buffered).")
         @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "The workflow name.") var workflow: String
-        @Argument(help: "The instance ID, or 'latest'.") var id: String
+        @OptionGroup var target: Target
         @Option(name: .long, help: "The event type the instance waits for.") var type: String
         @Option(name: .long, help: "The event payload as JSON (default null).") var payload: String?
 
@@ -122,10 +123,10 @@ struct InstancesCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let path = InstancesCommand.path(workflow, id) + "/events/\(APIClient.segment(type))"
+            let path = InstancesCommand.path(target.workflow, target.id) + "/events/\(APIClient.segment(type))"
             let answer = try await connection.client().post(path, raw: payload.map { Data($0.utf8) })
             let object = answer as? [String: Any] ?? [:]
-            print("Event '\(type)' sent to instance \"\(object["id"] as? String ?? id)\" of \(workflow).")
+            print("Event '\(type)' sent to instance \"\(object["id"] as? String ?? target.id)\" of \(target.workflow).")
         }
     }
 }

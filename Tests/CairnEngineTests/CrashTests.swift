@@ -128,16 +128,7 @@ import Testing
     }
 
     private func helperURL() throws -> URL {
-        let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-            Bundle.main.bundleURL,
-            Bundle.main.bundleURL.deletingLastPathComponent(),
-        ]
-        for directory in candidates {
-            let url = directory.appendingPathComponent("CairnCrashHelper")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        throw TestFailure("CairnCrashHelper not found next to the test binary (looked in \(candidates.map(\.path)))")
+        try Executable.url(named: "CairnCrashHelper")
     }
 
     private func lines(_ path: String) throws -> [String] {
