@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "CairnApp", targets: ["CairnApp"]),
         .executable(name: "cairn", targets: ["CairnCLI"]),
         .executable(name: "cairn-example", targets: ["CairnExample"]),
+        .executable(name: "cairn-bench", targets: ["CairnBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -94,6 +95,18 @@ let package = Package(
         .executableTarget(
             name: "CairnCrashHelper",
             dependencies: ["Cairn", "CairnEngine", "CairnStore"],
+            swiftSettings: swiftSettings
+        ),
+        // `swift run -c release cairn-bench`: workloads W0–W6 against the disk's own limit (Benchmarks/README.md).
+        .executableTarget(
+            name: "CairnBench",
+            dependencies: [
+                "Cairn", "CairnEngine", "CairnStore", "CairnApp",
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/CairnBench",
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "CairnTests", dependencies: ["Cairn"], swiftSettings: swiftSettings),

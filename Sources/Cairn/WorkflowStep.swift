@@ -125,7 +125,8 @@ private struct Nothing: Codable, Sendable {}
 
 extension JSONEncoder {
     /// The encoder Cairn uses for step results, params and outputs: sorted keys, ISO dates.
-    public static var cairn: JSONEncoder {
+    /// One shared instance (encoding is thread-safe); do not change its settings.
+    public static let cairn: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
@@ -133,7 +134,7 @@ extension JSONEncoder {
             try container.encode(date.formatted(JSONEncoder.timestampStyle))
         }
         return encoder
-    }
+    }()
 }
 
 extension JSONEncoder {
@@ -142,8 +143,9 @@ extension JSONEncoder {
 }
 
 extension JSONDecoder {
-    /// The decoder matching ``Foundation/JSONEncoder/cairn``.
-    public static var cairn: JSONDecoder {
+    /// The decoder matching ``Foundation/JSONEncoder/cairn``. One shared instance (decoding
+    /// is thread-safe); do not change its settings.
+    public static let cairn: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
@@ -153,5 +155,5 @@ extension JSONDecoder {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not an ISO 8601 date")
         }
         return decoder
-    }
+    }()
 }

@@ -108,6 +108,7 @@ public final class Engine: Sendable {
             group.addTask {
                 do { try await self.purgeLoop() } catch is CancellationError {}
             }
+            group.addTask { await context.deadlines.run() }
             if !plan.isEmpty { await dispatcher.schedule(plan, urgent: true) }
             for await lifetime in stream {
                 group.addTask {
@@ -118,6 +119,12 @@ public final class Engine: Sendable {
             }
             group.cancelAll()
         }
+    }
+
+    /// Calls `observer` each time an instance ends (complete or errored by its own run),
+    /// right after that end has committed. Observers must return quickly.
+    public func onFinish(_ observer: @escaping @Sendable (FinishedInstance) -> Void) {
+        context.finishObservers.withLock { $0.append(observer) }
     }
 
     /// Whether `run()` has recovered and is executing instances (not draining or stopped).

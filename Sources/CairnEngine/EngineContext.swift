@@ -1,5 +1,6 @@
 import CairnStore
 import Logging
+import Synchronization
 
 /// What every lifetime shares: the store, the clock, the settings and the engine's services.
 final class EngineContext: Sendable {
@@ -9,7 +10,9 @@ final class EngineContext: Sendable {
     let logger: Logger
     let timers: TimerService
     let watch: StatusWatch
+    let deadlines: DeadlineWatch
     let metrics = EngineMetrics()
+    let finishObservers = Mutex<[@Sendable (FinishedInstance) -> Void]>([])
 
     init(store: any WorkflowStore, clock: any EngineClock, configuration: EngineConfiguration, logger: Logger) {
         self.store = store
@@ -18,6 +21,7 @@ final class EngineContext: Sendable {
         self.logger = logger
         self.timers = TimerService(store: store, clock: clock, logger: logger)
         self.watch = StatusWatch()
+        self.deadlines = DeadlineWatch(clock: clock)
     }
 
     var suspendAfterMilliseconds: Int64 {

@@ -140,9 +140,12 @@ extension Lifetime {
     /// Runs one attempt's body against its timeout and against interruptions.
     private func execute(_ body: @escaping @Sendable (StepContext) async throws -> Data, context stepContext: StepContext, timeoutMilliseconds: Int64) async -> Wake {
         let signal = Signal<Wake>()
+        state.withLock { $0.activeBodies += 1 }
         // Unstructured on purpose: a body that ignores cancellation must not hold its step
-        // past the timeout or a terminate; its late result is ignored.
-        let task = Task {
+        // past the timeout or a terminate; its late result is ignored. `immediate` runs the
+        // body on this thread until it first suspends, so a body that does not suspend
+        // costs no thread hop.
+        let task = Task.immediate {
             do {
                 signal.fire(.value(try await body(stepContext)))
             } catch {
@@ -154,10 +157,15 @@ extension Lifetime {
             token = try register(signal, isBody: true, task: task)
         } catch {
             task.cancel()
+            state.withLock { $0.activeBodies -= 1 }
             return .interrupted(poisoned() ?? .stop)
         }
-        state.withLock { $0.activeBodies += 1 }
-        let wake = await race(signal, deadline: now.addingTimeInterval(Double(timeoutMilliseconds) / 1000))
+        // One shared watch serves every attempt's timeout; no timer task per step.
+        let deadline = context.deadlines.add(at: now.addingTimeInterval(Double(timeoutMilliseconds) / 1000)) {
+            signal.fire(.elapsed)
+        }
+        let wake = (try? await signal.wait()) ?? .interrupted(.stop)
+        context.deadlines.remove(deadline)
         state.withLock {
             $0.activeBodies -= 1
             $0.waiters[token] = nil

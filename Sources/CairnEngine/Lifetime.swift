@@ -65,6 +65,7 @@ final class Lifetime: StepRunner, Sendable {
         self.instance = instance
         self.workflow = workflow
         self.context = context
+        self.logger = Self.logger(context, instance)
         var cache: [StepKey: StepRecord] = [:]
         for step in steps { cache[step.key] = step }
         var state = State(epoch: instance.epoch, creationPending: false, cache: cache, nextSeq: (steps.map(\.seq).max() ?? 0) + 1)
@@ -81,6 +82,7 @@ final class Lifetime: StepRunner, Sendable {
         self.instance = instance
         self.workflow = workflow
         self.context = context
+        self.logger = Self.logger(context, instance)
         var state = State(epoch: instance.epoch, creationPending: true, cache: [:], nextSeq: 1)
         state.pending = [.insertInstance(instance)]
         state.reported = Reported(status: instance.status)
@@ -91,7 +93,10 @@ final class Lifetime: StepRunner, Sendable {
 
     func tokenCounter() -> Int { tokens.wrappingAdd(1, ordering: .relaxed).newValue }
 
-    var logger: Logger {
+    /// The engine's logger with this instance's `workflow` and `instance` metadata.
+    let logger: Logger
+
+    static func logger(_ context: EngineContext, _ instance: InstanceRecord) -> Logger {
         var logger = context.logger
         logger[metadataKey: "workflow"] = "\(instance.workflow)"
         logger[metadataKey: "instance"] = "\(instance.id)"
@@ -167,6 +172,8 @@ final class Lifetime: StepRunner, Sendable {
                 context.metrics.instancesComplete.increment()
                 logger.info("instance complete")
             }
+            let finished = FinishedInstance(workflow: instance.workflow, id: instance.id, status: status, at: now)
+            for observer in context.finishObservers.withLock({ $0 }) { observer(finished) }
         }
         context.watch.changed()
     }

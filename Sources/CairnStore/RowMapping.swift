@@ -42,7 +42,7 @@ extension StepRecord {
             seq: row["seq"],
             status: StepStatus(rawValue: row["status"]) ?? .running,
             attempts: row["attempts"],
-            config: configText.flatMap { try? JSONDecoder().decode(StepConfig.self, from: Data($0.utf8)) },
+            config: configText.flatMap(ConfigCoding.decode),
             output: row["output"],
             error: errorName.map { ErrorInfo(name: $0, message: errorMessage ?? "") },
             startedAt: Date(millis: row["started_at"]),
@@ -53,7 +53,7 @@ extension StepRecord {
     }
 
     var arguments: StatementArguments {
-        let configText = config.flatMap { try? JSONEncoder.cairn.encode($0) }.map { String(decoding: $0, as: UTF8.self) }
+        let configText = config.flatMap(ConfigCoding.encode)
         return [
             instance, key.kind.rawValue, key.name, key.count, seq, status.rawValue, attempts, configText,
             output, error?.name, error?.message, startedAt.millis, endedAt.millis, wakeAt.millis, eventType,

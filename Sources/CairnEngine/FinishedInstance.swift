@@ -1,0 +1,10 @@
+import Cairn
+import Foundation
+
+/// An instance that has just ended, as reported to ``Engine/onFinish(_:)`` observers.
+public struct FinishedInstance: Sendable {
+    public var workflow: String
+    public var id: String
+    public var status: InstanceStatus
+    public var at: Date
+}
