@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(name: "CairnTests", dependencies: ["Cairn"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CairnStoreTests",
-            dependencies: ["CairnStore", "CairnTesting"],
+            dependencies: ["CairnStore", "CairnTesting", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -200,21 +200,24 @@ final class Lifetime: StepRunner, Sendable {
     @discardableResult
     func flush() async throws -> [StepKey: ReceivedEvent] {
         let result: Result<StoreResult, StoreError>? = await withCheckedContinuation { continuation in
-            state.withLock { state in
+            let shouldLead = state.withLock { state -> Bool in
                 if state.pending.isEmpty && outstandingFlushes.load(ordering: .acquiring) == 0 {
                     continuation.resume(returning: nil)
-                    return
+                    return false
                 }
                 let batch = StoreBatch(instance: rowID, epoch: state.creationPending ? nil : state.epoch, ops: state.pending)
                 state.pending = []
                 state.creationPending = false
                 outstandingFlushes.add(1, ordering: .acquiringAndReleasing)
                 // Submitted under the lock so that batches reach the writer in the order they were built.
-                context.store.submit(.batch(batch)) { result in
+                return context.store.submit(.batch(batch), offerToLead: true) { result in
                     self.outstandingFlushes.subtract(1, ordering: .acquiringAndReleasing)
                     continuation.resume(returning: result)
                 }
             }
+            // When the writer is quiet, commit on this thread (outside the lock): the
+            // continuation is then resumed before this closure returns, with no thread hop.
+            if shouldLead { context.store.lead() }
         }
         guard let result else { return [:] }
         switch result {

@@ -78,9 +78,10 @@ public final class SQLiteStore: WorkflowStore {
         try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
     }
 
-    public func submit(_ command: StoreCommand, completion: @escaping @Sendable (Result<StoreResult, StoreError>) -> Void) {
+    @discardableResult
+    public func submit(_ command: StoreCommand, offerToLead: Bool, completion: @escaping @Sendable (Result<StoreResult, StoreError>) -> Void) -> Bool {
         let box = ResultBox()
-        committer.submit({ db in
+        return committer.submit({ db in
             box.value = try Self.apply(command, db)
         }, finish: { error in
             if let error {
@@ -88,7 +89,11 @@ public final class SQLiteStore: WorkflowStore {
             } else {
                 completion(.success(box.value ?? .done))
             }
-        })
+        }, offerToLead: offerToLead)
+    }
+
+    public func lead() {
+        committer.lead()
     }
 
     static func storeError(_ error: any Error) -> StoreError {

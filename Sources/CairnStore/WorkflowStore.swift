@@ -5,8 +5,15 @@ import Foundation
 /// second store (PostgreSQL, for several nodes) can be added later.
 public protocol WorkflowStore: AnyObject, Sendable {
     /// Queues a command for the writer; `completion` runs once it has committed (or failed).
-    /// Commands are committed in submission order.
-    func submit(_ command: StoreCommand, completion: @escaping @Sendable (Result<StoreResult, StoreError>) -> Void)
+    /// Commands are committed in submission order. With `offerToLead`, a `true` result asks
+    /// the caller to call ``lead()`` next, committing on its own thread instead of waking the
+    /// writer (the store says yes only when the writer is quiet).
+    @discardableResult
+    func submit(_ command: StoreCommand, offerToLead: Bool, completion: @escaping @Sendable (Result<StoreResult, StoreError>) -> Void) -> Bool
+
+    /// Commits queued commands on the calling thread (blocking it for the commit) unless
+    /// another thread is already committing them.
+    func lead()
 
     func instance(workflow: String, id: String) throws -> InstanceRecord?
     func instance(rowID: Int64) throws -> InstanceRecord?
@@ -28,6 +35,11 @@ public protocol WorkflowStore: AnyObject, Sendable {
 }
 
 extension WorkflowStore {
+    /// Queues a command for the writer thread.
+    public func submit(_ command: StoreCommand, completion: @escaping @Sendable (Result<StoreResult, StoreError>) -> Void) {
+        submit(command, offerToLead: false, completion: completion)
+    }
+
     /// Submits and waits for the commit.
     public func perform(_ command: StoreCommand) async throws(StoreError) -> StoreResult {
         let result: Result<StoreResult, StoreError> = await withCheckedContinuation { continuation in
