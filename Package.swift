@@ -31,7 +31,7 @@ let package = Package(
         // SQLite persistence; GRDB types never leave this module.
         .target(
             name: "CairnStore",
-            dependencies: ["Cairn", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Cairn", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         // Replay executor, group commit, durable timers, event inbox, recovery.

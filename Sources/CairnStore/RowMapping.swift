@@ -51,14 +51,6 @@ extension StepRecord {
             eventType: row["event_type"]
         )
     }
-
-    var arguments: StatementArguments {
-        let configText = config.flatMap(ConfigCoding.encode)
-        return [
-            instance, key.kind.rawValue, key.name, key.count, seq, status.rawValue, attempts, configText,
-            output, error?.name, error?.message, startedAt.millis, endedAt.millis, wakeAt.millis, eventType,
-        ]
-    }
 }
 
 extension AttemptRecord {

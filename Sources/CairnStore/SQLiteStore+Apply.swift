@@ -39,7 +39,9 @@ extension SQLiteStore {
     private static func applyBatch(_ batch: StoreBatch, _ db: Database) throws -> StoreResult {
         let instance = batch.instance
         if let epoch = batch.epoch {
-            let current = try Int64.fetchOne(db.cachedStatement(sql: "SELECT epoch FROM instances WHERE rowid = ?"), arguments: [instance])
+            let select = try RawStatement(db, "SELECT epoch FROM instances WHERE rowid = ?")
+            select.bind(1, instance)
+            let current = try select.run()
             guard current == epoch else {
                 throw StoreError(.superseded, "Instance \(instance) was terminated, restarted or purged; this lifetime's writes are discarded.")
             }
@@ -69,21 +71,34 @@ extension SQLiteStore {
             case .putStep(let step):
                 try putStep(step, db)
             case .putAttempt(let attempt):
-                try db.cachedStatement(sql: """
+                let put = try RawStatement(db, """
                     INSERT OR REPLACE INTO attempts (instance, name, count, attempt, started_at, ended_at, success, error_name, error_message)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [
-                        attempt.instance, attempt.name, attempt.count, attempt.attempt, attempt.startedAt.millis,
-                        attempt.endedAt.millis, attempt.success.map { $0 ? 1 : 0 }, attempt.error?.name, attempt.error?.message,
-                    ])
+                    """)
+                put.bind(1, attempt.instance)
+                put.bind(2, attempt.name)
+                put.bind(3, attempt.count)
+                put.bind(4, attempt.attempt)
+                put.bind(5, attempt.startedAt.millis)
+                put.bind(6, attempt.endedAt.millis)
+                put.bind(7, attempt.success.map { $0 ? 1 : 0 })
+                put.bind(8, attempt.error?.name)
+                put.bind(9, attempt.error?.message)
+                try put.run()
             case .endAttempt(let attempt):
-                try db.cachedStatement(sql: """
+                let end = try RawStatement(db, """
                     UPDATE attempts SET ended_at = ?, success = ?, error_name = ?, error_message = ?
                     WHERE instance = ? AND name = ? AND count = ? AND attempt = ?
-                    """).execute(arguments: [
-                        attempt.endedAt.millis, attempt.success.map { $0 ? 1 : 0 }, attempt.error?.name, attempt.error?.message,
-                        attempt.instance, attempt.name, attempt.count, attempt.attempt,
-                    ])
+                    """)
+                end.bind(1, attempt.endedAt.millis)
+                end.bind(2, attempt.success.map { $0 ? 1 : 0 })
+                end.bind(3, attempt.error?.name)
+                end.bind(4, attempt.error?.message)
+                end.bind(5, attempt.instance)
+                end.bind(6, attempt.name)
+                end.bind(7, attempt.count)
+                end.bind(8, attempt.attempt)
+                try end.run()
             case .beginWait(var step):
                 let buffered = try Row.fetchOne(
                     db.cachedStatement(sql: "SELECT seq, payload, sent_at FROM events WHERE instance = ? AND type = ? ORDER BY seq LIMIT 1"),
@@ -118,10 +133,26 @@ extension SQLiteStore {
         return events.isEmpty ? .done : .events(events)
     }
 
+    private static let putStepSQL = "INSERT OR REPLACE INTO steps (\(StepRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
     private static func putStep(_ step: StepRecord, _ db: Database) throws {
-        try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO steps (\(StepRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: step.arguments)
+        let put = try RawStatement(db, putStepSQL)
+        put.bind(1, step.instance)
+        put.bind(2, step.key.kind.rawValue)
+        put.bind(3, step.key.name)
+        put.bind(4, step.key.count)
+        put.bind(5, step.seq)
+        put.bind(6, step.status.rawValue)
+        put.bind(7, step.attempts)
+        put.bind(8, step.config.flatMap(ConfigCoding.encode))
+        put.bind(9, step.output)
+        put.bind(10, step.error?.name)
+        put.bind(11, step.error?.message)
+        put.bind(12, step.startedAt.millis)
+        put.bind(13, step.endedAt.millis)
+        put.bind(14, step.wakeAt.millis)
+        put.bind(15, step.eventType)
+        try put.run()
     }
 
     private static func clearTimer(_ instance: Int64, _ db: Database) throws {
