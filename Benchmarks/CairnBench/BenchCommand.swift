@@ -38,7 +38,17 @@ struct BenchCommand: AsyncParsableCommand {
             if selected.contains("W0") || selected.contains("W1") {
                 limit = try W0Limit.run(directory: work, quick: quick, report: report)
             }
-            if selected.contains("W1") { try await W1Chain.run(directory: work, quick: quick, limit: limit, report: report) }
+            if selected.contains("W1"), let before = limit {
+                let rates = try await W1Chain.run(directory: work, quick: quick, report: report)
+                // The disk's speed drifts within a run: W0 is measured again right after W1,
+                // and the ratios use the mean of the two measurements.
+                let after = try W0Limit.run(directory: work, quick: quick, report: nil)
+                let reference = (before.oneRowPerSecond + after.oneRowPerSecond) / 2
+                report.add("W0", "one-row txn/s after W1", after.oneRowPerSecond, "txn/s")
+                report.add("W0", "reference (mean)", reference, "txn/s")
+                report.add("W1 serial", "steps/s ÷ W0", rates.serial / reference, "ratio", atLeast: 0.7)
+                report.add("W1 16 at a time", "steps/s ÷ W0", rates.concurrent / reference, "ratio", atLeast: 3.0)
+            }
             if selected.contains("W2") { try await W2Sleep.run(directory: work, quick: quick, report: report) }
             if selected.contains("W3") { try await W3Event.run(directory: work, quick: quick, report: report) }
             if selected.contains("W4") { try await W4Recovery.run(directory: work, quick: quick, report: report) }

@@ -9,8 +9,8 @@ enum W0Limit {
         var hundredRowTransactionsPerSecond: Double
     }
 
-    static func run(directory: String, quick: Bool, report: Report) throws -> Result {
-        let path = "\(directory)/w0.sqlite"
+    static func run(directory: String, quick: Bool, report: Report?) throws -> Result {
+        let path = "\(directory)/w0-\(UUID().uuidString.prefix(6)).sqlite"
         var db: OpaquePointer?
         guard sqlite3_open(path, &db) == SQLITE_OK, let db else { throw BenchError("W0: cannot open \(path)") }
         defer { sqlite3_close(db) }
@@ -48,10 +48,12 @@ enum W0Limit {
             try exec(db, "COMMIT")
         }
         let hundred = Double(batches) / seconds(since: start)
-        report.add("W0", "one-row txn/s", oneRow, "txn/s")
-        report.add("W0", "100-row txn/s", hundred, "txn/s")
-        report.add("W0", "100-row rows/s", hundred * 100, "rows/s")
-        report.note("W0", "transactions", ["one_row": single, "hundred_row": batches])
+        if let report {
+            report.add("W0", "one-row txn/s", oneRow, "txn/s")
+            report.add("W0", "100-row txn/s", hundred, "txn/s")
+            report.add("W0", "100-row rows/s", hundred * 100, "rows/s")
+            report.note("W0", "transactions", ["one_row": single, "hundred_row": batches])
+        }
         return Result(oneRowPerSecond: oneRow, hundredRowTransactionsPerSecond: hundred)
     }
 
