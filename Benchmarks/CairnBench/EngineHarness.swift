@@ -12,7 +12,7 @@ struct EngineHarness {
     private let running: Task<Void, any Error>
 
     init(path: String, register: (Engine) throws -> Void) throws {
-        store = try SQLiteStore(path: path, synchronous: ProcessInfo.processInfo.environment["BENCH_SYNC"] == "normal" ? .normal : .full)
+        store = try SQLiteStore(path: path, synchronous: Self.synchronous)
         var logger = Logger(label: "cairn.bench")
         logger.logLevel = .warning
         engine = try Engine(store: store, configuration: EngineConfiguration(), logger: logger)
@@ -21,6 +21,12 @@ struct EngineHarness {
         let engine = self.engine
         // The engine runs for the harness's lifetime; stop() cancels it.
         running = Task { try await engine.run() }
+    }
+
+    /// FULL, as the appliance defaults to. `CAIRN_BENCH_SYNCHRONOUS=normal` is a diagnostic:
+    /// without fsync, W1 shows the engine's CPU ceiling (W0 stays FULL).
+    static var synchronous: SQLiteStore.Synchronous {
+        ProcessInfo.processInfo.environment["CAIRN_BENCH_SYNCHRONOUS"]?.lowercased() == "normal" ? .normal : .full
     }
 
     func stop() async {

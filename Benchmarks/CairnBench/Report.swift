@@ -29,7 +29,7 @@ final class Report: @unchecked Sendable {
             "kernel": release,
             "quick": quick,
             "date": Date().formatted(Date.ISO8601FormatStyle()),
-            "durability": "WAL, synchronous=FULL",
+            "durability": "WAL, synchronous=\(EngineHarness.synchronous.rawValue)",
         ]
     }
 
