@@ -125,18 +125,29 @@ final class GroupCommitter: @unchecked Sendable {
                 // transaction is rolled back and, with other units in it, redone with a
                 // savepoint per unit, so a failing unit neither leaves partial writes nor
                 // sinks the others.
+                // BEGIN and COMMIT go through prepared statements too: GRDB's inTransaction
+                // parses its BEGIN and COMMIT text on every call.
                 var failed: (index: Int, error: Error)?
-                try db.inTransaction(.immediate) {
-                    for index in units.indices {
-                        do {
-                            try units[index].work(db)
-                        } catch {
-                            failed = (index, error)
-                            return .rollback
-                        }
+                try RawStatement(db, "BEGIN IMMEDIATE").run()
+                for index in units.indices {
+                    do {
+                        try units[index].work(db)
+                    } catch {
+                        failed = (index, error)
+                        break
                     }
-                    return .commit
                 }
+                if failed == nil {
+                    do {
+                        try RawStatement(db, "COMMIT").run()
+                    } catch {
+                        if !db.isInsideTransaction { throw error }
+                        try? RawStatement(db, "ROLLBACK").run()
+                        throw error
+                    }
+                    return
+                }
+                if db.isInsideTransaction { try RawStatement(db, "ROLLBACK").run() }
                 guard let failed else { return }
                 if units.count == 1 {
                     errors[0] = failed.error
