@@ -142,7 +142,7 @@ final class GroupCommitter: @unchecked Sendable {
                         try RawStatement(db, "COMMIT").run()
                     } catch {
                         if !db.isInsideTransaction { throw error }
-                        try? RawStatement(db, "ROLLBACK").run()
+                        _ = try? RawStatement(db, "ROLLBACK").run()
                         throw error
                     }
                     return
