@@ -15,8 +15,12 @@ public final class MetricsExporter: Sendable {
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
-        timersPending = registry.makeGauge(name: "cairn_timers_pending", help: "Durable timers (sleeps, retry back-offs, event timeouts) not yet fired.")
-        up = registry.makeGauge(name: "cairn_engine_running", help: "1 while the engine runs, 0 while it starts or drains.")
+        timersPending = registry.makeGauge(descriptor: MetricNameDescriptor(
+            namespace: "cairn", metricName: "timers_pending", unitName: "",
+            helpText: "Durable timers (sleeps, retry back-offs, event timeouts) not yet fired."))
+        up = registry.makeGauge(descriptor: MetricNameDescriptor(
+            namespace: "cairn", metricName: "engine_running", unitName: "",
+            helpText: "1 while the engine runs, 0 while it starts or drains."))
     }
 
     /// Makes this registry the process's swift-metrics backend (once per process).
@@ -48,8 +52,9 @@ public final class MetricsExporter: Sendable {
         statusGauges.withLock { gauges in
             let key = "\(workflow)\u{0}\(status.rawValue)"
             if let existing = gauges[key] { return existing }
-            let made = registry.makeGauge(name: "cairn_instances", labels: [("workflow", workflow), ("status", status.rawValue)],
-                                          help: "Instances by workflow and status.")
+            let made = registry.makeGauge(
+                descriptor: MetricNameDescriptor(namespace: "cairn", metricName: "instances", unitName: "", helpText: "Instances by workflow and status."),
+                labels: [("workflow", workflow), ("status", status.rawValue)])
             gauges[key] = made
             return made
         }
