@@ -140,6 +140,7 @@ extension Lifetime {
     /// Runs one attempt's body against its timeout and against interruptions.
     private func execute(_ body: @escaping @Sendable (StepContext) async throws -> Data, context stepContext: StepContext, timeoutMilliseconds: Int64) async -> Wake {
         let signal = Signal<Wake>()
+        let deadlineDate = now.addingTimeInterval(Double(timeoutMilliseconds) / 1000)
         state.withLock { $0.activeBodies += 1 }
         // Unstructured on purpose: a body that ignores cancellation must not hold its step
         // past the timeout or a terminate; its late result is ignored. `immediate` runs the
@@ -161,7 +162,7 @@ extension Lifetime {
             return .interrupted(poisoned() ?? .stop)
         }
         // One shared watch serves every attempt's timeout; no timer task per step.
-        let deadline = context.deadlines.add(at: now.addingTimeInterval(Double(timeoutMilliseconds) / 1000)) {
+        let deadline = context.deadlines.add(at: deadlineDate) {
             signal.fire(.elapsed)
         }
         let wake = (try? await signal.wait()) ?? .interrupted(.stop)
@@ -177,7 +178,12 @@ extension Lifetime {
         case .interrupted:
             task.cancel()
             return wake
-        default:
+        case .value, .failed:
+            // A body that ran past its timeout without suspending (so the watch could not
+            // interrupt it) still timed out; its late result is not kept.
+            if now >= deadlineDate { return .failed(StepTimeoutError(milliseconds: timeoutMilliseconds)) }
+            return wake
+        case .event:
             return wake
         }
     }

@@ -25,6 +25,35 @@ import Testing
         }
     }
 
+    /// A body that never suspends cannot be interrupted; if it returns after its timeout,
+    /// its result is refused as a timeout all the same.
+    struct Overruns: Workflow {
+        let clock: ManualClock
+        func run(event: WorkflowEvent<NoParams>, step: WorkflowStep) async throws -> String {
+            do {
+                let config = StepConfig(retries: RetryPolicy(limit: 0), timeout: "5 seconds")
+                return try await step.do("busy", config: config) { _ in
+                    clock.advance(by: 6)       // six seconds of synchronous work
+                    return "late"
+                }
+            } catch let error as StepError {
+                return "\(error.name)"
+            }
+        }
+    }
+
+    @Test func aBodyThatReturnsAfterItsTimeoutWithoutSuspendingStillTimesOut() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let clock = ManualClock()
+        try await withTestEngine(databasePath: dir.file("o.sqlite"), clock: clock, configuration: inMemoryWaits(),
+                                 register: { try $0.register(Overruns(clock: clock), as: "overruns") }) { engine in
+            _ = try await engine.create("overruns", id: "o")
+            let done = try await engine.waitForCompletion("overruns", id: "o")
+            #expect(done.output == Data(#""WorkflowTimeoutError""#.utf8))
+        }
+    }
+
     @Test func aHungBodyTimesOutAndIsRetriedThenFails() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
