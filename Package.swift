@@ -83,7 +83,7 @@ let package = Package(
         // Test support: manual clock, temporary directories, a loopback HTTP server, withTestEngine.
         .target(
             name: "CairnTesting",
-            dependencies: ["Cairn", "CairnEngine", "CairnStore"],
+            dependencies: ["Cairn", "CairnEngine", "CairnStore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

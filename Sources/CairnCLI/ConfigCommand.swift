@@ -62,7 +62,7 @@ struct ConfigCommand: AsyncParsableCommand {
             for entry in settings.workflows {
                 let options: String = entry.options.keys.sorted().map { key -> String in
                     let secret = ["password", "secret", "token", "key"].contains { key.lowercased().contains($0) }
-                    return "\(key)=\(secret ? "[redacted]" : entry.options[key]!.description)"
+                    return "\(key)=\(secret ? "[redacted]" : (entry.options[key]?.description ?? ""))"
                 }.joined(separator: " ")
                 let suffix: String = options.isEmpty ? "" : "  \(options)"
                 print("  \(entry.name)  type=\(entry.type)\(suffix)")

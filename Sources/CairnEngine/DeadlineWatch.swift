@@ -49,7 +49,7 @@ final class DeadlineWatch: Sendable {
                     if entry.at <= now {
                         due.append(entry.action)
                         state.entries[token] = nil
-                    } else if next == nil || entry.at < next! {
+                    } else if entry.at < (next ?? .distantFuture) {
                         next = entry.at
                     }
                 }

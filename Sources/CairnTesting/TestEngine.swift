@@ -2,6 +2,7 @@ import Cairn
 import CairnEngine
 import CairnStore
 import Foundation
+import Logging
 
 /// Runs `body` with an engine on the database at `databasePath`, then drops the engine
 /// without a graceful drain (as a crash would) and closes the store.
@@ -14,7 +15,9 @@ public func withTestEngine<T: Sendable>(
 ) async throws -> T {
     let store = try SQLiteStore(path: databasePath)
     defer { store.close() }
-    let engine = try Engine(store: store, configuration: configuration, clock: clock)
+    var logger = Logger(label: "cairn.test")
+    logger.logLevel = .warning      // keep test output to what matters
+    let engine = try Engine(store: store, configuration: configuration, clock: clock, logger: logger)
     try register(engine)
     return try await withThrowingTaskGroup(of: T?.self) { group in
         group.addTask {
