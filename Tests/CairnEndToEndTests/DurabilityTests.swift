@@ -36,7 +36,7 @@ import Testing
         let serve = try await ServeProcess(config: config(source, pause: "1 second"))
         defer { serve.stop() }
         _ = try await serve.request("POST", "/workflows/my-workflow/instances", body: #"{"id": "t1"}"#)
-        try await waitUntil { source.requests == 1 }
+        try await Poll.until { source.requests == 1 }
 
         serve.signal(SIGTERM)
         #expect(try await serve.waitForExit() == 0)
@@ -59,11 +59,11 @@ import Testing
         let serve = try await ServeProcess(config: config(source, pause: "1 second"))
         defer { serve.stop() }
         _ = try await serve.request("POST", "/workflows/my-workflow/instances", body: #"{"id": "h1"}"#)
-        try await waitUntil { source.requests == 1 }
+        try await Poll.until { source.requests == 1 }
 
         let signalled = ContinuousClock.now
         serve.signal(SIGTERM)
-        try await waitUntil { serve.logLines().contains { ($0["message"] as? String)?.hasPrefix("shutting down gracefully") == true } }
+        try await Poll.until { serve.logLines().contains { ($0["message"] as? String)?.hasPrefix("shutting down gracefully") == true } }
         serve.signal(SIGTERM)
         #expect(try await serve.waitForExit() == 0)
         #expect(ContinuousClock.now - signalled < .seconds(3), "a second signal must not wait for the 4 s step")
@@ -76,13 +76,5 @@ import Testing
         #expect(attempts.map { $0["success"] as? Bool } == [false, true])
         #expect((attempts.first?["error"] as? [String: Any])?["name"] as? String == "WorkflowInternalError")
         #expect(source.requests == 2)
-    }
-
-    private func waitUntil(timeout: Duration = .seconds(20), _ condition: () -> Bool) async throws {
-        let start = ContinuousClock.now
-        while !condition() {
-            if ContinuousClock.now - start > timeout { throw TestFailure("condition not met within \(timeout)") }
-            try await Task.sleep(for: .milliseconds(10))
-        }
     }
 }

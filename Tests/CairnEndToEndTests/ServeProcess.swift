@@ -74,17 +74,15 @@ final class ServeProcess: @unchecked Sendable {
     }
 
     private func waitForPort() async throws -> Int {
-        let start = ContinuousClock.now
-        while ContinuousClock.now - start < .seconds(30) {
+        try await Poll.value("cairn serve listening (log:\n\(logText()))", timeout: .seconds(30)) {
             for line in logLines() where line["message"] as? String == "listening" {
                 if let text = line["port"] as? String, let port = Int(text) { return port }
             }
             if !process.isRunning {
                 throw TestFailure("cairn serve exited with \(process.terminationStatus) before listening:\n\(logText())")
             }
-            try await Task.sleep(for: .milliseconds(20))
+            return nil
         }
-        throw TestFailure("cairn serve did not listen within 30 s:\n\(logText())")
     }
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
@@ -106,11 +104,7 @@ final class ServeProcess: @unchecked Sendable {
 
     /// Waits for the process to exit; returns its status.
     func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
-        let start = ContinuousClock.now
-        while process.isRunning {
-            if ContinuousClock.now - start > timeout { throw TestFailure("cairn serve did not exit within \(timeout):\n\(logText())") }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        try await Poll.until("cairn serve exiting (log:\n\(logText()))", timeout: timeout) { !process.isRunning }
         return process.terminationStatus
     }
 
@@ -156,13 +150,10 @@ final class ServeProcess: @unchecked Sendable {
     /// Polls an instance until `condition` holds on its JSON (real time: the process runs on its own clock).
     func waitForInstance(_ workflow: String, _ id: String, timeout: Duration = .seconds(30),
                          until condition: ([String: Any]) -> Bool) async throws -> [String: Any] {
-        let start = ContinuousClock.now
         var last: [String: Any] = [:]
-        while ContinuousClock.now - start < timeout {
+        return try await Poll.value("instance \(id) reaching the expected state (last: \(last))", timeout: timeout, every: .milliseconds(25)) {
             last = try await request("GET", "/workflows/\(workflow)/instances/\(id)").json
-            if condition(last) { return last }
-            try await Task.sleep(for: .milliseconds(25))
+            return condition(last) ? last : nil
         }
-        throw TestFailure("instance \(id) did not reach the expected state within \(timeout); last: \(last)")
     }
 }

@@ -85,7 +85,7 @@ import Testing
         // 2. Restart; kill during the 3-second sleep that follows step "two".
         let second = try launchHelper(database: database, log: log, slow: false)
         try await waitForLine(in: log) { $0 == "two-end" }
-        try await waitUntil(timeout: .seconds(20)) {
+        try await Poll.until(timeout: .seconds(20)) {
             let store = try SQLiteStore(path: database)
             defer { store.close() }
             return try store.instance(workflow: "crashy", id: "victim")?.waitingFor == .sleep
@@ -137,15 +137,6 @@ import Testing
     }
 
     private func waitForLine(in path: String, timeout: Duration = .seconds(30), _ matches: @escaping (String) -> Bool) async throws {
-        try await waitUntil(timeout: timeout) { try lines(path).contains(where: matches) }
-    }
-
-    /// Polls a condition on another process's output, with a deadline.
-    private func waitUntil(timeout: Duration, _ condition: () throws -> Bool) async throws {
-        let start = ContinuousClock.now
-        while try !condition() {
-            if ContinuousClock.now - start > timeout { throw TestFailure("condition not met within \(timeout)") }
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        try await Poll.until(timeout: timeout) { try lines(path).contains(where: matches) }
     }
 }
