@@ -10,30 +10,17 @@ struct ConfigCommand: AsyncParsableCommand {
         subcommands: [Check.self]
     )
 
-    static func defaultPath(_ given: String?) -> String {
-        given ?? ProcessInfo.processInfo.environment["CAIRN_CONFIG"] ?? "etc/cairn.toml"
-    }
-
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "check",
             abstract: "Validate a config and print the resolved settings (secrets redacted)."
         )
 
-        @Option(name: .long, help: "The TOML config file (default: $CAIRN_CONFIG, else etc/cairn.toml).")
-        var config: String?
+        @OptionGroup var configFile: ConfigFile
 
         func run() async throws {
-            let path = ConfigCommand.defaultPath(config)
-            let settings: AppConfig
-            let appliance: Appliance
-            do {
-                settings = try ConfigLoader.load(path: path)
-                appliance = Appliance(config: settings)
-                _ = try appliance.registrations()
-            } catch {
-                throw CLIFailure.usage("\(error)")
-            }
+            let path = configFile.path
+            let settings = try configFile.load()
             let cwd = FileManager.default.currentDirectoryPath
             func absolute(_ path: String) -> String { path.hasPrefix("/") ? path : (cwd as NSString).appendingPathComponent(path) }
             let environment = ProcessInfo.processInfo.environment

@@ -10,8 +10,7 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Run the appliance: engine, HTTP API and triggers, until SIGTERM or SIGINT."
     )
 
-    @Option(name: .long, help: "The TOML config file (default: $CAIRN_CONFIG, else etc/cairn.toml).")
-    var config: String?
+    @OptionGroup var configFile: ConfigFile
 
     @Option(name: .customLong("log-format"), help: "Log lines as 'text' or 'json' (overrides log.format).")
     var logFormat: LogFormat?
@@ -23,14 +22,7 @@ struct ServeCommand: AsyncParsableCommand {
     var port: Int?
 
     func run() async throws {
-        let path = ConfigCommand.defaultPath(config)
-        var settings: AppConfig
-        do {
-            settings = try ConfigLoader.load(path: path)
-            _ = try Appliance(config: settings).registrations()
-        } catch {
-            throw CLIFailure.usage("\(error)")
-        }
+        var settings = try configFile.load()
         if let logFormat { settings.log.format = logFormat }
         if let logLevel { settings.log.level = logLevel }
         if let port {
