@@ -122,7 +122,11 @@ let package = Package(
         ),
         .testTarget(
             name: "CairnAppTests",
-            dependencies: ["CairnApp", "CairnServer", "CairnEngine", "CairnTesting"],
+            dependencies: [
+                "CairnApp", "CairnServer", "CairnEngine", "CairnStore", "CairnTesting",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Starts the real `cairn` binary on a free loopback port and drives it over HTTP and the CLI.

@@ -20,6 +20,15 @@ public protocol StepRunner: Sendable {
 
     /// Waits for an event of `type`, or throws ``WaitForEventTimeoutError`` after the timeout.
     func waitForEvent(_ key: StepKey, type: String, timeoutMilliseconds: Int64) async throws -> ReceivedEvent
+
+    /// The workflow misused the step API (``WorkflowStep`` detected it). Returns the error to
+    /// throw; an engine ends the instance with it even if the workflow catches it.
+    func reject(_ error: WorkflowError) -> any Error
+}
+
+extension StepRunner {
+    /// Runners that cannot end an instance themselves throw the error as it is.
+    public func reject(_ error: WorkflowError) -> any Error { error }
 }
 
 /// An event as delivered to `waitForEvent`, payload still JSON.

@@ -16,6 +16,7 @@ public struct WorkflowError: NamedError, CustomStringConvertible, Sendable {
         public static let outputNotEncodable = Code("output_not_encodable")
         public static let outputTooLarge = Code("output_too_large")
         public static let paramsNotDecodable = Code("params_not_decodable")
+        public static let concurrentSameName = Code("concurrent_same_name")
     }
 
     public var code: Code

@@ -6,9 +6,24 @@ import Synchronization
 /// Each call is identified by its primitive, its name and its occurrence (the k-th call of
 /// that name), numbered synchronously at call time, so replays map calls to stored
 /// results as long as the workflow calls them in the same order.
+///
+/// Steps may run in parallel (`async let`, task groups) as long as the parallel branches use
+/// different names: two calls of one primitive with the same name in flight at once would
+/// get their occurrence numbers in whatever order the scheduler starts them, so a replay
+/// could hand one branch the other's result. Cairn refuses that and ends the instance with
+/// a `concurrent_same_name` error; name parallel steps apart (`"fetch \(id)"`).
+///
+/// Misuse of the API that Cairn detects (an invalid step name, duration or config, a
+/// parallel duplicate name) ends the instance as `errored` even if the workflow catches
+/// the error: `try? await step.sleep("x", "3 fortnights")` does not skip the sleep silently.
 public final class WorkflowStep: Sendable {
     private let runner: any StepRunner
-    private let counters = Mutex<[CounterKey: Int]>([:])
+    private let counters = Mutex<Counters>(Counters())
+
+    private struct Counters {
+        var next: [CounterKey: Int] = [:]
+        var inFlight: Set<CounterKey> = []
+    }
 
     private struct CounterKey: Hashable {
         var kind: StepKind
@@ -20,14 +35,34 @@ public final class WorkflowStep: Sendable {
         self.runner = runner
     }
 
-    private func nextKey(_ kind: StepKind, _ name: String) throws -> StepKey {
-        try Identifier.validateStepName(name)
-        let count = counters.withLock { counters in
-            let next = counters[CounterKey(kind: kind, name: name), default: 0] + 1
-            counters[CounterKey(kind: kind, name: name)] = next
+    /// Numbers the call and marks its name in flight until ``end(_:)``.
+    private func begin(_ kind: StepKind, _ name: String) throws -> StepKey {
+        try checked { try Identifier.validateStepName(name) }
+        let counter = CounterKey(kind: kind, name: name)
+        let count = counters.withLock { counters -> Int? in
+            guard counters.inFlight.insert(counter).inserted else { return nil }
+            let next = counters.next[counter, default: 0] + 1
+            counters.next[counter] = next
             return next
         }
+        guard let count else {
+            throw runner.reject(WorkflowError(.concurrentSameName,
+                "Two '\(kind.rawValue)' steps named '\(name)' ran at the same time. Parallel steps must have different names (e.g. include the item's ID), otherwise a replay cannot tell their results apart."))
+        }
         return StepKey(kind: kind, name: name, count: count)
+    }
+
+    private func end(_ key: StepKey) {
+        _ = counters.withLock { $0.inFlight.remove(CounterKey(kind: key.kind, name: key.name)) }
+    }
+
+    /// Runs an SDK check; a `WorkflowError` it throws goes through the runner, which ends the instance.
+    private func checked<T>(_ check: () throws -> T) throws -> T {
+        do {
+            return try check()
+        } catch let error as WorkflowError {
+            throw runner.reject(error)
+        }
     }
 
     /// Runs `body` once, durably: its result is stored and returned on every later replay.
@@ -45,8 +80,9 @@ public final class WorkflowStep: Sendable {
         config: StepConfig = .default,
         _ body: @escaping @Sendable (StepContext) async throws -> T
     ) async throws -> T {
-        let key = try nextKey(.do, name)
-        try config.validate(step: key.displayName)
+        let key = try begin(.do, name)
+        defer { end(key) }
+        try checked { try config.validate(step: key.displayName) }
         let data = try await runner.runStep(key, config: config) { context in
             let value = try await body(context)
             do {
@@ -58,7 +94,7 @@ public final class WorkflowStep: Sendable {
         do {
             return try JSONDecoder.cairn.decode(T.self, from: data)
         } catch {
-            throw WorkflowError(.outputNotEncodable, "The stored result of step '\(key.displayName)' does not decode as \(T.self): \(error). Did the step's return type change while this instance was running?")
+            throw runner.reject(WorkflowError(.outputNotEncodable, "The stored result of step '\(key.displayName)' does not decode as \(T.self): \(error). Did the step's return type change while this instance was running?"))
         }
     }
 
@@ -76,10 +112,11 @@ public final class WorkflowStep: Sendable {
 
     /// Sleeps durably. The wake-up time is stored, so a restart waits only what remains.
     public func sleep(_ name: String, _ duration: WorkflowDuration) async throws {
-        let key = try nextKey(.sleep, name)
-        let milliseconds = try duration.milliseconds()
+        let key = try begin(.sleep, name)
+        defer { end(key) }
+        let milliseconds = try checked { try duration.milliseconds() }
         guard (0...Self.maxSleepMilliseconds).contains(milliseconds) else {
-            throw WorkflowError(.invalidDuration, "Sleep '\(key.displayName)' lasts \(duration); sleeps must be between 0 and 365 days.")
+            throw runner.reject(WorkflowError(.invalidDuration, "Sleep '\(key.displayName)' lasts \(duration); sleeps must be between 0 and 365 days."))
         }
         try await runner.sleep(key, milliseconds: milliseconds)
     }
@@ -91,7 +128,8 @@ public final class WorkflowStep: Sendable {
 
     /// Sleeps until `date`; returns at once when it has already passed.
     public func sleepUntil(_ name: String, _ date: Date) async throws {
-        let key = try nextKey(.sleep, name)
+        let key = try begin(.sleep, name)
+        defer { end(key) }
         try await runner.sleep(key, until: date)
     }
 
@@ -106,11 +144,12 @@ public final class WorkflowStep: Sendable {
         timeout: WorkflowDuration = .hours(24),
         as payloadType: Payload.Type = Payload.self
     ) async throws -> StepEvent<Payload> {
-        let key = try nextKey(.waitForEvent, name)
-        try Identifier.validateEventType(type)
-        let milliseconds = try timeout.milliseconds()
+        let key = try begin(.waitForEvent, name)
+        defer { end(key) }
+        try checked { try Identifier.validateEventType(type) }
+        let milliseconds = try checked { try timeout.milliseconds() }
         guard (1000...Self.maxSleepMilliseconds).contains(milliseconds) else {
-            throw WorkflowError(.invalidDuration, "waitForEvent '\(key.displayName)' has a timeout of \(timeout); use 1 second to 365 days.")
+            throw runner.reject(WorkflowError(.invalidDuration, "waitForEvent '\(key.displayName)' has a timeout of \(timeout); use 1 second to 365 days."))
         }
         let event = try await runner.waitForEvent(key, type: type, timeoutMilliseconds: milliseconds)
         let payload = try JSONDecoder.cairn.decode(Payload.self, from: event.payload)

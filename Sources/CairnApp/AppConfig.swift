@@ -33,6 +33,10 @@ public struct AppConfig: Sendable {
         public var maxPayloadBytes = 1 << 20
         /// How long SIGTERM waits for running steps before stopping hard.
         public var shutdownGraceMilliseconds: Int64 = 30_000
+        /// Events one instance may hold before a wait takes them.
+        public var maxBufferedEvents = 1_000
+        /// How often stalled instances (no lifetime, no timer) are looked for.
+        public var sweepIntervalMilliseconds: Int64 = 30_000
     }
 
     public struct Log: Sendable {
@@ -67,6 +71,8 @@ public struct AppConfig: Sendable {
         configuration.suspendAfter = .milliseconds(engine.suspendAfterMilliseconds)
         configuration.retention = .milliseconds(engine.retentionMilliseconds)
         configuration.maxPayloadBytes = engine.maxPayloadBytes
+        configuration.maxBufferedEvents = engine.maxBufferedEvents
+        configuration.sweepInterval = .milliseconds(engine.sweepIntervalMilliseconds)
         return configuration
     }
 }

@@ -67,8 +67,8 @@ public struct Appliance: Sendable {
         )
         var group = ServiceGroupConfiguration(
             services: [
-                .init(service: SignalEscalation(logger: logger)),
-                .init(service: EngineService(engine: engine)),
+                .init(service: SignalEscalation(logger: logger, grace: .milliseconds(config.engine.shutdownGraceMilliseconds))),
+                .init(service: EngineService(engine: engine, logger: logger)),
                 .init(service: server),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],

@@ -55,12 +55,14 @@ public enum ConfigLoader {
             config.auth.tokenEnv = try reader.string(auth, "token_env", path: "auth") ?? config.auth.tokenEnv
         }
         if let engine = try reader.table(root, "engine", path: "engine") {
-            try reader.keys(engine, allowed: ["max_concurrent_instances", "suspend_after", "retention", "max_payload_bytes", "shutdown_grace"], path: "engine")
+            try reader.keys(engine, allowed: ["max_concurrent_instances", "suspend_after", "retention", "max_payload_bytes", "shutdown_grace", "max_buffered_events", "sweep_interval"], path: "engine")
             config.engine.maxConcurrentInstances = try reader.int(engine, "max_concurrent_instances", path: "engine", range: 1...1_000_000) ?? config.engine.maxConcurrentInstances
             config.engine.suspendAfterMilliseconds = try reader.duration(engine, "suspend_after", path: "engine") ?? config.engine.suspendAfterMilliseconds
             config.engine.retentionMilliseconds = try reader.duration(engine, "retention", path: "engine") ?? config.engine.retentionMilliseconds
             config.engine.maxPayloadBytes = try reader.int(engine, "max_payload_bytes", path: "engine", range: 1...(64 << 20)) ?? config.engine.maxPayloadBytes
             config.engine.shutdownGraceMilliseconds = try reader.duration(engine, "shutdown_grace", path: "engine") ?? config.engine.shutdownGraceMilliseconds
+            config.engine.maxBufferedEvents = try reader.int(engine, "max_buffered_events", path: "engine", range: 1...1_000_000) ?? config.engine.maxBufferedEvents
+            config.engine.sweepIntervalMilliseconds = try reader.duration(engine, "sweep_interval", path: "engine") ?? config.engine.sweepIntervalMilliseconds
         }
         if let log = try reader.table(root, "log", path: "log") {
             try reader.keys(log, allowed: ["level", "format"], path: "log")

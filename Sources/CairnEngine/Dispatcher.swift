@@ -15,7 +15,8 @@ actor Dispatcher {
     private var urgent = RowQueue()
     private var normal = RowQueue()
     private var queued: Set<Int64> = []
-    private var busy: Set<Int64> = []
+    /// Instances with a control request in progress, each with the requests queued behind it.
+    private var controlling: [Int64: [CheckedContinuation<Void, Never>]] = [:]
     private var deferred: Set<Int64> = []
     private var rerun: Set<Int64> = []
     private var draining = false
@@ -40,7 +41,7 @@ actor Dispatcher {
     /// Queues instances for a (re)play; `urgent` ones (woken, resumed) go before new ones.
     func schedule(_ rows: [Int64], urgent isUrgent: Bool) {
         for row in rows {
-            if busy.contains(row) {
+            if controlling[row] != nil {
                 deferred.insert(row)
                 continue
             }
@@ -54,11 +55,20 @@ actor Dispatcher {
         pump()
     }
 
+    /// Schedules the instances among `rows` that nothing runs or waits for (the orphan sweep's
+    /// finds); returns how many.
+    func adopt(_ rows: [Int64]) -> Int {
+        let orphans = rows.filter { live[$0] == nil && !queued.contains($0) && controlling[$0] == nil }
+        schedule(orphans, urgent: true)
+        return orphans.count
+    }
+
     /// Called when a lifetime has settled.
     func ended(_ lifetime: Lifetime) {
         if live[lifetime.rowID] === lifetime {
             live[lifetime.rowID] = nil
         }
+        if lifetime.writeFailed { context.sweep.writeFailed() }
         slotsUsed -= 1
         if rerun.remove(lifetime.rowID) != nil || lifetime.hasUndeliveredEvents {
             schedule([lifetime.rowID], urgent: true)
@@ -74,6 +84,11 @@ actor Dispatcher {
     }
 
     private func start(_ row: Int64) {
+        if controlling[row] != nil {
+            // A control request owns this instance now; it reschedules the row when done.
+            deferred.insert(row)
+            return
+        }
         guard live[row] == nil else {
             rerun.insert(row)
             return
@@ -117,24 +132,31 @@ actor Dispatcher {
     // MARK: Control
 
     /// Applies pause / resume / terminate / restart, through the live lifetime when there is one
-    /// so the request is ordered with its writes.
+    /// so the request is ordered with its writes. Requests for one instance run one at a time,
+    /// in arrival order; none of them waits for more than the lifetime's next step boundary.
     func control(_ row: Int64, _ action: ControlRequest.Action) async throws -> ControlOutcome {
-        busy.insert(row)
-        defer {
-            busy.remove(row)
-            if deferred.remove(row) != nil { schedule([row], urgent: true) }
-        }
+        await acquireControl(of: row)
+        defer { releaseControl(of: row) }
         while let lifetime = live[row] {
             switch action {
             case .pause, .requestPause:
                 if let result = await lifetime.requestPause() { return try result.get() }
+                // The lifetime is already pausing: the pause stands; report it without waiting.
+                if case .pause = lifetime.poisoned() { return ControlOutcome(status: .waitingForPause, shouldRun: false, changed: false) }
             case .resume:
                 if let result = await lifetime.cancelPause() { return try result.get() }
+                // Resume changes nothing unless a pause is settling; answer with the stored status.
+                guard case .pause = lifetime.poisoned() else { return try await storeControl(row, action) }
             case .terminate, .restart:
                 lifetime.stop()
             }
-            _ = try? await lifetime.exited.wait()
+            // Throws only if this request is cancelled; the request then ends without a change.
+            try await lifetime.exited.wait()
         }
+        return try await storeControl(row, action)
+    }
+
+    private func storeControl(_ row: Int64, _ action: ControlRequest.Action) async throws -> ControlOutcome {
         let storeAction: ControlRequest.Action = action == .requestPause ? .pause : action
         let result = try await context.store.perform(.control(ControlRequest(instance: row, action: storeAction, at: context.clock.now())))
         guard case .control(let outcome) = result else {
@@ -142,6 +164,25 @@ actor Dispatcher {
         }
         if outcome.shouldRun { deferred.insert(row) }
         return outcome
+    }
+
+    private func acquireControl(of row: Int64) async {
+        guard controlling[row] != nil else {
+            controlling[row] = []
+            return
+        }
+        await withCheckedContinuation { controlling[row, default: []].append($0) }
+    }
+
+    private func releaseControl(of row: Int64) {
+        if var waiting = controlling[row], !waiting.isEmpty {
+            let next = waiting.removeFirst()
+            controlling[row] = waiting
+            next.resume()
+            return
+        }
+        controlling[row] = nil
+        if deferred.remove(row) != nil { schedule([row], urgent: true) }
     }
 
     /// Routes a committed event: to the live lifetime's wait, or by scheduling a replay.

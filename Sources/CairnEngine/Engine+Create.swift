@@ -43,6 +43,41 @@ extension Engine {
         return record
     }
 
+    /// Starts an instance by ID exactly once: creates it, or returns the existing one and says
+    /// so. `alongside` runs in the same transaction (a cron tick's ledger row, a webhook
+    /// delivery, a file claim), so the trigger's record and the instance commit together or
+    /// not at all; throwing from it undoes the start. Triggers derive `id` from what fired
+    /// them, so a repeat (a retried delivery, a restart between commit and answer) creates
+    /// nothing twice.
+    ///
+    /// ```swift
+    /// let outcome = try await engine.start("report", id: "cron-nightly-20261125T0300Z", trigger: "cron") { outcome, tx in
+    ///     try tx.execute("INSERT INTO ticks (schedule, at, instance) VALUES (?, ?, ?)", [.text("nightly"), .time(tick), .text(outcome.record.id)])
+    /// }
+    /// ```
+    public func start(
+        _ workflow: String, id: String, paramsJSON params: Data? = nil, trigger: String,
+        alongside: (@Sendable (StartOutcome, any StoreTransaction) throws -> Void)? = nil
+    ) async throws -> StartOutcome {
+        let registered = try registered(workflow)
+        let record = try newRecord(workflow: workflow, id: id, params: params, trigger: trigger, registered: registered)
+        let result: StoreResult
+        do {
+            result = try await context.store.perform(.start(InstanceStart(record: record, alongside: alongside)))
+        } catch {
+            throw EngineError(error)
+        }
+        guard case .started(let outcome) = result else {
+            throw EngineError(.storage, "The store did not report how instance '\(id)' started.")
+        }
+        if outcome.wasCreated {
+            context.watch.changed()
+            context.metrics.instancesCreated.increment()
+            await dispatcher.schedule([record.rowID], urgent: false)
+        }
+        return outcome
+    }
+
     /// Creates an instance with typed params.
     public func create<P: Encodable & Sendable>(_ workflow: String, id: String? = nil, params: P, trigger: String = "api") async throws -> InstanceRecord {
         let data: Data

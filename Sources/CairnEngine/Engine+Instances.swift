@@ -108,7 +108,8 @@ extension Engine {
         guard (try? JSONSerialization.jsonObject(with: payload, options: [.fragmentsAllowed])) != nil else {
             throw EngineError(.invalidInput, "The event payload is not valid JSON. Send a JSON value, e.g. {\"approved\": true}.")
         }
-        let delivery = EventDelivery(workflow: workflow, instanceID: instance.id, type: type, payload: payload, at: context.clock.now())
+        let delivery = EventDelivery(workflow: workflow, instanceID: instance.id, type: type, payload: payload, at: context.clock.now(),
+                                     maxBuffered: context.configuration.maxBufferedEvents)
         let result: StoreResult
         do {
             result = try await store.perform(.sendEvent(delivery))

@@ -98,6 +98,7 @@ public final class Engine: Sendable {
         phase.withLock { if $0 == .idle { $0 = .running } }
         let dispatcher = self.dispatcher
         let context = self.context
+        let registry = self.registry
         try await withThrowingDiscardingTaskGroup { group in
             // Both loops end by cancellation (after a drain, or when run() is cancelled); that is not a failure.
             group.addTask {
@@ -109,6 +110,16 @@ public final class Engine: Sendable {
                 do { try await self.purgeLoop() } catch is CancellationError {}
             }
             group.addTask { await context.deadlines.run() }
+            group.addTask {
+                do {
+                    try await context.sweep.run(
+                        find: {
+                            let known = registry.workflows.withLock { Set($0.keys) }
+                            return try context.store.orphans(now: context.clock.now(), limit: 1_000).filter { known.contains($0.workflow) }.map(\.rowID)
+                        },
+                        schedule: { rows in await dispatcher.adopt(rows) })
+                } catch is CancellationError {}
+            }
             if !plan.isEmpty { await dispatcher.schedule(plan, urgent: true) }
             for await lifetime in stream {
                 group.addTask {

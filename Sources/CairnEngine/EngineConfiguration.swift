@@ -12,6 +12,11 @@ public struct EngineConfiguration: Sendable {
     public var retention: Duration = .seconds(30 * 86_400)
     /// How often the retention purge runs.
     public var purgeInterval: Duration = .seconds(3_600)
+    /// How often the engine looks for unfinished instances that have neither a lifetime nor a
+    /// timer (after failed writes it looks sooner, with back-off) and restarts them.
+    public var sweepInterval: Duration = .seconds(30)
+    /// Events buffered for one instance (sent before a wait takes them); more are refused.
+    public var maxBufferedEvents: Int = 1_000
     /// Most instances in one `createBatch`.
     public var maxBatchSize: Int = 100
 

@@ -11,6 +11,7 @@ final class EngineContext: Sendable {
     let timers: TimerService
     let watch: StatusWatch
     let deadlines: DeadlineWatch
+    let sweep: OrphanSweep
     let metrics = EngineMetrics()
     let finishObservers = Mutex<[@Sendable (FinishedInstance) -> Void]>([])
 
@@ -22,6 +23,7 @@ final class EngineContext: Sendable {
         self.timers = TimerService(store: store, clock: clock, logger: logger)
         self.watch = StatusWatch()
         self.deadlines = DeadlineWatch(clock: clock)
+        self.sweep = OrphanSweep(clock: clock, interval: configuration.sweepInterval, logger: logger)
     }
 
     var suspendAfterMilliseconds: Int64 {

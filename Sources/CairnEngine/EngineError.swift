@@ -19,6 +19,10 @@ public struct EngineError: Error, CustomStringConvertible, Sendable {
         public static let invalidTransition = Code("invalid_transition")
         public static let stopped = Code("engine_stopped")
         public static let storage = Code("storage")
+        /// An instance's event buffer is full (`engine.max_buffered_events`).
+        public static let tooManyEvents = Code("too_many_events")
+        /// A trigger's own write, committed with a start, refused it (the message says why).
+        public static let rejected = Code("rejected")
     }
 
     public var code: Code
@@ -38,6 +42,8 @@ public struct EngineError: Error, CustomStringConvertible, Sendable {
         case .instanceFinished: self.init(.instanceFinished, error.message)
         case .invalidTransition: self.init(.invalidTransition, error.message)
         case .closed: self.init(.stopped, error.message)
+        case .tooManyEvents: self.init(.tooManyEvents, error.message)
+        case .rejected: self.init(.rejected, error.message)
         default: self.init(.storage, error.message)
         }
     }

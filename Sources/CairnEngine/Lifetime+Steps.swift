@@ -76,13 +76,12 @@ extension Lifetime {
                                           startedAt: started, endedAt: ended, success: error == nil, error: error))
             }
             switch outcome {
-            case .value(let data):
+            case .value(let data) where data.count > context.configuration.maxOutputBytes:
+                // As in Cloudflare: an oversized result fails this attempt, retried like any failure.
                 let limit = context.configuration.maxOutputBytes
-                if data.count > limit {
-                    let info = ErrorInfo(WorkflowError(.outputTooLarge, "Step '\(key.displayName)' returned \(data.count) bytes; the limit is \(limit) bytes. Store large data elsewhere and return a reference to it."))
-                    enqueue([endAttempt(info)])
-                    try await failForGood(&record, info, fatal: true)
-                }
+                let info = ErrorInfo(WorkflowError(.outputTooLarge, "Step '\(key.displayName)' returned \(data.count) bytes; the limit is \(limit) bytes. Store large data elsewhere and return a reference to it."))
+                try await attemptFailed(&record, info, endAttempt(info), retryable: true, config: config, at: ended)
+            case .value(let data):
                 context.metrics.attemptsSucceeded.increment()
                 context.metrics.stepsSucceeded.increment()
                 logger.debug("step succeeded", metadata: ["step": "\(key.displayName)", "attempt": "\(attempt)"])
@@ -101,24 +100,39 @@ extension Lifetime {
                 if let interruption = error as? Interruption { throw raise(interruption) }
                 if error is CancellationError, Task.isCancelled { throw raise(.stop) }
                 let info = ErrorInfo(error)
-                context.metrics.attemptsFailed.increment()
-                enqueue([endAttempt(info)])
                 if error is WorkflowError {
+                    enqueue([endAttempt(info)])
+                    context.metrics.attemptsFailed.increment()
                     try await failForGood(&record, info, fatal: true)
                 }
-                if error is NonRetryableError || attempt > config.retries.limit {
-                    try await failForGood(&record, info)
-                }
-                let delay = try config.retries.delayMilliseconds(afterFailedAttempts: attempt)
-                record.status = .retrying
-                record.error = info
-                record.wakeAt = ended.addingTimeInterval(Double(delay) / 1000)
-                enqueue([.putStep(record)])
-                logger.info("step attempt failed; retrying", metadata: ["step": "\(key.displayName)", "attempt": "\(attempt)", "error": "\(info)"])
+                try await attemptFailed(&record, info, endAttempt(info), retryable: !Self.isNonRetryable(info), config: config, at: ended)
             case .event, .elapsed:
                 continue
             }
         }
+    }
+
+    /// Cloudflare recognises a non-retryable failure by its name (or a message that starts with
+    /// it), so one that surfaces from a nested step through an outer body stops the outer step too.
+    static func isNonRetryable(_ info: ErrorInfo) -> Bool {
+        info.name == "NonRetryableError" || info.message.hasPrefix("NonRetryableError")
+    }
+
+    /// Records a failed attempt: schedules the next one per the retry policy, or, when the error
+    /// is not retryable or the retries are used up, fails the step into `run`.
+    private func attemptFailed(_ record: inout StepRecord, _ info: ErrorInfo, _ end: StoreOp, retryable: Bool, config: StepConfig, at ended: Date) async throws {
+        context.metrics.attemptsFailed.increment()
+        enqueue([end])
+        let attempt = record.attempts
+        if !retryable || attempt > config.retries.limit {
+            try await failForGood(&record, info)
+        }
+        let delay = try config.retries.delayMilliseconds(afterFailedAttempts: attempt)
+        record.status = .retrying
+        record.error = info
+        record.wakeAt = ended.addingTimeInterval(Double(delay) / 1000)
+        enqueue([.putStep(record)])
+        logger.info("step attempt failed; retrying", metadata: ["step": "\(record.key.displayName)", "attempt": "\(attempt)", "error": "\(info)"])
     }
 
     /// Records the step as failed and throws its error into `run` (or, for fatal errors,
@@ -186,6 +200,13 @@ extension Lifetime {
         case .event:
             return wake
         }
+    }
+
+    // MARK: misuse
+
+    /// The workflow broke an SDK rule: the instance ends `errored` with this error, whatever `run` catches.
+    func reject(_ error: WorkflowError) -> any Error {
+        raise(.fatal(ErrorInfo(error)))
     }
 
     // MARK: sleep

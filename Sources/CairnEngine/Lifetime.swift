@@ -37,6 +37,8 @@ final class Lifetime: StepRunner, Sendable {
         var deadlines: [StepKey: Date] = [:]
         var activeBodies = 0
         var reported: Reported?
+        /// A write failed (not superseded): the instance needs a new lifetime once writes work.
+        var writeFailed = false
     }
 
     struct Waiter {
@@ -229,7 +231,8 @@ final class Lifetime: StepRunner, Sendable {
         case .failure(let error):
             created.fire(.failure(EngineError(error)))
             if error.code != .superseded && error.code != .duplicateInstanceID {
-                logger.error("could not persist instance state; it will resume after a restart", metadata: ["error": "\(error)"])
+                state.withLock { $0.writeFailed = true }
+                logger.error("could not persist instance state; it resumes by itself once writes succeed", metadata: ["error": "\(error)"])
             }
             throw raise(.stop)
         }
@@ -328,6 +331,9 @@ final class Lifetime: StepRunner, Sendable {
         waiter?.signal.fire(.event(event))
         return accepted
     }
+
+    /// Whether the lifetime stopped because a write failed.
+    var writeFailed: Bool { state.withLock { $0.writeFailed } }
 
     /// Events delivered to this lifetime that no wait took before it ended.
     var hasUndeliveredEvents: Bool {

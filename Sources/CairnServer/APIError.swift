@@ -23,6 +23,7 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
         case .duplicateInstanceID, .instanceFinished, .invalidTransition, .duplicateWorkflow: .conflict
         case .invalidInput: .unprocessableContent
         case .payloadTooLarge: .contentTooLarge
+        case .tooManyEvents: .tooManyRequests
         case .stopped, .storage: .serviceUnavailable
         default: .internalServerError
         }

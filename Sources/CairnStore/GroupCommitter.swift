@@ -19,8 +19,12 @@ final class GroupCommitter: @unchecked Sendable {
     private var leading = false
     private var lastTransactionUnits = 0
     private var stopped = false
+    /// Set when a failed ROLLBACK left the connection in an unknown transaction state; every
+    /// later unit fails with it. Only touched by the leading thread (one at a time).
+    private var poison: StoreError?
     private let pool: DatabasePool
     private let maxUnitsPerTransaction: Int
+    private let rollbackSQL: String
     private var thread: Thread?
 
     struct Unit {
@@ -28,9 +32,12 @@ final class GroupCommitter: @unchecked Sendable {
         var finish: (Error?) -> Void
     }
 
-    init(pool: DatabasePool, maxUnitsPerTransaction: Int = 512) {
+    /// - Parameter rollbackSQL: tests replace it to make a rollback fail; the pool must allow
+    ///   unsafe transactions on its writer so a failed rollback is survivable.
+    init(pool: DatabasePool, maxUnitsPerTransaction: Int = 512, rollbackSQL: String = "ROLLBACK") {
         self.pool = pool
         self.maxUnitsPerTransaction = maxUnitsPerTransaction
+        self.rollbackSQL = rollbackSQL
         // The thread keeps the committer alive until `stop()` lets its loop end.
         let thread = Thread { self.loop() }
         thread.name = "cairn-writer"
@@ -67,7 +74,7 @@ final class GroupCommitter: @unchecked Sendable {
             return
         }
         leading = true
-        drain()
+        drain(callerLeads: true)
     }
 
     /// Stops after draining what is queued.
@@ -92,13 +99,15 @@ final class GroupCommitter: @unchecked Sendable {
                 return
             }
             leading = true
-            drain()
+            drain(callerLeads: false)
         }
     }
 
     /// Runs transactions until the queue is empty. Called with `condition` locked and
-    /// `leading` set; returns with it unlocked and `leading` cleared.
-    private func drain() {
+    /// `leading` set; returns with it unlocked and `leading` cleared. A calling thread (a
+    /// cooperative one, usually) commits one transaction only: work that arrived meanwhile is
+    /// handed to the writer thread, so a burst never holds a caller through several fsyncs.
+    private func drain(callerLeads: Bool) {
         while true {
             let take = min(queue.count, maxUnitsPerTransaction)
             let units = Array(queue.prefix(take))
@@ -107,9 +116,9 @@ final class GroupCommitter: @unchecked Sendable {
             condition.unlock()
             run(units)
             condition.lock()
-            if queue.isEmpty {
-                // Everything queued meanwhile, plain submissions too, went into our transactions.
+            if queue.isEmpty || callerLeads {
                 leading = false
+                if !queue.isEmpty { condition.signal() }
                 condition.unlock()
                 return
             }
@@ -117,6 +126,10 @@ final class GroupCommitter: @unchecked Sendable {
     }
 
     private func run(_ units: [Unit]) {
+        if let poison {
+            for unit in units { unit.finish(poison) }
+            return
+        }
         var errors = [Error?](repeating: nil, count: units.count)
         do {
             try pool.writeWithoutTransaction { db in
@@ -141,37 +154,61 @@ final class GroupCommitter: @unchecked Sendable {
                     do {
                         try RawStatement(db, "COMMIT").run()
                     } catch {
-                        if !db.isInsideTransaction { throw error }
-                        _ = try? RawStatement(db, "ROLLBACK").run()
+                        try rollback(db, after: error)
                         throw error
                     }
                     return
                 }
-                if db.isInsideTransaction { try RawStatement(db, "ROLLBACK").run() }
                 guard let failed else { return }
+                try rollback(db, after: failed.error)
                 if units.count == 1 {
                     errors[0] = failed.error
                     return
                 }
-                try db.inTransaction(.immediate) {
-                    for index in units.indices {
+                try RawStatement(db, "BEGIN IMMEDIATE").run()
+                for index in units.indices {
+                    do {
+                        try RawStatement(db, "SAVEPOINT unit").run()
                         do {
-                            try db.inSavepoint {
-                                try units[index].work(db)
-                                return .commit
-                            }
+                            try units[index].work(db)
                         } catch {
                             errors[index] = error
+                            try RawStatement(db, "ROLLBACK TO SAVEPOINT unit").run()
                         }
+                        try RawStatement(db, "RELEASE SAVEPOINT unit").run()
+                    } catch {
+                        try rollback(db, after: error)
+                        throw error
                     }
-                    return .commit
+                }
+                do {
+                    try RawStatement(db, "COMMIT").run()
+                } catch {
+                    try rollback(db, after: error)
+                    throw error
                 }
             }
+        } catch let error as StoreError where error.code == .poisoned {
+            for index in units.indices { errors[index] = error }
         } catch {
             let failure = StoreError(.io, "Could not commit to the database: \(error). Check free disk space and file permissions.", cause: SendableErrorBox(error))
             for index in units.indices where errors[index] == nil { errors[index] = failure }
         }
         for index in units.indices { units[index].finish(errors[index]) }
+    }
+
+    /// Ends the open transaction after `error`. If SQLite cannot roll back (the connection's
+    /// state is then unknown), the store is poisoned: this and every later unit fail with a
+    /// message that says to restart; committed data is safe in the file.
+    private func rollback(_ db: Database, after error: any Error) throws {
+        guard db.isInsideTransaction else { return }
+        do {
+            try RawStatement(db, rollbackSQL).run()
+        } catch {}
+        guard db.isInsideTransaction else { return }
+        let poison = StoreError(.poisoned, "The database connection could not roll back a failed transaction (\(error)); Cairn stopped writing to stay consistent. Restart cairn: everything committed so far is safe and resumes by replay.")
+        self.poison = poison
+        throw poison
     }
 }
 

@@ -18,31 +18,49 @@ struct RawStatement {
 
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    func bind(_ index: Int32, _ value: Int64?) {
-        if let value { sqlite3_bind_int64(handle, index, value) } else { sqlite3_bind_null(handle, index) }
+    func bind(_ index: Int32, _ value: Int64?) throws {
+        if let value {
+            try check(sqlite3_bind_int64(handle, index, value), binding: index)
+        } else {
+            try check(sqlite3_bind_null(handle, index), binding: index)
+        }
     }
 
-    func bind(_ index: Int32, _ value: Int?) {
-        bind(index, value.map(Int64.init))
+    func bind(_ index: Int32, _ value: Int?) throws {
+        try bind(index, value.map(Int64.init))
     }
 
-    func bind(_ index: Int32, _ value: String?) {
+    /// Binds text with its byte length, so text with an embedded NUL is stored whole.
+    func bind(_ index: Int32, _ value: String?) throws {
         guard let value else {
-            sqlite3_bind_null(handle, index)
+            try check(sqlite3_bind_null(handle, index), binding: index)
             return
         }
-        _ = sqlite3_bind_text(handle, index, value, -1, Self.transient)
+        // withCString hands over the whole UTF-8 buffer, embedded NULs included; the explicit
+        // length makes SQLite take all of it.
+        let length = sqlite3_uint64(value.utf8.count)
+        let code = value.withCString { text in
+            sqlite3_bind_text64(handle, index, text, length, Self.transient, UInt8(SQLITE_UTF8))
+        }
+        try check(code, binding: index)
     }
 
-    func bind(_ index: Int32, _ value: Data?) {
+    func bind(_ index: Int32, _ value: Data?) throws {
         guard let value else {
-            sqlite3_bind_null(handle, index)
+            try check(sqlite3_bind_null(handle, index), binding: index)
             return
         }
-        value.withUnsafeBytes { bytes in
+        let code = value.withUnsafeBytes { bytes in
             // A zero-length blob still needs a non-null pointer to be a blob rather than NULL.
-            _ = sqlite3_bind_blob(handle, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(bytes.count), Self.transient)
+            sqlite3_bind_blob64(handle, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), sqlite3_uint64(bytes.count), Self.transient)
         }
+        try check(code, binding: index)
+    }
+
+    private func check(_ code: Int32, binding index: Int32) throws {
+        guard code != SQLITE_OK else { return }
+        let message = String(cString: sqlite3_errstr(code))
+        throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "cannot bind parameter \(index): \(message)", sql: String(cString: sqlite3_sql(handle)))
     }
 
     /// Steps the statement to completion (or its first row, returned as column 0).

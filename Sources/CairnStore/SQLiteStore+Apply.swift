@@ -33,6 +33,22 @@ extension SQLiteStore {
             return .purged(db.changesCount)
         case .ping:
             return .done
+        case .start(let start):
+            let outcome: StartOutcome
+            if try insert(start.record, db, skipExisting: true) {
+                outcome = .created(start.record)
+            } else {
+                guard let existing = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT \(InstanceRecord.columns) FROM instances WHERE workflow = ? AND id = ?"),
+                    arguments: [start.record.workflow, start.record.id]).map(InstanceRecord.init(row:)) else {
+                    throw StoreError(.io, "Instance '\(start.record.id)' was neither inserted nor found; the database may be damaged.")
+                }
+                outcome = .existing(existing)
+            }
+            try start.alongside?(outcome, SQLiteTransaction(db: db))
+            return .started(outcome)
+        case .custom(let work):
+            return .custom(try work(SQLiteTransaction(db: db)))
         }
     }
 
@@ -40,7 +56,7 @@ extension SQLiteStore {
         let instance = batch.instance
         if let epoch = batch.epoch {
             let select = try RawStatement(db, "SELECT epoch FROM instances WHERE rowid = ?")
-            select.bind(1, instance)
+            try select.bind(1, instance)
             let current = try select.run()
             guard current == epoch else {
                 throw StoreError(.superseded, "Instance \(instance) was terminated, restarted or purged; this lifetime's writes are discarded.")
@@ -75,29 +91,29 @@ extension SQLiteStore {
                     INSERT OR REPLACE INTO attempts (instance, name, count, attempt, started_at, ended_at, success, error_name, error_message)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
-                put.bind(1, attempt.instance)
-                put.bind(2, attempt.name)
-                put.bind(3, attempt.count)
-                put.bind(4, attempt.attempt)
-                put.bind(5, attempt.startedAt.millis)
-                put.bind(6, attempt.endedAt.millis)
-                put.bind(7, attempt.success.map { $0 ? 1 : 0 })
-                put.bind(8, attempt.error?.name)
-                put.bind(9, attempt.error?.message)
+                try put.bind(1, attempt.instance)
+                try put.bind(2, attempt.name)
+                try put.bind(3, attempt.count)
+                try put.bind(4, attempt.attempt)
+                try put.bind(5, attempt.startedAt.millis)
+                try put.bind(6, attempt.endedAt.millis)
+                try put.bind(7, attempt.success.map { $0 ? 1 : 0 })
+                try put.bind(8, attempt.error?.name)
+                try put.bind(9, attempt.error?.message)
                 try put.run()
             case .endAttempt(let attempt):
                 let end = try RawStatement(db, """
                     UPDATE attempts SET ended_at = ?, success = ?, error_name = ?, error_message = ?
                     WHERE instance = ? AND name = ? AND count = ? AND attempt = ?
                     """)
-                end.bind(1, attempt.endedAt.millis)
-                end.bind(2, attempt.success.map { $0 ? 1 : 0 })
-                end.bind(3, attempt.error?.name)
-                end.bind(4, attempt.error?.message)
-                end.bind(5, attempt.instance)
-                end.bind(6, attempt.name)
-                end.bind(7, attempt.count)
-                end.bind(8, attempt.attempt)
+                try end.bind(1, attempt.endedAt.millis)
+                try end.bind(2, attempt.success.map { $0 ? 1 : 0 })
+                try end.bind(3, attempt.error?.name)
+                try end.bind(4, attempt.error?.message)
+                try end.bind(5, attempt.instance)
+                try end.bind(6, attempt.name)
+                try end.bind(7, attempt.count)
+                try end.bind(8, attempt.attempt)
                 try end.run()
             case .beginWait(var step):
                 let buffered = try Row.fetchOne(
@@ -137,21 +153,21 @@ extension SQLiteStore {
 
     private static func putStep(_ step: StepRecord, _ db: Database) throws {
         let put = try RawStatement(db, putStepSQL)
-        put.bind(1, step.instance)
-        put.bind(2, step.key.kind.rawValue)
-        put.bind(3, step.key.name)
-        put.bind(4, step.key.count)
-        put.bind(5, step.seq)
-        put.bind(6, step.status.rawValue)
-        put.bind(7, step.attempts)
-        put.bind(8, step.config.flatMap(ConfigCoding.encode))
-        put.bind(9, step.output)
-        put.bind(10, step.error?.name)
-        put.bind(11, step.error?.message)
-        put.bind(12, step.startedAt.millis)
-        put.bind(13, step.endedAt.millis)
-        put.bind(14, step.wakeAt.millis)
-        put.bind(15, step.eventType)
+        try put.bind(1, step.instance)
+        try put.bind(2, step.key.kind.rawValue)
+        try put.bind(3, step.key.name)
+        try put.bind(4, step.key.count)
+        try put.bind(5, step.seq)
+        try put.bind(6, step.status.rawValue)
+        try put.bind(7, step.attempts)
+        try put.bind(8, step.config.flatMap(ConfigCoding.encode))
+        try put.bind(9, step.output)
+        try put.bind(10, step.error?.name)
+        try put.bind(11, step.error?.message)
+        try put.bind(12, step.startedAt.millis)
+        try put.bind(13, step.endedAt.millis)
+        try put.bind(14, step.wakeAt.millis)
+        try put.bind(15, step.eventType)
         try put.run()
     }
 
@@ -199,6 +215,10 @@ extension SQLiteStore {
                 WHERE instance = ? AND kind = 'waitForEvent' AND name = ? AND count = ?
                 """).execute(arguments: [EventCoding.encode(event), delivery.at.millis, instance, key.name, key.count])
             return EventOutcome(instance: instance, deliveredTo: key, event: event, instanceStatus: status)
+        }
+        let buffered = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM events WHERE instance = ?"), arguments: [instance]) ?? 0
+        guard buffered < delivery.maxBuffered else {
+            throw StoreError(.tooManyEvents, "Instance '\(delivery.instanceID)' of workflow '\(delivery.workflow)' already holds \(buffered) events that no waitForEvent has taken (the limit is \(delivery.maxBuffered), engine.max_buffered_events). Check that the workflow waits for '\(delivery.type)' events, or raise the limit.")
         }
         try db.cachedStatement(sql: "INSERT INTO events (instance, type, payload, sent_at) VALUES (?, ?, ?, ?)")
             .execute(arguments: [instance, delivery.type, delivery.payload, delivery.at.millis])

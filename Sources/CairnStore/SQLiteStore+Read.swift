@@ -90,6 +90,19 @@ extension SQLiteStore {
         }
     }
 
+    public func orphans(now: Date, limit: Int) throws -> [(rowID: Int64, workflow: String)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT rowid, workflow FROM instances WHERE status IN ('queued', 'running', 'waiting')
+                AND rowid NOT IN (SELECT instance FROM timers WHERE wake_at > ?) ORDER BY rowid LIMIT ?
+                """, arguments: [now.millis, limit]).map { (rowID: $0["rowid"], workflow: $0["workflow"]) }
+        }
+    }
+
+    public func read<T>(_ work: (any StoreTransaction) throws -> T) throws -> T {
+        try pool.read { db in try work(SQLiteTransaction(db: db)) }
+    }
+
     public func pendingTimerCount() throws -> Int {
         try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM timers") ?? 0 }
     }

@@ -25,25 +25,32 @@ public final class SQLiteStore: WorkflowStore {
     ///
     /// Refuses, with a message saying what to do, a file that is not SQLite, a file or
     /// directory that is not writable, and a database written by a newer Cairn.
-    public init(path: String, synchronous: Synchronous = .full) throws {
+    /// - Parameter migrations: features' own schema changes (``StoreMigration``), applied in
+    ///   order after Cairn's, each once.
+    public init(path: String, synchronous: Synchronous = .full, migrations features: [StoreMigration] = []) throws {
         self.path = path
         try Self.checkFile(at: path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         configuration.label = "cairn"
         configuration.maximumReaderCount = 4
+        // The group committer runs BEGIN/COMMIT itself. If a ROLLBACK ever fails it poisons the
+        // store (every later write fails with a clear error) instead of letting GRDB's check
+        // for a transaction left open stop the process. Readers keep GRDB's check.
+        configuration.allowsUnsafeTransactions = true
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch {
             throw Self.openError(path: path, error)
         }
         do {
-            let migrator = Schema.migrator
-            let superseded = try pool.read { db in try migrator.hasBeenSuperseded(db) }
-            if superseded {
-                let unknown = try pool.read { db in
-                    try migrator.appliedIdentifiers(db).subtracting(Set(migrator.migrations))
-                }
+            let migrator = try Schema.migrator(features: features)
+            // A feature's tables left by a build that had the feature are harmless; an unknown
+            // migration of Cairn's own means a newer Cairn wrote this file.
+            let unknown = try pool.read { db in
+                try migrator.appliedIdentifiers(db).subtracting(Set(migrator.migrations)).filter { !$0.contains("/") }
+            }
+            if !unknown.isEmpty {
                 throw StoreError(.newerSchema, "\(path) was written by a newer version of Cairn (unknown migrations: \(unknown.sorted().joined(separator: ", "))). Run that version, or restore a backup made for this one.")
             }
             try migrator.migrate(pool)
@@ -98,7 +105,9 @@ public final class SQLiteStore: WorkflowStore {
 
     static func storeError(_ error: any Error) -> StoreError {
         if let error = error as? StoreError { return error }
-        return StoreError(.io, "Database write failed: \(error)", cause: SendableErrorBox(error))
+        if error is DatabaseError { return StoreError(.io, "Database write failed: \(error)", cause: SendableErrorBox(error)) }
+        // A feature's own write refused: keep its error for the caller.
+        return StoreError(.rejected, "\(error)", cause: (error as? any Error & Sendable) ?? SendableErrorBox(error))
     }
 
     private static func checkFile(at path: String) throws {

@@ -2,7 +2,21 @@ import GRDB
 
 /// The numbered migrations. Never edit a shipped migration: add a new one.
 enum Schema {
-    static var migrator: DatabaseMigrator {
+    /// Cairn's migrations, then each feature's, in the order given.
+    static func migrator(features: [StoreMigration]) throws -> DatabaseMigrator {
+        var migrator = core
+        var seen = Set(migrator.migrations)
+        for feature in features {
+            guard feature.identifier.contains("/"), seen.insert(feature.identifier).inserted else {
+                throw StoreError(.cannotOpen, "The feature migration '\(feature.identifier)' is registered twice or is not namespaced; give each feature migration a unique 'feature/number-name' identifier.")
+            }
+            let sql = feature.sql
+            migrator.registerMigration(feature.identifier) { db in try db.execute(sql: sql) }
+        }
+        return migrator
+    }
+
+    private static var core: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-instances-steps-attempts-timers-events") { db in
             try db.execute(sql: """

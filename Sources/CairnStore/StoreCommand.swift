@@ -21,6 +21,40 @@ public enum StoreCommand: Sendable {
     case purge(endedBefore: Date, limit: Int)
     /// Takes the write lock and commits nothing: proves the writer and the file are usable (`/readyz`).
     case ping
+    /// Creates an instance unless one with its ID exists, and runs the caller's own write in
+    /// the same transaction (a trigger's record). Result: ``StoreResult/started(_:)``.
+    case start(InstanceStart)
+    /// A feature's own write, inside the group transaction. Result: ``StoreResult/custom(_:)``.
+    case custom(@Sendable (any StoreTransaction) throws -> any Sendable)
+}
+
+/// An idempotent instance start, with an optional write that commits (or fails) with it.
+public struct InstanceStart: Sendable {
+    public var record: InstanceRecord
+    /// Runs after the instance is created or found, in the same transaction; throwing undoes both.
+    public var alongside: (@Sendable (StartOutcome, any StoreTransaction) throws -> Void)?
+
+    public init(record: InstanceRecord, alongside: (@Sendable (StartOutcome, any StoreTransaction) throws -> Void)? = nil) {
+        self.record = record
+        self.alongside = alongside
+    }
+}
+
+/// Whether a start created the instance or found it already there.
+public enum StartOutcome: Sendable {
+    case created(InstanceRecord)
+    case existing(InstanceRecord)
+
+    public var record: InstanceRecord {
+        switch self {
+        case .created(let record), .existing(let record): record
+        }
+    }
+
+    public var wasCreated: Bool {
+        if case .created = self { return true }
+        return false
+    }
 }
 
 /// A lifetime's writes for one instance.
@@ -69,6 +103,8 @@ public enum StoreResult: Sendable {
     case control(ControlOutcome)
     case recovered(RecoveryPlan)
     case purged(Int)
+    case started(StartOutcome)
+    case custom(any Sendable)
 }
 
 public struct EventDelivery: Sendable {
@@ -77,13 +113,16 @@ public struct EventDelivery: Sendable {
     public var type: String
     public var payload: Data
     public var at: Date
+    /// Events this instance may hold buffered; a delivery beyond it is refused.
+    public var maxBuffered: Int
 
-    public init(workflow: String, instanceID: String, type: String, payload: Data, at: Date) {
+    public init(workflow: String, instanceID: String, type: String, payload: Data, at: Date, maxBuffered: Int = 1_000) {
         self.workflow = workflow
         self.instanceID = instanceID
         self.type = type
         self.payload = payload
         self.at = at
+        self.maxBuffered = maxBuffered
     }
 }
 

@@ -17,6 +17,12 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
         public static let invalidTransition = Code("invalid_transition")
         public static let io = Code("io")
         public static let closed = Code("closed")
+        /// A failed rollback left the writer in an unknown state; restart to recover.
+        public static let poisoned = Code("poisoned")
+        /// A feature's write refused (its own error is the cause).
+        public static let rejected = Code("rejected")
+        /// An instance holds as many buffered events as allowed.
+        public static let tooManyEvents = Code("too_many_events")
     }
 
     public var code: Code

@@ -29,8 +29,13 @@ public protocol WorkflowStore: AnyObject, Sendable {
     func countsByStatus() throws -> [String: [InstanceStatus: Int]]
     /// Timers due at or before `until` (all if `nil`), earliest first.
     func timers(until: Date?, limit: Int) throws -> [(instance: Int64, wakeAt: Date)]
+    /// Unfinished instances (`queued`, `running`, `waiting`) with no timer in the future after
+    /// `now`: each needs a lifetime. The engine's sweep restarts those it has none for.
+    func orphans(now: Date, limit: Int) throws -> [(rowID: Int64, workflow: String)]
     func pendingTimerCount() throws -> Int
     func maxRowID() throws -> Int64
+    /// Runs a feature's queries on a reader (never blocks the writer).
+    func read<T>(_ work: (any StoreTransaction) throws -> T) throws -> T
     func close()
 }
 
@@ -38,6 +43,14 @@ extension WorkflowStore {
     /// Queues a command for the writer thread.
     public func submit(_ command: StoreCommand, completion: @escaping @Sendable (Result<StoreResult, StoreError>) -> Void) {
         submit(command, offerToLead: false, completion: completion)
+    }
+
+    /// Runs a feature's write in the group transaction and returns its result once committed.
+    public func transaction<T: Sendable>(_ work: @escaping @Sendable (any StoreTransaction) throws -> T) async throws(StoreError) -> T {
+        guard case .custom(let value) = try await perform(.custom { try work($0) }), let typed = value as? T else {
+            throw StoreError(.io, "The store returned an unexpected result for a feature's write.")
+        }
+        return typed
     }
 
     /// Submits and waits for the commit.

@@ -13,7 +13,18 @@ public func withTestEngine<T: Sendable>(
     register: (Engine) throws -> Void,
     _ body: @Sendable (Engine) async throws -> T
 ) async throws -> T {
-    let store = try SQLiteStore(path: databasePath)
+    try await withTestEngine(store: try SQLiteStore(path: databasePath), clock: clock, configuration: configuration, register: register, body)
+}
+
+/// Runs `body` with an engine on `store` (for example a ``FaultyStore``), then drops the
+/// engine without a graceful drain and closes the store.
+public func withTestEngine<T: Sendable>(
+    store: any WorkflowStore,
+    clock: any EngineClock = ManualClock(),
+    configuration: EngineConfiguration = .init(),
+    register: (Engine) throws -> Void,
+    _ body: @Sendable (Engine) async throws -> T
+) async throws -> T {
     defer { store.close() }
     var logger = Logger(label: "cairn.test")
     logger.logLevel = .warning      // keep test output to what matters

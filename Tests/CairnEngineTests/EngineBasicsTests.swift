@@ -141,7 +141,9 @@ import Testing
                 switch mode {
                 case "long-name": try await step.do(String(repeating: "x", count: 300)) { _ in 1 }
                 case "unit": try await step.sleep("nap", "5 fortnights")
-                case "big": try await step.do("huge") { _ in String(repeating: "z", count: 5000) }
+                // An oversized result fails the attempt and is retried (issue 8.11); with no
+                // retries left the step fails and, uncaught, errors the instance.
+                case "big": try await step.do("huge", config: StepConfig(retries: RetryPolicy(limit: 0))) { _ in String(repeating: "z", count: 5000) }
                 default: try await step.do("control\u{7}") { _ in 1 }
                 }
                 return "done"

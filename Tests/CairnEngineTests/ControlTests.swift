@@ -1,0 +1,115 @@
+import Cairn
+import CairnEngine
+import CairnStore
+import CairnTesting
+import Foundation
+import Testing
+
+/// Status changes on live instances answer promptly, one at a time per instance, and never
+/// hang, whatever state the instance is in and however many arrive at once.
+@Suite struct ControlTests {
+    struct Napper: Workflow {
+        let probe: StepProbe
+        func run(event: WorkflowEvent<NoParams>, step: WorkflowStep) async throws -> String {
+            try await step.do("before") { _ in probe.record("before") }
+            try await step.sleep("nap", "1 hour")
+            return "rested"
+        }
+    }
+
+    @Test func resumeOnAnInstanceThatIsNotPausedAnswersAtOnceWithItsStatus() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let clock = ManualClock()
+        let probe = StepProbe()
+        try await withTestEngine(databasePath: dir.file("c.sqlite"), clock: clock, configuration: inMemoryWaits(),
+                                 register: { try $0.register(Napper(probe: probe), as: "n") }) { engine in
+            _ = try await engine.create("n", id: "r")
+            try await engine.waitFor("n", id: "r") { $0.status == .waiting }
+            let status = try await within(.seconds(5), "resume of a sleeping instance") { try await engine.resume("n", id: "r") }
+            #expect(status == .waiting)
+            #expect(try engine.record("n", id: "r").status == .waiting)
+            #expect(await engine.liveInstanceCount() == 1)     // still sleeping in memory, untouched
+            clock.advance(by: 3600)
+            #expect(try await engine.waitForCompletion("n", id: "r").status == .complete)
+        }
+    }
+
+    @Test func resumeOnAFinishedInstanceChangesNothingWhilePauseAndTerminateAreRefused() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let clock = ManualClock()
+        let probe = StepProbe()
+        try await withTestEngine(databasePath: dir.file("c.sqlite"), clock: clock, configuration: inMemoryWaits(),
+                                 register: { try $0.register(Napper(probe: probe), as: "n") }) { engine in
+            _ = try await engine.create("n", id: "f")
+            try await engine.waitFor("n", id: "f") { $0.status == .waiting }
+            clock.advance(by: 3600)
+            try await engine.waitForCompletion("n", id: "f")
+            #expect(try await engine.resume("n", id: "f") == .complete)
+            await #expect(throws: EngineError.self) { try await engine.pause("n", id: "f") }
+            await #expect(throws: EngineError.self) { try await engine.terminate("n", id: "f") }
+            #expect(try engine.record("n", id: "f").status == .complete)
+        }
+    }
+
+    @Test func manyConcurrentControlsOnOneInstanceAllAnswerAndLeaveItConsistent() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let clock = ManualClock()
+        let probe = StepProbe()
+        try await withTestEngine(databasePath: dir.file("c.sqlite"), clock: clock, configuration: inMemoryWaits(),
+                                 register: { try $0.register(Napper(probe: probe), as: "n") }) { engine in
+            _ = try await engine.create("n", id: "c")
+            try await engine.waitFor("n", id: "c") { $0.status == .waiting }
+            let answers = try await within(.seconds(15), "2 resumes and 10 restarts at once") {
+                try await withThrowingTaskGroup(of: InstanceStatus.self) { group in
+                    for _ in 0..<2 { group.addTask { try await engine.resume("n", id: "c") } }
+                    for _ in 0..<10 { group.addTask { try await engine.restart("n", id: "c") } }
+                    var answers: [InstanceStatus] = []
+                    for try await status in group { answers.append(status) }
+                    return answers
+                }
+            }
+            #expect(answers.count == 12)
+            #expect(answers.filter { $0 == .queued }.count == 10)     // every restart took effect
+            // After the last restart exactly one lifetime runs the instance again.
+            try await engine.waitFor("n", id: "c") { $0.status == .waiting }
+            #expect(await engine.liveInstanceCount() == 1)
+            clock.advance(by: 3600)
+            #expect(try await engine.waitForCompletion("n", id: "c").status == .complete)
+            let steps = try engine.describe("n", id: "c").steps
+            #expect(steps.map(\.key.displayName) == ["before-1", "nap-1"])
+        }
+    }
+
+    @Test func concurrentPausesAndResumesSettleOnTheLastRequest() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let clock = ManualClock()
+        let probe = StepProbe()
+        try await withTestEngine(databasePath: dir.file("c.sqlite"), clock: clock, configuration: inMemoryWaits(),
+                                 register: { try $0.register(Napper(probe: probe), as: "n") }) { engine in
+            _ = try await engine.create("n", id: "p")
+            try await engine.waitFor("n", id: "p") { $0.status == .waiting }
+            try await within(.seconds(15), "interleaved pauses and resumes") {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for index in 0..<20 {
+                        group.addTask {
+                            if index.isMultiple(of: 2) { try await engine.pause("n", id: "p") } else { try await engine.resume("n", id: "p") }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+            // Whatever the interleaving, one more pause then resume leaves a working instance.
+            #expect([.paused, .waitingForPause].contains(try await engine.pause("n", id: "p")))
+            try await engine.waitFor("n", id: "p") { $0.status == .paused }
+            #expect(try await engine.resume("n", id: "p") == .queued)
+            try await engine.waitFor("n", id: "p") { $0.status == .waiting }
+            clock.advance(by: 3600)
+            #expect(try await engine.waitForCompletion("n", id: "p").status == .complete)
+        }
+        #expect(probe.runs(of: "before") == 1)
+    }
+}
