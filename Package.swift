@@ -10,16 +10,22 @@ let package = Package(
     products: [
         .library(name: "Cairn", targets: ["Cairn"]),
         .library(name: "CairnEngine", targets: ["CairnEngine"]),
+        .library(name: "CairnAPI", targets: ["CairnAPI"]),
         .library(name: "CairnApp", targets: ["CairnApp"]),
-        .executable(name: "cairn", targets: ["CairnCLI"]),
+        // The whole `cairn` command as a library: a package with its own workflows calls
+        // `CairnCLI.main(configure:)` from a three-line main (Examples/CustomAppliance).
+        .library(name: "CairnCommands", targets: ["CairnCommands"]),
+        .library(name: "CairnTesting", targets: ["CairnTesting"]),
+        .executable(name: "cairn", targets: ["CairnMain"]),
         .executable(name: "cairn-example", targets: ["CairnExample"]),
         .executable(name: "cairn-bench", targets: ["CairnBench"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: []),
-        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        // 0.x: `from:` allows 0.6.x only (SwiftPM treats the minor as breaking below 1.0).
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
@@ -44,11 +50,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The management API's JSON shapes, shared by the server and the CLI so they cannot drift.
+        .target(name: "CairnAPI", dependencies: ["Cairn"], swiftSettings: swiftSettings),
         // HTTP surface: management API with bearer auth, health, readiness and Prometheus metrics.
         .target(
             name: "CairnServer",
             dependencies: [
-                "Cairn", "CairnEngine", "CairnStore",
+                "Cairn", "CairnAPI", "CairnEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -59,7 +67,8 @@ let package = Package(
         .target(
             name: "CairnApp",
             dependencies: [
-                "Cairn", "CairnEngine", "CairnStore", "CairnServer", "CairnExamples",
+                "Cairn", "CairnEngine", "CairnStore", "CairnServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -69,13 +78,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The `cairn` command: `serve` runs the appliance; every other command talks to it over HTTP.
-        .executableTarget(
-            name: "CairnCLI",
+        // The `cairn` commands as a library: `serve` runs the appliance built with the caller's
+        // `configure` closure; every other command talks to a running one over HTTP.
+        .target(
+            name: "CairnCommands",
             dependencies: [
-                "CairnApp",
+                "Cairn", "CairnAPI", "CairnApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The workflow types the stock `cairn` binary ships (`seed-example`); not part of CairnApp.
+        .target(name: "CairnStock", dependencies: ["Cairn", "CairnApp", "CairnExamples"], swiftSettings: swiftSettings),
+        // The stock `cairn` binary: three lines calling CairnCommands with the stock workflows.
+        .executableTarget(
+            name: "CairnMain",
+            dependencies: ["CairnCommands", "CairnStock"],
+            path: "Sources/cairn",
             swiftSettings: swiftSettings
         ),
         // The seed guide's example workflow, shared by the example runner, tests and the appliance.
@@ -110,6 +130,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "CairnTests", dependencies: ["Cairn"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnAPITests", dependencies: ["Cairn", "CairnAPI"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CairnStoreTests",
             dependencies: ["CairnStore", "CairnTesting", .product(name: "GRDB", package: "GRDB.swift")],
@@ -123,16 +144,17 @@ let package = Package(
         .testTarget(
             name: "CairnAppTests",
             dependencies: [
-                "CairnApp", "CairnServer", "CairnEngine", "CairnStore", "CairnTesting",
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "Cairn", "CairnApp", "CairnServer", "CairnEngine", "CairnStock", "CairnStore", "CairnTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
         // Starts the real `cairn` binary on a free loopback port and drives it over HTTP and the CLI.
         .testTarget(
             name: "CairnEndToEndTests",
-            dependencies: ["CairnTesting", "CairnCLI"],
+            dependencies: ["CairnTesting", "CairnMain"],
             swiftSettings: swiftSettings
         ),
     ]

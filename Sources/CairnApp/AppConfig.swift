@@ -51,6 +51,16 @@ public struct AppConfig: Sendable {
         public var options: [String: ConfigValue]
         /// Where the entry starts in the file, for error messages.
         public var line: Int?
+        /// The line of each option, by path (`pause`, `limits.max`, `endpoints[1].url`).
+        public var optionLines: [String: Int] = [:]
+
+        public init(name: String, type: String, options: [String: ConfigValue] = [:], line: Int? = nil, optionLines: [String: Int] = [:]) {
+            self.name = name
+            self.type = type
+            self.options = options
+            self.line = line
+            self.optionLines = optionLines
+        }
     }
 
     public var server = Server()
@@ -74,23 +84,6 @@ public struct AppConfig: Sendable {
         configuration.maxBufferedEvents = engine.maxBufferedEvents
         configuration.sweepInterval = .milliseconds(engine.sweepIntervalMilliseconds)
         return configuration
-    }
-}
-
-/// A scalar option value from the config (workflow options).
-public enum ConfigValue: Sendable, Hashable, CustomStringConvertible {
-    case string(String)
-    case int(Int)
-    case double(Double)
-    case bool(Bool)
-
-    public var description: String {
-        switch self {
-        case .string(let value): "\"\(value)\""
-        case .int(let value): "\(value)"
-        case .double(let value): "\(value)"
-        case .bool(let value): "\(value)"
-        }
     }
 }
 

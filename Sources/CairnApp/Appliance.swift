@@ -9,28 +9,73 @@ import ServiceLifecycle
 import Glibc
 #endif
 
-/// The appliance: opens the store, starts the engine with the configured workflows and the
-/// HTTP server as one `ServiceGroup`. SIGTERM/SIGINT drain gracefully (the server stops
-/// accepting, running steps finish), a second signal or the grace period stops hard.
+/// The appliance: opens the store, starts the engine with its workflows, the features'
+/// services and the HTTP server (with the features' routes) as one `ServiceGroup`.
+/// SIGTERM/SIGINT drain gracefully (the server stops accepting, services stop, running steps
+/// finish), a second signal or the grace period stops hard.
+///
+/// Build it with ``build(config:configure:)``, the one function `main`, the CLI and the tests
+/// call; features add workflows, workflow types, services and routes in `configure`:
 ///
 /// ```swift
 /// let config = try ConfigLoader.load(path: "etc/cairn.toml")
-/// try await Appliance(config: config).run(logger: Logger(label: "cairn"))
+/// let appliance = try Appliance.build(config: config) { app in
+///     try app.workflows.register(IPReport(), as: "ip-report")
+///     app.addService { engine in ReportScheduler(engine: engine) }
+/// }
+/// try await appliance.run(logger: Logger(label: "cairn"))
 /// ```
 public struct Appliance: Sendable {
+    /// Adds a package's workflows, workflow types, services and routes.
+    public typealias Configure = @Sendable (inout Appliance) throws -> Void
+    /// Makes a service once the engine exists (a trigger that creates instances, say).
+    public typealias ServiceFactory = @Sendable (Engine) throws -> any Service
+
     public var config: AppConfig
-    public var catalog: WorkflowCatalog
+    /// Workflows registered in code, and the types `[[workflows]]` entries can name.
+    public var workflows: WorkflowCatalog
+    /// Run in the appliance's `ServiceGroup` after the engine and before the HTTP server,
+    /// so on shutdown they stop after the server and before the engine drains.
+    public var services: [ServiceFactory] = []
+    /// Added to the HTTP server.
+    public var routes: [RouteRegistration] = []
     /// Called with the bound port once the server listens.
     public var onListening: @Sendable (Int) async -> Void = { _ in }
 
-    public init(config: AppConfig, catalog: WorkflowCatalog = .builtIn) {
+    public init(config: AppConfig, catalog: WorkflowCatalog = WorkflowCatalog()) {
         self.config = config
-        self.catalog = catalog
+        self.workflows = catalog
     }
 
-    /// Checks every workflow entry against the catalog (no files or ports are touched).
-    public func registrations() throws -> [(name: String, register: WorkflowCatalog.Registration)] {
-        try config.workflows.map { entry in (entry.name, try catalog.resolve(entry, file: config.source)) }
+    /// Builds the appliance from a config: runs `configure`, then checks every workflow
+    /// entry against the known types (no files or ports are touched).
+    public static func build(config: AppConfig, configure: Configure = { _ in }) throws -> Appliance {
+        var appliance = Appliance(config: config)
+        try configure(&appliance)
+        _ = try appliance.registrations()
+        return appliance
+    }
+
+    /// Adds a service to run alongside the engine.
+    public mutating func addService(_ service: some Service) {
+        services.append { _ in service }
+    }
+
+    /// Adds a service made from the engine once it exists.
+    public mutating func addService(_ make: @escaping ServiceFactory) {
+        services.append(make)
+    }
+
+    /// Adds HTTP routes; `authenticated` ones need the management API's bearer token.
+    public mutating func addRoutes(authenticated: Bool = true, _ add: @escaping RouteRegistration.Add) {
+        routes.append(RouteRegistration(authenticated: authenticated, add))
+    }
+
+    /// Every workflow the appliance will serve: those registered in code, then the config's
+    /// entries resolved against their types. Throws a ``ConfigError`` naming the entry.
+    public func registrations() throws -> [ResolvedWorkflow] {
+        let inCode = workflows.registered.map { ResolvedWorkflow(name: $0.name, type: nil, workflow: $0.workflow, secretKeys: []) }
+        return try inCode + config.workflows.map { entry in try workflows.resolve(entry, file: config.source) }
     }
 
     public func run(logger: Logger) async throws {
@@ -51,7 +96,8 @@ public struct Appliance: Sendable {
         case .generated(let path): logger.notice("generated an API token (mode 0600); the CLI reads it from there", metadata: ["path": "\(path)"])
         }
         let engine = try Engine(store: store, configuration: config.engineConfiguration, logger: logger)
-        for registration in registrations { try registration.register(engine, registration.name) }
+        for registration in registrations { try engine.register(registration.workflow, as: registration.name) }
+        let extraServices = try services.map { make in ServiceGroupConfiguration.ServiceConfiguration(service: try make(engine)) }
         logger.info("starting", metadata: [
             "database": "\(config.storage.path)", "synchronous": "\(config.storage.synchronous.rawValue)",
             "workflows": "\(engine.workflowNames.joined(separator: ","))",
@@ -62,15 +108,18 @@ public struct Appliance: Sendable {
             engine: engine,
             readiness: { await Self.readiness(engine: engine, store: store, path: databasePath) },
             metrics: { exporter.render(engine: engine) },
+            routes: routes,
             logger: logger,
             onRunning: onListening
         )
+        var members: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: SignalEscalation(logger: logger, grace: .milliseconds(config.engine.shutdownGraceMilliseconds))),
+            .init(service: EngineService(engine: engine, logger: logger)),
+        ]
+        members += extraServices
+        members.append(.init(service: server))
         var group = ServiceGroupConfiguration(
-            services: [
-                .init(service: SignalEscalation(logger: logger, grace: .milliseconds(config.engine.shutdownGraceMilliseconds))),
-                .init(service: EngineService(engine: engine, logger: logger)),
-                .init(service: server),
-            ],
+            services: members,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )

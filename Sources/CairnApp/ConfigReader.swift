@@ -101,6 +101,35 @@ struct ConfigReader {
         }
     }
 
+    /// An option value, nested tables and arrays included; records the line of every value.
+    private func optionValue(_ item: any TOMLValueConvertible, path: String, key: String, option: String, lines optionLines: inout [String: Int]) throws -> ConfigValue {
+        let full = join(path, key)
+        if let line = lines.line(of: full) { optionLines[option] = line }
+        switch item.tomlValue.type {
+        case .string: return .string(item.string ?? "")
+        case .int: return .int(item.int ?? 0)
+        case .double: return .double(item.double ?? 0)
+        case .bool: return .bool(item.bool ?? false)
+        case .table:
+            guard let table = item.table else { break }
+            var members: [String: ConfigValue] = [:]
+            for member in table.keys {
+                guard let nested = table[member] else { continue }
+                members[member] = try optionValue(nested, path: full, key: member, option: "\(option).\(member)", lines: &optionLines)
+            }
+            return .table(members)
+        case .array:
+            guard let array = item.array else { break }
+            var elements: [ConfigValue] = []
+            for index in 0..<array.count {
+                elements.append(try optionValue(array[index], path: path, key: "\(key)[\(index)]", option: "\(option)[\(index)]", lines: &optionLines))
+            }
+            return .array(elements)
+        default: break
+        }
+        throw mismatch(path, key, expected: "a string, number, boolean, array or table (dates are not supported; write them as strings)", got: item)
+    }
+
     /// `[[workflows]]` entries: name (unique), type, optional description and `options` table.
     func workflows(_ root: TOMLTable) throws -> [AppConfig.WorkflowEntry] {
         guard let value = root["workflows"] else { return [] }
@@ -133,19 +162,14 @@ struct ConfigReader {
             }
             _ = try string(table, "description", path: path)
             var options: [String: ConfigValue] = [:]
+            var optionLines: [String: Int] = [:]
             if let optionTable = try self.table(table, "options", path: "\(path).options") {
                 for key in optionTable.keys {
                     guard let option = optionTable[key] else { continue }
-                    switch option.tomlValue.type {
-                    case .string: options[key] = .string(option.string ?? "")
-                    case .int: options[key] = .int(option.int ?? 0)
-                    case .double: options[key] = .double(option.double ?? 0)
-                    case .bool: options[key] = .bool(option.bool ?? false)
-                    default: throw mismatch("\(path).options", key, expected: "a string, number or boolean", got: option)
-                    }
+                    options[key] = try optionValue(option, path: "\(path).options", key: key, option: key, lines: &optionLines)
                 }
             }
-            entries.append(AppConfig.WorkflowEntry(name: name, type: type, options: options, line: lines.line(of: path)))
+            entries.append(AppConfig.WorkflowEntry(name: name, type: type, options: options, line: lines.line(of: path), optionLines: optionLines))
         }
         return entries
     }

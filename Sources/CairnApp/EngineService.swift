@@ -1,6 +1,7 @@
 import CairnEngine
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Runs the engine inside the appliance's `ServiceGroup`. On graceful shutdown it drains:
 /// no new instances start, waits end, running steps finish and commit; on cancellation
@@ -21,8 +22,15 @@ struct EngineService: Service {
 
     private enum Ended { case engine, drained }
 
+    /// Set once a drain was asked for, so an engine that ends because of it is not a failure
+    /// (its run loop may end before the drain call itself returns).
+    private final class DrainFlag: Sendable {
+        let requested = Atomic<Bool>(false)
+    }
+
     func run() async throws {
         let engine = self.engine
+        let flag = DrainFlag()
         try await withThrowingTaskGroup(of: Ended.self) { group in
             group.addTask {
                 do {
@@ -34,17 +42,17 @@ struct EngineService: Service {
             group.addTask {
                 // Throws when the group is cancelled (a hard stop); then there is nothing to drain.
                 try await gracefulShutdown()
+                flag.requested.store(true, ordering: .releasing)
                 await engine.drain()
                 return .drained
             }
             defer { group.cancelAll() }
-            var draining = false
             while let ended = try await nextOrFailure(&group) {
                 switch ended {
                 case .drained:
-                    draining = true
+                    continue
                 case .engine:
-                    if draining || Task.isCancelled { return }
+                    if flag.requested.load(ordering: .acquiring) || Task.isCancelled { return }
                     throw EngineStopped(reason: "its run loop ended before a shutdown was requested")
                 }
             }

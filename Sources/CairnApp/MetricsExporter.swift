@@ -43,7 +43,7 @@ public final class MetricsExporter: Sendable {
                 }
             }
         }
-        if let pending = try? engine.store.pendingTimerCount() { timersPending.set(Double(pending)) }
+        if let pending = try? engine.pendingTimerCount() { timersPending.set(Double(pending)) }
         up.set(engine.isRunning ? 1.0 : 0.0)
         return registry.emitToString()
     }

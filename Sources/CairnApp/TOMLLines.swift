@@ -10,7 +10,10 @@ struct TOMLLines {
             let number = index + 1
             let line = Self.stripComment(String(raw)).trimmingCharacters(in: .whitespaces)
             if line.hasPrefix("[[") && line.hasSuffix("]]") {
-                let name = Self.clean(String(line.dropFirst(2).dropLast(2)))
+                // `[[workflows.options.endpoints]]` belongs to the last `[[workflows]]`.
+                let parts = Self.clean(String(line.dropFirst(2).dropLast(2))).split(separator: ".").map(String.init)
+                let parent = parts.count > 1 ? Self.resolve(parts.dropLast().joined(separator: "."), arrays: arrayCounts) : ""
+                let name = parent.isEmpty ? parts.joined() : "\(parent).\(parts[parts.count - 1])"
                 let position = arrayCounts[name, default: 0]
                 arrayCounts[name] = position + 1
                 table = "\(name)[\(position)]"
@@ -33,6 +36,10 @@ struct TOMLLines {
         var current = path
         while true {
             if let line = lines[current] { return line }
+            if current.hasSuffix("]"), let bracket = current.lastIndex(of: "[") {
+                current = String(current[..<bracket])      // `source[1]` is on the line of `source`
+                continue
+            }
             guard let dot = current.lastIndex(of: ".") else { return nil }
             current = String(current[..<dot])
         }

@@ -1,103 +1,84 @@
 import Cairn
-import CairnEngine
-import CairnExamples
 import Foundation
 
-/// The workflow types a config's `[[workflows]]` entries can name, each with a factory that
-/// checks the entry's options and registers the workflow. A package that embeds Cairn adds
-/// its own Swift workflows here before calling ``Appliance``.
+/// The workflows an appliance serves: those registered in code, and the workflow *types*
+/// that `[[workflows]]` entries of the config can name, each with a factory that reads the
+/// entry's options and returns the workflow.
 ///
 /// ```swift
-/// var catalog = WorkflowCatalog.builtIn
-/// catalog.add("ip-report", summary: "My report") { options in
-///     let url = try options.string("source", default: "https://example.net/ips")
-///     try options.finish()
-///     return { engine, name in try engine.register(IPReport(source: url), as: name) }
+/// try app.workflows.register(IPReport(), as: "ip-report")
+/// try app.workflows.add("ip-report", summary: "Counts IP ranges") { options in
+///     let source = try options.url("source", default: URL(string: "https://example.net/ips")!)
+///     return AnyWorkflow(IPReport(source: source))
 /// }
 /// ```
 public struct WorkflowCatalog: Sendable {
-    /// Registers a configured workflow under its name.
-    public typealias Registration = @Sendable (Engine, String) throws -> Void
-    public typealias Factory = @Sendable (inout WorkflowOptions) throws -> Registration
+    /// Reads a config entry's options and returns the workflow to register under its name.
+    public typealias Factory = @Sendable (inout WorkflowOptions) throws -> AnyWorkflow
 
+    /// A workflow type for `[[workflows]]` entries.
     public struct Entry: Sendable {
         public var summary: String
         public var factory: Factory
     }
 
+    /// A workflow registered in code, under a fixed name.
+    public struct Registered: Sendable {
+        public var name: String
+        public var workflow: AnyWorkflow
+    }
+
+    /// The types config entries can name, by type name.
     public private(set) var entries: [String: Entry] = [:]
+    /// The workflows registered in code, in registration order.
+    public private(set) var registered: [Registered] = []
 
     public init() {}
 
-    public mutating func add(_ type: String, summary: String, factory: @escaping Factory) {
+    /// Adds a workflow type that `[[workflows]]` entries name with `type = "…"`.
+    public mutating func add(_ type: String, summary: String, factory: @escaping Factory) throws {
+        guard entries[type] == nil else {
+            throw ConfigError("The workflow type \"\(type)\" is added twice. Give each type its own name.")
+        }
         entries[type] = Entry(summary: summary, factory: factory)
     }
 
-    /// Checks an entry's type and options; the result registers it.
-    public func resolve(_ entry: AppConfig.WorkflowEntry, file: String?) throws -> Registration {
-        guard let known = entries[entry.type] else {
-            throw ConfigError("Workflow \"\(entry.name)\" has type \"\(entry.type)\", which this build does not know. Known types: \(entries.keys.sorted().joined(separator: ", ")).",
-                              file: file, line: entry.line)
+    /// Registers a workflow in code (it needs no config entry).
+    public mutating func register(_ workflow: some Workflow, as name: String) throws {
+        do {
+            try Identifier.validateWorkflowName(name)
+        } catch {
+            throw ConfigError("Workflow name \"\(name)\" is not allowed: \(error)")
         }
-        var options = WorkflowOptions(values: entry.options, workflow: entry.name, file: file, line: entry.line)
-        let registration = try known.factory(&options)
-        try options.finish()
-        return registration
+        guard !registered.contains(where: { $0.name == name }) else {
+            throw ConfigError("A workflow named \"\(name)\" is registered twice in code. Give each workflow its own name.")
+        }
+        registered.append(Registered(name: name, workflow: AnyWorkflow(workflow)))
     }
 
-    /// The types that ship with Cairn.
-    public static var builtIn: WorkflowCatalog {
-        var catalog = WorkflowCatalog()
-        catalog.add("seed-example", summary: "The get-started guide's example: fetch a JSON list of IP ranges, sleep, count them (3 linear retries).") { options in
-            let source = try options.string("source", default: "etc/sample-ips.json")
-            let pause = try options.duration("pause", default: "20 seconds")
-            let url = URL(string: source).flatMap { $0.scheme == nil ? nil : $0 } ?? URL(fileURLWithPath: source)
-            return { engine, name in try engine.register(MyWorkflow(source: url, pause: pause), as: name) }
+    /// Checks an entry's type and options; the result is the workflow to register.
+    public func resolve(_ entry: AppConfig.WorkflowEntry, file: String?) throws -> ResolvedWorkflow {
+        guard let known = entries[entry.type] else {
+            let types = entries.keys.sorted()
+            throw ConfigError("Workflow \"\(entry.name)\" has type \"\(entry.type)\", which this build does not know. Known types: \(types.isEmpty ? "none" : types.joined(separator: ", ")).",
+                              file: file, line: entry.line)
         }
-        return catalog
+        if registered.contains(where: { $0.name == entry.name }) {
+            throw ConfigError("Workflow \"\(entry.name)\" is also registered in code. Rename the config entry.", file: file, line: entry.line)
+        }
+        var options = WorkflowOptions(values: entry.options, workflow: entry.name, file: file, line: entry.line, lines: entry.optionLines)
+        let workflow = try known.factory(&options)
+        try options.finish()
+        return ResolvedWorkflow(name: entry.name, type: entry.type, workflow: workflow, secretKeys: options.secretKeys)
     }
 }
 
-/// A workflow entry's `options`, read by its factory; options nobody read are reported.
-public struct WorkflowOptions: Sendable {
-    var values: [String: ConfigValue]
-    let workflow: String
-    let file: String?
-    let line: Int?
-    private var used: Set<String> = []
-
-    init(values: [String: ConfigValue], workflow: String, file: String?, line: Int?) {
-        self.values = values
-        self.workflow = workflow
-        self.file = file
-        self.line = line
-    }
-
-    func error(_ message: String) -> ConfigError {
-        ConfigError("Workflow \"\(workflow)\": \(message)", file: file, line: line)
-    }
-
-    public mutating func string(_ key: String, default fallback: String) throws -> String {
-        used.insert(key)
-        guard let value = values[key] else { return fallback }
-        guard case .string(let text) = value else { throw error("option '\(key)' must be a string, not \(value).") }
-        return text
-    }
-
-    public mutating func duration(_ key: String, default fallback: String) throws -> WorkflowDuration {
-        let text = try string(key, default: fallback)
-        do {
-            _ = try WorkflowDuration(parsing: text).milliseconds()
-        } catch {
-            throw self.error("option '\(key)' = \"\(text)\" is not a duration; write e.g. \"20 seconds\".")
-        }
-        return WorkflowDuration(stringLiteral: text)
-    }
-
-    /// Throws if an option was given that the workflow type does not take.
-    public func finish() throws {
-        if let unknown = values.keys.sorted().first(where: { !used.contains($0) }) {
-            throw error("unknown option '\(unknown)'. This type takes: \(used.sorted().joined(separator: ", ")).")
-        }
-    }
+/// A workflow ready to register: from a config entry (with its type) or from code.
+public struct ResolvedWorkflow: Sendable {
+    public var name: String
+    /// The config entry's type; `nil` for workflows registered in code.
+    public var type: String?
+    public var workflow: AnyWorkflow
+    /// Options read as secrets, which `config check` redacts.
+    public var secretKeys: Set<String>
 }

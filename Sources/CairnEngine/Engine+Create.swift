@@ -20,7 +20,7 @@ extension Engine {
     ///   - params: JSON for the workflow's `Params`; checked against the type now (`{}` when `nil`).
     /// - Throws: ``EngineError`` `.duplicateInstanceID` if the ID exists, `.invalidInput`,
     ///   `.payloadTooLarge`, `.workflowNotFound`.
-    public func create(_ workflow: String, id: String? = nil, paramsJSON params: Data? = nil, trigger: String = "api") async throws -> InstanceRecord {
+    package func create(_ workflow: String, id: String? = nil, paramsJSON params: Data? = nil, trigger: String = "api") async throws -> InstanceRecord {
         let registered = try registered(workflow)
         let record = try newRecord(workflow: workflow, id: id, params: params, trigger: trigger, registered: registered)
         var running = record
@@ -79,7 +79,7 @@ extension Engine {
     }
 
     /// Creates an instance with typed params.
-    public func create<P: Encodable & Sendable>(_ workflow: String, id: String? = nil, params: P, trigger: String = "api") async throws -> InstanceRecord {
+    package func create<P: Encodable & Sendable>(_ workflow: String, id: String? = nil, params: P, trigger: String = "api") async throws -> InstanceRecord {
         let data: Data
         do {
             data = try JSONEncoder.cairn.encode(params)
@@ -91,7 +91,7 @@ extension Engine {
 
     /// Creates up to `maxBatchSize` instances in one transaction. IDs that already exist are
     /// skipped (idempotent), as in Cloudflare; the result lists only the created instances.
-    public func createBatch(_ workflow: String, _ requests: [CreateRequest], trigger: String = "api") async throws -> [InstanceRecord] {
+    package func createBatch(_ workflow: String, _ requests: [CreateRequest], trigger: String = "api") async throws -> [InstanceRecord] {
         let registered = try registered(workflow)
         guard requests.count <= context.configuration.maxBatchSize else {
             throw EngineError(.invalidInput, "A batch holds at most \(context.configuration.maxBatchSize) instances; this one has \(requests.count). Split it.")

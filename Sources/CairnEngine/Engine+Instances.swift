@@ -5,7 +5,7 @@ import Foundation
 /// Reading and steering instances.
 extension Engine {
     /// Finds an instance; `latest` names the newest instance of the workflow.
-    public func record(_ workflow: String, id: String) throws -> InstanceRecord {
+    package func record(_ workflow: String, id: String) throws -> InstanceRecord {
         _ = try registered(workflow)
         do {
             let found = id == "latest" ? try store.latestInstance(workflow: workflow) : try store.instance(workflow: workflow, id: id)
@@ -19,7 +19,7 @@ extension Engine {
     }
 
     /// The instance with its step history and attempts (`id` may be `latest`).
-    public func describe(_ workflow: String, id: String) throws -> InstanceHistory {
+    package func describe(_ workflow: String, id: String) throws -> InstanceHistory {
         let resolved = try record(workflow, id: id).id
         do {
             guard let history = try store.history(workflow: workflow, id: resolved) else { throw Self.notFound(workflow, id) }
@@ -46,7 +46,7 @@ extension Engine {
     }
 
     /// Instances of a workflow, newest first.
-    public func list(_ workflow: String, status: InstanceStatus? = nil, limit: Int = 50, before: InstanceCursor? = nil) throws -> [InstanceRecord] {
+    package func list(_ workflow: String, status: InstanceStatus? = nil, limit: Int = 50, before: InstanceCursor? = nil) throws -> [InstanceRecord] {
         _ = try registered(workflow)
         do {
             return try store.listInstances(workflow: workflow, status: status, limit: max(1, min(limit, 1000)), before: before)
@@ -125,7 +125,7 @@ extension Engine {
 
     /// Waits (without polling) until the instance satisfies `condition`, or `timeout` passes (real time).
     @discardableResult
-    public func waitFor(
+    package func waitFor(
         _ workflow: String, id: String, timeout: Duration = .seconds(30),
         until condition: @escaping @Sendable (InstanceRecord) -> Bool
     ) async throws -> InstanceRecord {
@@ -153,7 +153,7 @@ extension Engine {
 
     /// Waits until the instance is `complete`, `errored` or `terminated`.
     @discardableResult
-    public func waitForCompletion(_ workflow: String, id: String, timeout: Duration = .seconds(30)) async throws -> InstanceRecord {
+    package func waitForCompletion(_ workflow: String, id: String, timeout: Duration = .seconds(30)) async throws -> InstanceRecord {
         try await waitFor(workflow, id: id, timeout: timeout) { $0.status.isFinished }
     }
 

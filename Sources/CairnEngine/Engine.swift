@@ -11,7 +11,7 @@ import Synchronization
 /// let engine = try Engine(store: SQLiteStore(path: "var/cairn.sqlite"))
 /// try engine.register(IPReport(), as: "ip-report")
 /// async let running: Void = engine.run()
-/// let instance = try await engine.create("ip-report", params: ["name": "x"])
+/// let instance = try await engine.createInstance("ip-report", params: ["name": "x"] as JSONValue)
 /// ```
 public final class Engine: Sendable {
     let context: EngineContext
@@ -24,7 +24,7 @@ public final class Engine: Sendable {
 
     enum Phase { case idle, running, draining, stopped }
 
-    public var store: any WorkflowStore { context.store }
+    package var store: any WorkflowStore { context.store }
     public var configuration: EngineConfiguration { context.configuration }
     public var clock: any EngineClock { context.clock }
 
@@ -70,6 +70,11 @@ public final class Engine: Sendable {
             }
             registry[name] = RegisteredWorkflow(workflow, name: name)
         }
+    }
+
+    /// Registers a type-erased workflow (from a config entry's factory) under a name.
+    public func register(_ workflow: AnyWorkflow, as name: String) throws {
+        try register(workflow.base, as: name)
     }
 
     /// The registered workflow names, sorted.

@@ -15,7 +15,9 @@ public struct InstanceHandle: Sendable {
     public let id: String
 
     /// Status, output, error `{name, message}` and step history with attempts.
-    public func status() throws -> InstanceHistory { try engine.describe(workflow, id: id) }
+    package func status() throws -> InstanceHistory { try engine.describe(workflow, id: id) }
+    /// Status, output, error and step history with attempts.
+    public func detail() throws -> InstanceDetail { try engine.detail(workflow, id: id) }
     @discardableResult public func pause() async throws -> InstanceStatus { try await engine.pause(workflow, id: id) }
     @discardableResult public func resume() async throws -> InstanceStatus { try await engine.resume(workflow, id: id) }
     @discardableResult public func terminate() async throws -> InstanceStatus { try await engine.terminate(workflow, id: id) }

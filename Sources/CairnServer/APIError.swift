@@ -1,3 +1,4 @@
+import CairnAPI
 import CairnEngine
 import Foundation
 import Hummingbird
@@ -66,7 +67,7 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = JSON.encode(["error": ["code": code, "message": message]])
+        let body = JSON.encode(ErrorBody(code: code, message: message))
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 

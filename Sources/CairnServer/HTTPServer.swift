@@ -1,3 +1,4 @@
+import CairnAPI
 import CairnEngine
 import Foundation
 import Hummingbird
@@ -30,21 +31,23 @@ public enum HTTPServer {
     /// - Parameters:
     ///   - readiness: checked on every `/readyz`.
     ///   - metrics: renders the Prometheus text exposition for `/metrics`.
+    ///   - routes: routes added by features; authenticated ones need the bearer token.
     ///   - onRunning: called with the bound port once the server listens (useful with port 0).
     public static func make(
         settings: Settings,
         engine: Engine,
         readiness: @escaping Readiness,
         metrics: @escaping @Sendable () async -> String,
+        routes: [RouteRegistration] = [],
         logger: Logger,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some Service {
         let router = Router(context: BasicRequestContext.self)
         router.middlewares.add(ErrorMapping())
-        router.get("healthz") { _, _ in JSON.response(["status": "ok"]) }
+        router.get("healthz") { _, _ in JSON.response(Health(status: "ok")) }
         router.get("readyz") { _, _ in
             let (ready, detail) = await readiness()
-            return JSON.response(["status": ready ? "ready" : "unavailable", "detail": detail],
+            return JSON.response(CairnAPI.Readiness(status: ready ? "ready" : "unavailable", detail: detail),
                                  status: ready ? .ok : .serviceUnavailable)
         }
         router.get("metrics") { _, _ in
@@ -52,7 +55,11 @@ public enum HTTPServer {
                      body: .init(byteBuffer: ByteBuffer(string: await metrics())))
         }
         let api = ManagementAPI(engine: engine, body: RequestBody(limit: settings.maxBodyBytes))
-        api.addRoutes(to: router.group().add(middleware: BearerAuth(token: settings.token)))
+        let authenticated = router.group().add(middleware: BearerAuth(token: settings.token))
+        api.addRoutes(to: authenticated)
+        for registration in routes {
+            registration.add(registration.authenticated ? authenticated : router.group(), engine)
+        }
         let host = settings.host
         return Application(
             router: router,

@@ -1,6 +1,6 @@
 import Cairn
+import CairnAPI
 import CairnEngine
-import CairnStore
 import Foundation
 import Hummingbird
 
@@ -39,20 +39,14 @@ struct ManagementAPI: Sendable {
 
     func listWorkflows() throws -> Response {
         let counts = try engine.instanceCounts()
-        let workflows = engine.workflowNames.map { name in workflowJSON(name, counts[name] ?? [:]) }
-        return JSON.response(["workflows": workflows])
+        let workflows = engine.workflowNames.map { name in WorkflowSummary(name: name, counts: counts[name] ?? [:]) }
+        return JSON.response(WorkflowList(workflows: workflows))
     }
 
     func workflow(_ name: String) throws -> Response {
         try engine.requireWorkflow(name)
         let counts = try engine.instanceCounts()
-        return JSON.response(workflowJSON(name, counts[name] ?? [:]))
-    }
-
-    private func workflowJSON(_ name: String, _ counts: [InstanceStatus: Int]) -> [String: Any] {
-        var byStatus: [String: Int] = [:]
-        for status in InstanceStatus.allCases where status != .unknown { byStatus[status.rawValue] = counts[status] ?? 0 }
-        return ["name": name, "instances": byStatus]
+        return JSON.response(WorkflowSummary(name: name, counts: counts[name] ?? [:]))
     }
 
     // MARK: Instances
@@ -73,24 +67,24 @@ struct ManagementAPI: Sendable {
             }
             limit = parsed
         }
-        var cursor: InstanceCursor?
+        var cursor: PageCursor?
         if let text = query.get("cursor") {
             guard let parsed = InstanceJSON.parseCursor(text) else {
                 throw APIError.badRequest("The cursor '\(text)' is not one this server issued. Pass the 'cursor' value of the previous page.")
             }
             cursor = parsed
         }
-        let page = try engine.list(workflow, status: status, limit: limit + 1, before: cursor)
+        let page = try engine.instances(workflow, status: status, limit: limit + 1, after: cursor)
         let shown = Array(page.prefix(limit))
-        let next: Any = page.count > limit ? InstanceJSON.cursor(shown[shown.count - 1]) : NSNull()
-        return JSON.response(["instances": shown.map(InstanceJSON.summary), "cursor": next])
+        let next = page.count > limit ? shown.last.map(InstanceJSON.cursor) : nil
+        return JSON.response(InstancePage(instances: shown.map(InstanceSummary.init), cursor: next))
     }
 
     func create(_ workflow: String, _ request: Request) async throws -> Response {
         let parsed = try await body.json(request)
         let (id, params) = try Self.createFields(parsed?.value, what: "the request body")
-        let record = try await engine.create(workflow, id: id, paramsJSON: params, trigger: "api")
-        return JSON.response(InstanceJSON.summary(record), status: .created)
+        let created = try await engine.createInstance(workflow, id: id, paramsJSON: params, trigger: "api")
+        return JSON.response(InstanceSummary(created), status: .created)
     }
 
     func createBatch(_ workflow: String, _ request: Request) async throws -> Response {
@@ -105,10 +99,10 @@ struct ManagementAPI: Sendable {
             let (id, params) = try Self.createFields(item, what: "batch item \(index)")
             requests.append(CreateRequest(id: id, params: params))
         }
-        let created = try await engine.createBatch(workflow, requests, trigger: "api")
+        let created = try await engine.createInstances(workflow, requests, trigger: "api")
         let createdIDs = Set(created.map(\.id))
         let skipped = requests.compactMap(\.id).filter { !createdIDs.contains($0) }
-        return JSON.response(["instances": created.map(InstanceJSON.summary), "skipped": skipped], status: .created)
+        return JSON.response(BatchCreated(instances: created.map(InstanceSummary.init), skipped: skipped), status: .created)
     }
 
     /// `{"id"?, "instance_id"?, "params"?}`; an empty body means a generated ID and `{}` params.
@@ -127,7 +121,7 @@ struct ManagementAPI: Sendable {
     }
 
     func describe(_ workflow: String, _ id: String) throws -> Response {
-        JSON.response(InstanceJSON.detail(try engine.describe(workflow, id: id)))
+        JSON.response(InstanceDescription(try engine.detail(workflow, id: id)))
     }
 
     func changeStatus(_ workflow: String, _ id: String, _ request: Request) async throws -> Response {
@@ -139,20 +133,20 @@ struct ManagementAPI: Sendable {
         guard let action = object["status"] as? String, actions.contains(action) else {
             throw APIError.badRequest("'status' must be one of \(actions.joined(separator: ", ")).")
         }
-        let resolved = try engine.record(workflow, id: id).id
+        let resolved = try engine.instance(workflow, id: id).id
         let status: InstanceStatus = switch action {
         case "pause": try await engine.pause(workflow, id: resolved)
         case "resume": try await engine.resume(workflow, id: resolved)
         case "terminate": try await engine.terminate(workflow, id: resolved)
         default: try await engine.restart(workflow, id: resolved)
         }
-        return JSON.response(["id": resolved, "status": status.rawValue, "timestamp": JSON.timestamp(engine.clock.now())])
+        return JSON.response(StatusChange(id: resolved, status: status, timestamp: engine.clock.now()))
     }
 
     func sendEvent(_ workflow: String, _ id: String, _ type: String, _ request: Request) async throws -> Response {
         let payload = try await body.json(request)?.raw
-        let resolved = try engine.record(workflow, id: id).id
+        let resolved = try engine.instance(workflow, id: id).id
         try await engine.sendEvent(workflow, id: resolved, type: type, payload: payload)
-        return JSON.response(["id": resolved, "type": type, "accepted": true])
+        return JSON.response(EventAccepted(id: resolved, type: type))
     }
 }

@@ -51,7 +51,7 @@ struct RequestBody {
 
     /// Re-serialises a JSON sub-value (for params and payloads).
     static func encoded(_ value: Any) -> Data {
-        JSON.encode(value)
+        (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes])) ?? Data("null".utf8)
     }
 
     private static func reason(_ error: any Error) -> String {

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 
 /// The single writer. Callers submit units of work; whoever leads drains everything queued,
 /// runs it in one `BEGIN IMMEDIATE` transaction, commits once (one fsync), then completes

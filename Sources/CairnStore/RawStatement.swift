@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
-import GRDBSQLite
+internal import GRDB
+internal import GRDBSQLite
 
 /// Runs one of GRDB's cached statements through the SQLite C API. The per-step writes go
 /// through here: GRDB's argument arrays and execution bookkeeping cost more than SQLite's own

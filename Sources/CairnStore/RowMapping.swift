@@ -1,6 +1,6 @@
 import Cairn
 import Foundation
-import GRDB
+internal import GRDB
 
 extension InstanceRecord {
     static let columns = "rowid, workflow, id, status, epoch, params, output, error_name, error_message, trigger, created_at, started_at, ended_at, updated_at, paused_at, waiting_for, wake_at"

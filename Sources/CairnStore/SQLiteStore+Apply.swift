@@ -1,6 +1,6 @@
 import Cairn
 import Foundation
-import GRDB
+internal import GRDB
 
 /// The write side: each command runs on the writer thread inside the group transaction.
 extension SQLiteStore {

@@ -1,6 +1,6 @@
 import Cairn
 import Foundation
-import GRDB
+internal import GRDB
 
 /// pause / resume / terminate / restart, each one transaction.
 extension SQLiteStore {

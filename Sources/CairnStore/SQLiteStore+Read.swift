@@ -1,6 +1,6 @@
 import Cairn
 import Foundation
-import GRDB
+internal import GRDB
 
 /// The read side: every method is one read on a reader connection.
 extension SQLiteStore {
@@ -111,10 +111,10 @@ extension SQLiteStore {
         try pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(rowid) FROM instances") ?? 0 }
     }
 
-    /// `EXPLAIN QUERY PLAN` for a query, for tests that check indexes are used.
-    public func queryPlan(_ sql: String, arguments: [any DatabaseValueConvertible & Sendable] = []) throws -> String {
+    /// `EXPLAIN QUERY PLAN` for a query (literal values inline), for tests that check indexes are used.
+    public func queryPlan(_ sql: String) throws -> String {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: StatementArguments(arguments))
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql)
                 .map { $0["detail"] as String }.joined(separator: "\n")
         }
     }

@@ -1,6 +1,6 @@
 import Cairn
 import Foundation
-import GRDB
+internal import GRDB
 
 /// The SQLite store: one `DatabasePool` in WAL mode, `synchronous=FULL` by default, one
 /// writer thread with group commit, reads on the pool's reader connections.

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 
 /// ``StoreTransaction`` over a GRDB connection, for the writer (inside its transaction) and
 /// for readers.

@@ -1,4 +1,4 @@
-import GRDB
+internal import GRDB
 
 /// The numbered migrations. Never edit a shipped migration: add a new one.
 enum Schema {

@@ -1,4 +1,5 @@
 import CairnApp
+import CairnStock
 import CairnTesting
 import Foundation
 import Testing
@@ -16,7 +17,7 @@ import Testing
         #expect(config.workflows.map(\.name) == ["my-workflow"])
         #expect(config.workflows.first?.options["source"] == .string("etc/sample-ips.json"))
         #expect(config.engine.shutdownGraceMilliseconds == 30_000)
-        _ = try Appliance(config: config).registrations()
+        _ = try Appliance.build(config: config, configure: StockWorkflows.configure).registrations()
     }
 
     @Test func anEmptyConfigMeansTheDefaults() throws {
@@ -36,7 +37,7 @@ import Testing
         ("[[workflows]]\ntype = \"seed-example\"\n", 1, "has no name"),
         ("[[workflows]]\nname = \"bad name!\"\ntype = \"seed-example\"\n", 2, "is not allowed"),
         ("[[workflows]]\nname = \"ok\"\n", 1, "has no type"),
-        ("[[workflows]]\nname = \"a\"\ntype = \"seed-example\"\n\n[workflows.options]\nsource = [1]\n", 6, "must be a string, number or boolean"),
+        ("[[workflows]]\nname = \"a\"\ntype = \"seed-example\"\n\n[workflows.options]\nsource = 1979-05-27\n", 6, "must be a string, number, boolean, array or table"),
     ])
     func badValuesAreRefusedWithTheirLine(text: String, line: Int, mentions: String) throws {
         let error = try #require(throws: ConfigError.self) { try ConfigLoader.parse(text, source: "x.toml") }
@@ -47,7 +48,7 @@ import Testing
 
     @Test func workflowOptionsAreCheckedByTheirType() throws {
         let config = try ConfigLoader.parse("[[workflows]]\nname = \"a\"\ntype = \"seed-example\"\n[workflows.options]\npause = \"soon\"\n", source: "x.toml")
-        let error = try #require(throws: ConfigError.self) { try Appliance(config: config).registrations() }
+        let error = try #require(throws: ConfigError.self) { try Appliance.build(config: config, configure: StockWorkflows.configure).registrations() }
         #expect(error.description.contains("option 'pause' = \"soon\" is not a duration"))
         #expect(error.line == 1)
     }

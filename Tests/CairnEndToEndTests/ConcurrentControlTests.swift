@@ -69,7 +69,8 @@ import Testing
         // Unstructured: the requests may be cut off by the shutdown; only the exit matters here.
         let inFlight = Task { await statusChanges(serve, "d1", resumes: 5, restarts: 20) }
         serve.signal(SIGTERM)
-        #expect(try await serve.waitForExit(timeout: .seconds(15)) == 0)
+        let status = try await serve.waitForExit(timeout: .seconds(15))
+        #expect(status == 0, "log:\n\(serve.logText())")
         _ = await inFlight.value
         #expect(!serve.logText().contains("CONTINUATION MISUSE"))
     }

@@ -22,13 +22,15 @@ struct ServeCommand: AsyncParsableCommand {
     var port: Int?
 
     func run() async throws {
-        var settings = try configFile.load()
-        if let logFormat { settings.log.format = logFormat }
-        if let logLevel { settings.log.level = logLevel }
-        if let port {
-            guard (0...65_535).contains(port) else { throw CLIFailure.usage("--port must be from 0 to 65535.") }
-            settings.server.port = port
+        let appliance = try configFile.load { settings in
+            if let logFormat { settings.log.format = logFormat }
+            if let logLevel { settings.log.level = logLevel }
+            if let port {
+                guard (0...65_535).contains(port) else { throw CLIFailure.usage("--port must be from 0 to 65535.") }
+                settings.server.port = port
+            }
         }
+        let settings = appliance.config
         let format = settings.log.format
         let level = settings.log.level
         LoggingSystem.bootstrap { label in
@@ -38,7 +40,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "cairn")
         do {
-            try await Appliance(config: settings).run(logger: logger)
+            try await appliance.run(logger: logger)
         } catch {
             logger.critical("cannot run: \(error)")
             throw CLIFailure(code: 1, message: "\(error)")

@@ -20,7 +20,9 @@ struct ConfigCommand: AsyncParsableCommand {
 
         func run() async throws {
             let path = configFile.path
-            let settings = try configFile.load()
+            let appliance = try configFile.load()
+            let settings = appliance.config
+            let resolved = try appliance.registrations()
             let cwd = FileManager.default.currentDirectoryPath
             func absolute(_ path: String) -> String { path.hasPrefix("/") ? path : (cwd as NSString).appendingPathComponent(path) }
             let environment = ProcessInfo.processInfo.environment
@@ -45,15 +47,23 @@ struct ConfigCommand: AsyncParsableCommand {
             print("           grace         \(settings.engine.shutdownGraceMilliseconds) ms")
             print("[log]      level         \(settings.log.level.rawValue), format \(settings.log.format.rawValue)")
             print("workflows:")
-            if settings.workflows.isEmpty { print("  (none)") }
-            for entry in settings.workflows {
+            if resolved.isEmpty { print("  (none)") }
+            for workflow in resolved {
+                guard let type = workflow.type, let entry = settings.workflows.first(where: { $0.name == workflow.name }) else {
+                    print("  \(workflow.name)  registered in code (\(workflow.workflow.typeName))")
+                    continue
+                }
                 let options: String = entry.options.keys.sorted().map { key -> String in
-                    let secret = ["password", "secret", "token", "key"].contains { key.lowercased().contains($0) }
+                    let secret = workflow.secretKeys.contains(key) || ["password", "secret", "token", "key"].contains { key.lowercased().contains($0) }
                     return "\(key)=\(secret ? "[redacted]" : (entry.options[key]?.description ?? ""))"
                 }.joined(separator: " ")
                 let suffix: String = options.isEmpty ? "" : "  \(options)"
-                print("  \(entry.name)  type=\(entry.type)\(suffix)")
+                print("  \(entry.name)  type=\(type)\(suffix)")
             }
+            let types = appliance.workflows.entries.keys.sorted()
+            print("workflow types in this build:")
+            if types.isEmpty { print("  (none)") }
+            for type in types { print("  \(type)  \(appliance.workflows.entries[type]?.summary ?? "")") }
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CairnAPI
 import Foundation
 
 /// `cairn instances …`: list, describe and steer instances of a running appliance.
@@ -30,21 +31,21 @@ struct InstancesCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let answer = try await connection.client().get(InstancesCommand.path(workflow), query: ["status": status, "per_page": "\(limit)", "cursor": cursor])
-            if json { return Output.json(answer) }
-            let object = answer as? [String: Any] ?? [:]
-            let instances = object["instances"] as? [[String: Any]] ?? []
+            let answer = try await connection.client().get(
+                InstancesCommand.path(workflow), query: ["status": status, "per_page": "\(limit)", "cursor": cursor], as: InstancePage.self)
+            if json { return Output.json(answer.raw) }
+            let instances = answer.body.instances
             if instances.isEmpty {
                 print("No instances of \(workflow)\(status.map { " with status \($0)" } ?? ""). Start one with: cairn trigger \(workflow)")
                 return
             }
             var rows = [["ID", "STATUS", "CREATED", "MODIFIED", "TRIGGER"]]
             for instance in instances {
-                rows.append([instance["id"] as? String ?? "?", Describe.statusLabel(instance), Output.time(instance["created_on"]),
-                             Output.time(instance["modified_on"]), instance["trigger_source"] as? String ?? "-"])
+                rows.append([instance.id, Output.status(instance), Output.time(instance.createdOn),
+                             Output.time(instance.modifiedOn), instance.triggerSource])
             }
             Output.table(rows)
-            if let next = object["cursor"] as? String { print("\nmore: cairn instances list \(workflow) --cursor \(next)") }
+            if let next = answer.body.cursor { print("\nmore: cairn instances list \(workflow) --cursor \(next)") }
         }
     }
 
@@ -57,15 +58,9 @@ struct InstancesCommand: AsyncParsableCommand {
         @Flag(name: .long, help: "Print the server's JSON.") var json = false
 
         func run() async throws {
-            let answer = try await connection.client().get(InstancesCommand.path(workflow, id))
-            if json { return Output.json(answer) }
-            DescribeRenderer.render(answer as? [String: Any] ?? [:])
-        }
-
-        static func statusLabel(_ instance: [String: Any]) -> String {
-            let status = instance["status"] as? String ?? "unknown"
-            guard status == "waiting", let reason = instance["waiting_for"] as? String else { return status }
-            return "waiting (\(reason))"
+            let answer = try await connection.client().get(InstancesCommand.path(workflow, id), as: InstanceDescription.self)
+            if json { return Output.json(answer.raw) }
+            DescribeRenderer.render(answer.body)
         }
     }
 
@@ -104,9 +99,9 @@ struct InstancesCommand: AsyncParsableCommand {
     }
 
     static func change(_ connection: ConnectionOptions, _ target: Target, _ action: String) async throws {
-        let answer = try await connection.client().patch(path(target.workflow, target.id) + "/status", json: ["status": action])
-        let object = answer as? [String: Any] ?? [:]
-        print("Instance \"\(object["id"] as? String ?? target.id)\" of \(target.workflow): \(action) accepted, status \(object["status"] as? String ?? "unknown").")
+        let answer = try await connection.client().patch(
+            path(target.workflow, target.id) + "/status", json: StatusChangeRequest(status: action), as: StatusChange.self)
+        print("Instance \"\(answer.body.id)\" of \(target.workflow): \(action) accepted, status \(answer.body.status.rawValue).")
     }
 
     struct SendEvent: AsyncParsableCommand {
@@ -124,9 +119,8 @@ struct InstancesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let path = InstancesCommand.path(target.workflow, target.id) + "/events/\(APIClient.segment(type))"
-            let answer = try await connection.client().post(path, raw: payload.map { Data($0.utf8) })
-            let object = answer as? [String: Any] ?? [:]
-            print("Event '\(type)' sent to instance \"\(object["id"] as? String ?? target.id)\" of \(target.workflow).")
+            let answer = try await connection.client().post(path, raw: payload.map { Data($0.utf8) }, as: EventAccepted.self)
+            print("Event '\(type)' sent to instance \"\(answer.body.id)\" of \(target.workflow).")
         }
     }
 }

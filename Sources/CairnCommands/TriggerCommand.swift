@@ -1,4 +1,6 @@
 import ArgumentParser
+import Cairn
+import CairnAPI
 import Foundation
 
 /// `cairn trigger <workflow> [--id] [--params JSON]`: creates an instance.
@@ -12,19 +14,16 @@ struct TriggerCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the server's JSON.") var json = false
 
     func validate() throws {
-        if let params, (try? JSONSerialization.jsonObject(with: Data(params.utf8), options: [.fragmentsAllowed])) == nil {
+        if let params, (try? JSONValue(json: Data(params.utf8))) == nil {
             throw ValidationError("--params is not valid JSON: \(params). Example: --params '{\"name\": \"x\"}'")
         }
     }
 
     func run() async throws {
-        var body: [String: Any] = [:]
-        if let id { body["id"] = id }
-        if let params { body["params"] = try JSONSerialization.jsonObject(with: Data(params.utf8), options: [.fragmentsAllowed]) }
-        let answer = try await connection.client().post(InstancesCommand.path(workflow), json: body)
-        if json { return Output.json(answer) }
-        let object = answer as? [String: Any] ?? [:]
-        print("Instance \"\(object["id"] as? String ?? "?")\" of \(workflow) created (status: \(object["status"] as? String ?? "unknown")).")
-        print("Follow it with: cairn instances describe \(workflow) \(object["id"] as? String ?? "latest")")
+        let body = CreateInstance(id: id, params: try params.map { try JSONValue(json: Data($0.utf8)) })
+        let answer = try await connection.client().post(InstancesCommand.path(workflow), json: body, as: InstanceSummary.self)
+        if json { return Output.json(answer.raw) }
+        print("Instance \"\(answer.body.id)\" of \(workflow) created (status: \(answer.body.status.rawValue)).")
+        print("Follow it with: cairn instances describe \(workflow) \(answer.body.id)")
     }
 }

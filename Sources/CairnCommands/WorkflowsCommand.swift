@@ -1,4 +1,5 @@
 import ArgumentParser
+import CairnAPI
 import Foundation
 
 /// `cairn workflows list`: the workflows the appliance serves, with instance counts by status.
@@ -16,14 +17,13 @@ struct WorkflowsCommand: AsyncParsableCommand {
         @Flag(name: .long, help: "Print the server's JSON.") var json = false
 
         func run() async throws {
-            let answer = try await connection.client().get("workflows")
-            if json { return Output.json(answer) }
-            let workflows = (answer as? [String: Any])?["workflows"] as? [[String: Any]] ?? []
+            let answer = try await connection.client().get("workflows", as: WorkflowList.self)
+            if json { return Output.json(answer.raw) }
+            let workflows = answer.body.workflows
             let statuses = ["queued", "running", "waiting", "waitingForPause", "paused", "complete", "errored", "terminated"]
             var rows = [["NAME"] + statuses.map { $0.uppercased() }]
             for workflow in workflows {
-                let counts = workflow["instances"] as? [String: Any] ?? [:]
-                rows.append([workflow["name"] as? String ?? "?"] + statuses.map { "\(counts[$0] as? Int ?? 0)" })
+                rows.append([workflow.name] + statuses.map { "\(workflow.instances[$0] ?? 0)" })
             }
             if workflows.isEmpty { print("No workflows. Add [[workflows]] entries to the config and restart cairn serve.") }
             else { Output.table(rows) }

@@ -1,10 +1,31 @@
 import ArgumentParser
+import CairnApp
 import Foundation
+
+/// The `cairn` command line as a library, so a package with its own workflows gets the
+/// whole CLI (`serve`, `config check`, `instances …`) from a three-line `main.swift`:
+///
+/// ```swift
+/// import CairnCommands
+///
+/// await CairnCLI.main { app in try app.workflows.register(IPReport(), as: "ip-report") }
+/// ```
+public enum CairnCLI {
+    /// The appliance's `configure` closure while a command runs (`serve` and `config check` use it).
+    @TaskLocal static var configure: Appliance.Configure = { _ in }
+
+    /// Parses the process's arguments, runs the command and exits with its code.
+    /// `configure` adds the package's workflows, workflow types, services and routes.
+    public static func main(configure: @escaping Appliance.Configure = { _ in }) async {
+        await $configure.withValue(configure) {
+            await CairnCommand.main()
+        }
+    }
+}
 
 /// `cairn`: `serve` runs the appliance; the other commands talk to a running one over HTTP,
 /// the way wrangler talks to Cloudflare. Exit codes: 0 success, 1 the server refused
 /// (its message is printed), 2 usage error, 3 the appliance cannot be reached.
-@main
 struct CairnCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cairn",

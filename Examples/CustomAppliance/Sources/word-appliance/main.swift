@@ -1,0 +1,3 @@
+import CairnCommands
+
+await CairnCLI.main { app in try WordCount.configure(&app) }

@@ -1,0 +1,30 @@
+import Cairn
+import CairnApp
+import CairnExamples
+import Foundation
+
+/// The workflow types the stock `cairn` binary ships: `seed-example`, the get-started
+/// guide's workflow. A package with its own workflows leaves them out, or adds them too:
+///
+/// ```swift
+/// await CairnCLI.main { app in
+///     try StockWorkflows.configure(&app)
+///     try app.workflows.register(IPReport(), as: "ip-report")
+/// }
+/// ```
+public enum StockWorkflows {
+    /// Adds the stock workflow types to an appliance.
+    public static let configure: Appliance.Configure = { app in
+        try add(to: &app.workflows)
+    }
+
+    /// Adds the stock workflow types to a catalog.
+    public static func add(to catalog: inout WorkflowCatalog) throws {
+        try catalog.add("seed-example", summary: "The get-started guide's example: fetch a JSON list of IP ranges, sleep, count them (3 linear retries).") { options in
+            let source = try options.string("source", default: "etc/sample-ips.json")
+            let pause = try options.duration("pause", default: "20 seconds")
+            let url = URL(string: source).flatMap { $0.scheme == nil ? nil : $0 } ?? URL(fileURLWithPath: source)
+            return AnyWorkflow(MyWorkflow(source: url, pause: pause))
+        }
+    }
+}

@@ -1,0 +1,4 @@
+import CairnCommands
+import CairnStock
+
+await CairnCLI.main(configure: StockWorkflows.configure)

@@ -1,0 +1,65 @@
+import Cairn
+import CairnAPI
+import Foundation
+import Testing
+
+/// The API types write the wire format the management API has always had (snake_case,
+/// millisecond timestamps, `null` for absent dates) and read back what they write.
+@Suite struct WireFormatTests {
+    static let created = Date(timeIntervalSince1970: 1_764_000_000.125)
+
+    func text(_ value: some Encodable) throws -> String {
+        String(decoding: try JSONEncoder.api.encode(value), as: UTF8.self)
+    }
+
+    @Test func aSummaryUsesSnakeCaseAndNullForAbsentDates() throws {
+        let summary = InstanceSummary(id: "a1", workflow: "w", status: .queued, triggerSource: "api", createdOn: Self.created, modifiedOn: Self.created)
+        #expect(try text(summary) == #"{"created_on":"2025-11-24T16:00:00.125Z","ended_on":null,"id":"a1","modified_on":"2025-11-24T16:00:00.125Z","started_on":null,"status":"queued","trigger_source":"api","workflow":"w"}"#)
+        var waiting = summary
+        waiting.status = .waiting
+        waiting.waitingFor = .sleep
+        waiting.wakeAt = Self.created.addingTimeInterval(20)
+        let json = try text(waiting)
+        #expect(json.contains(#""waiting_for":"sleep""#))
+        #expect(json.contains(#""wake_at":"2025-11-24T16:00:20.125Z""#))
+        #expect(try JSONDecoder.api.decode(InstanceSummary.self, from: Data(json.utf8)) == waiting)
+    }
+
+    @Test func aDescriptionEmbedsParamsAndOutputAsJSONAndRoundTrips() throws {
+        let summary = InstanceSummary(id: "a1", workflow: "w", status: .complete, triggerSource: "api", createdOn: Self.created, modifiedOn: Self.created,
+                                      startedOn: Self.created, endedOn: Self.created)
+        let steps = [
+            StepDescription(type: "step", name: "fetch-1", status: "succeeded", start: Self.created, end: Self.created, output: [1, 2],
+                            success: true, attempts: [AttemptDescription(attempt: 1, start: Self.created, end: Self.created, success: true)],
+                            config: ["timeout": "10 minutes"]),
+            StepDescription(type: "sleep", name: "nap-1", status: "slept", start: Self.created, end: Self.created, finished: true),
+            StepDescription(type: "waitForEvent", name: "ok-1", status: "waiting", start: Self.created, wakeAt: Self.created, finished: false, eventType: "ok"),
+        ]
+        let description = InstanceDescription(summary: summary, params: ["big": 9_007_199_254_740_993], output: ["n": 1.5],
+                                              error: nil, success: true, pausedOn: nil, steps: steps)
+        let json = try text(description)
+        for fragment in [#""params":{"big":9007199254740993}"#, #""output":{"n":1.5}"#, #""error":null"#, #""paused_on":null"#,
+                         #""trigger":{"source":"api"}"#, #""step_count":3"#, #""success":true"#, #""event_type":"ok""#, #""finished":true"#] {
+            #expect(json.contains(fragment), "\(fragment) missing in \(json)")
+        }
+        let decoded = try JSONDecoder.api.decode(InstanceDescription.self, from: Data(json.utf8))
+        #expect(decoded == description)
+        // A sleep carries neither attempts nor success.
+        let sleep = try JSONValue(json: JSONEncoder.api.encode(steps[1]))
+        #expect(sleep["attempts"] == nil && sleep["success"] == nil)
+    }
+
+    @Test func pagesAndErrorsKeepTheirShapes() throws {
+        #expect(try text(InstancePage(instances: [], cursor: nil)) == #"{"cursor":null,"instances":[]}"#)
+        #expect(try text(ErrorBody(code: "not_found", message: "No instance.")) == #"{"error":{"code":"not_found","message":"No instance."}}"#)
+        #expect(try text(StatusChange(id: "a", status: .paused, timestamp: Self.created)) == #"{"id":"a","status":"paused","timestamp":"2025-11-24T16:00:00.125Z"}"#)
+        #expect(try text(CreateInstance(id: "x")) == #"{"id":"x"}"#)
+    }
+
+    @Test func timestampsTruncateToMillisecondsAndParseBack() throws {
+        let date = Date(timeIntervalSince1970: 1.9999)
+        #expect(Timestamp.string(date) == "1970-01-01T00:00:01.999Z")
+        #expect(Timestamp.date("1970-01-01T00:00:01.500Z") == Date(timeIntervalSince1970: 1.5))
+        #expect(Timestamp.date("yesterday") == nil)
+    }
+}
