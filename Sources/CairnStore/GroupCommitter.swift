@@ -78,6 +78,17 @@ final class GroupCommitter: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Waits (bounded, in case a unit hangs) until nothing is queued and nobody commits, so
+    /// that a store's lock is released only after its last write.
+    func waitUntilIdle(timeout: TimeInterval = 30) {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        condition.lock()
+        while leading || !queue.isEmpty {
+            if !condition.wait(until: deadline) { break }
+        }
+        condition.unlock()
+    }
+
     private func loop() {
         while true {
             condition.lock()
@@ -110,6 +121,7 @@ final class GroupCommitter: @unchecked Sendable {
             if queue.isEmpty {
                 // Everything queued meanwhile, plain submissions too, went into our transactions.
                 leading = false
+                condition.broadcast()       // for waitUntilIdle; the writer loop rechecks its condition
                 condition.unlock()
                 return
             }

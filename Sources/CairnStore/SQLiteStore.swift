@@ -11,6 +11,7 @@ import GRDB
 public final class SQLiteStore: WorkflowStore {
     let pool: DatabasePool
     let committer: GroupCommitter
+    private let lock: StoreLock
     public let path: String
 
     /// How durable a commit is: `full` fsyncs the WAL on every commit (survives power loss),
@@ -24,10 +25,12 @@ public final class SQLiteStore: WorkflowStore {
     /// Opens (creating if needed) the database at `path` and migrates it.
     ///
     /// Refuses, with a message saying what to do, a file that is not SQLite, a file or
-    /// directory that is not writable, and a database written by a newer Cairn.
+    /// directory that is not writable, a database written by a newer Cairn, and a database
+    /// another store holds (its lock file, `<path>.lock`, is kept until ``close()``).
     public init(path: String, synchronous: Synchronous = .full) throws {
         self.path = path
         try Self.checkFile(at: path)
+        lock = try StoreLock(databasePath: path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         configuration.label = "cairn"
@@ -63,10 +66,18 @@ public final class SQLiteStore: WorkflowStore {
         committer = GroupCommitter(pool: pool)
     }
 
-    deinit { committer.stop() }
+    deinit {
+        committer.stop()
+        lock.release()
+    }
 
-    /// Stops the writer after it commits what is queued.
-    public func close() { committer.stop() }
+    /// Stops the writer after it commits what is queued, then releases the database's lock
+    /// so that another store may open it.
+    public func close() {
+        committer.stop()
+        committer.waitUntilIdle()
+        lock.release()
+    }
 
     /// The `synchronous` level in force on the writer connection (2 = FULL, 1 = NORMAL).
     public func synchronousLevel() throws -> Int {

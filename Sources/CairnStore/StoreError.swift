@@ -17,6 +17,8 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
         public static let invalidTransition = Code("invalid_transition")
         public static let io = Code("io")
         public static let closed = Code("closed")
+        /// Another store (in this or another process) holds the database's lock file.
+        public static let inUse = Code("in_use")
     }
 
     public var code: Code

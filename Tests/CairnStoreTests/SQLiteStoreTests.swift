@@ -78,6 +78,23 @@ import Testing
         }
     }
 
+    @Test func aSecondStoreOnTheSameDatabaseIsRefusedUntilTheFirstCloses() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.file("c.sqlite")
+        let first = try SQLiteStore(path: path)
+        do {
+            _ = try SQLiteStore(path: path)
+            Issue.record("expected the second store to be refused")
+        } catch let error as StoreError {
+            #expect(error.code == .inUse)
+            #expect(error.message.contains("another cairn (pid \(getpid())) is using \(path)"), "\(error.message)")
+        }
+        first.close()
+        let second = try SQLiteStore(path: path)
+        second.close()
+    }
+
     @Test func hotQueriesUseIndexes() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
