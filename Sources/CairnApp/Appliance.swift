@@ -50,6 +50,7 @@ public struct Appliance: Sendable {
         case .file(let path): logger.info("API token from file", metadata: ["path": "\(path)"])
         case .generated(let path): logger.notice("generated an API token (mode 0600); the CLI reads it from there", metadata: ["path": "\(path)"])
         }
+        if let warning = token.warning { logger.warning("\(warning)") }
         let engine = try Engine(store: store, configuration: config.engineConfiguration, logger: logger)
         for registration in registrations { try registration.register(engine, registration.name) }
         logger.info("starting", metadata: [

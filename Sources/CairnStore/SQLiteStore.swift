@@ -31,6 +31,13 @@ public final class SQLiteStore: WorkflowStore {
         self.path = path
         try Self.checkFile(at: path)
         lock = try StoreLock(databasePath: path)
+        // SQLite gives -wal and -shm the database file's mode, so a 0600 database makes all three private.
+        do {
+            try OwnerOnly.createFile(path)
+        } catch {
+            throw StoreError(.cannotOpen, "Cannot create the database \(path): \(error.localizedDescription). Make its directory writable by the user running Cairn.")
+        }
+        OwnerOnly.restrict(path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         configuration.label = "cairn"
@@ -63,6 +70,8 @@ public final class SQLiteStore: WorkflowStore {
         } catch {
             throw Self.openError(path: path, error)
         }
+        // Files an older Cairn made world-readable, and -wal/-shm left from then, are tightened.
+        for file in [path, path + "-wal", path + "-shm"] { OwnerOnly.restrict(file) }
         committer = GroupCommitter(pool: pool)
     }
 
@@ -117,7 +126,7 @@ public final class SQLiteStore: WorkflowStore {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty, !manager.fileExists(atPath: directory) {
             do {
-                try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                try OwnerOnly.createDirectory(directory)
             } catch {
                 throw StoreError(.cannotOpen, "Cannot create the data directory \(directory): \(error.localizedDescription). Create it, or point the database path elsewhere.")
             }
