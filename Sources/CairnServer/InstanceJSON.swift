@@ -84,12 +84,17 @@ enum InstanceJSON {
 
     /// An opaque position for the next page of a newest-first listing.
     static func cursor(_ record: InstanceRecord) -> String {
-        "\(Int64((record.createdAt.timeIntervalSince1970 * 1000).rounded())).\(record.rowID)"
+        "\(Int64(saturating: (record.createdAt.timeIntervalSince1970 * 1000).rounded())).\(record.rowID)"
     }
 
+    /// Creation times a cursor may carry: 1970 to the year 9999 in milliseconds.
+    static let cursorMillis: ClosedRange<Int64> = 0...253_402_300_799_999
+
+    /// `nil` for anything this server would not have issued (out-of-range numbers included).
     static func parseCursor(_ text: String) -> InstanceCursor? {
-        let parts = text.split(separator: ".")
-        guard parts.count == 2, let millis = Int64(parts[0]), let row = Int64(parts[1]) else { return nil }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, let millis = Int64(parts[0]), let row = Int64(parts[1]),
+              cursorMillis.contains(millis), row >= 0 else { return nil }
         return InstanceCursor(createdAt: Date(timeIntervalSince1970: Double(millis) / 1000), rowID: row)
     }
 }

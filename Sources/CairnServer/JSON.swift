@@ -1,3 +1,4 @@
+import Cairn
 import Foundation
 import Hummingbird
 
@@ -24,11 +25,16 @@ enum JSON {
 
     static func timestamp(_ date: Date) -> String {
         // Whole milliseconds, truncated as the store keeps them, so every answer agrees.
-        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        let seconds = Date(timeIntervalSince1970: Double(millis / 1000))
-        let text = seconds.formatted(Date.ISO8601FormatStyle())
-        return String(text.dropLast()) + String(format: ".%03dZ", Int(millis % 1000))
+        // Clamped to years 0000-9999 (what ISO 8601 writes); a wake-up time beyond is shown as the limit.
+        let millis = min(max(Int64(saturating: (date.timeIntervalSince1970 * 1000).rounded(.down)), JSON.earliestMillis), JSON.latestMillis)
+        let wholeSeconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000     // floor, also before 1970
+        let text = Date(timeIntervalSince1970: Double(wholeSeconds)).formatted(Date.ISO8601FormatStyle())
+        return String(text.dropLast()) + String(format: ".%03dZ", Int(millis - wholeSeconds * 1000))
     }
+
+    /// 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z.
+    static let earliestMillis: Int64 = -62_167_219_200_000
+    static let latestMillis: Int64 = 253_402_300_799_999
 
     static func response(_ value: Any, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: encode(value))))

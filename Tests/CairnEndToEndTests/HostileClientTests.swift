@@ -1,0 +1,47 @@
+import CairnTesting
+import Foundation
+import Testing
+
+/// The real binary against clients that send what no well-behaved client would: hostile
+/// query values and IDs, half requests, oversize bodies, and pages at the size limit.
+@Suite struct HostileClientTests {
+    static let hostileValues: [String] = [
+        "9223372036854775807.1", "9223372036854775807.9223372036854775807", "-9223372036854775808.-1",
+        "99999999999999999999999.1", "1e308.1", "1.1e308", "NaN.1", "nan", "inf", "-inf", "-1", "0", "1001",
+        "", " ", ".", "..", "1.", ".1", "1.2.3", "-0.0", "0x10.1", "+5", "%00", "\u{0}", "é", "💥.💥", "١٢٣.٤",
+        "running", "RUNNING", "unknown", "latest", String(repeating: "9", count: 5000), String(repeating: "é", count: 3000),
+    ]
+
+    static func encoded(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+    }
+
+    @Test func hostileQueryValuesAndIDsGetCleanAnswersAndTheProcessSurvives() async throws {
+        let serve = try await ServeProcess(config: { ServeProcess.seedConfig(directory: $0, pause: "1 hour") })
+        defer { serve.stop() }
+        _ = try await serve.request("POST", "/workflows/my-workflow/instances", body: #"{"id": "target"}"#)
+        let list = "/workflows/my-workflow/instances"
+        for value in Self.hostileValues {
+            let text = Self.encoded(value)
+            var requests: [(String, String, String?)] = []
+            for parameter in ["status", "per_page", "limit", "cursor"] {
+                requests.append(("GET", "\(list)?\(parameter)=\(text)", nil))
+            }
+            requests.append(("GET", "\(list)?per_page=\(text)&cursor=\(text)&status=\(text)", nil))
+            requests.append(("GET", "/workflows/\(text)", nil))
+            requests.append(("GET", "/workflows/\(text)/instances?cursor=\(text)", nil))
+            requests.append(("GET", "\(list)/\(text)", nil))
+            requests.append(("PATCH", "\(list)/\(text)/status", #"{"status": "pause"}"#))
+            requests.append(("POST", "\(list)/target/events/\(text)", "1"))
+            for (method, path, body) in requests where !path.isEmpty {
+                let reply = try await serve.request(method, path, body: body)
+                #expect((200..<500).contains(reply.status), "\(method) \(path.prefix(120)) → \(reply.status) \(reply.text.prefix(200))")
+                #expect(serve.process.isRunning, "\(method) \(path.prefix(120)) killed the process:\n\(serve.logText().suffix(2000))")
+                guard serve.process.isRunning else { return }
+            }
+        }
+        let health = try await serve.request("GET", "/healthz")
+        #expect(health.status == 200)
+    }
+
+}
