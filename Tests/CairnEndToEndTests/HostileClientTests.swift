@@ -44,4 +44,24 @@ import Testing
         #expect(health.status == 200)
     }
 
+    @Test func pagesOfAThousandLeadToTheRest() async throws {
+        let serve = try await ServeProcess(config: { ServeProcess.seedConfig(directory: $0, pause: "1 hour") })
+        defer { serve.stop() }
+        for batch in 0..<11 {
+            let size = batch == 10 ? 1 : 100
+            let items = (0..<size).map { #"{"id": "i\#(batch)-\#($0)"}"# }.joined(separator: ",")
+            let reply = try await serve.request("POST", "/workflows/my-workflow/instances/batch", body: "[\(items)]")
+            try #require(reply.status == 201, "\(reply.text.prefix(300))")
+        }
+        let first = try await serve.request("GET", "/workflows/my-workflow/instances?per_page=1000")
+        let firstIDs = (first.json["instances"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []
+        #expect(firstIDs.count == 1000)
+        let cursor = try #require(first.json["cursor"] as? String, "a full page of 1000 with one more instance must carry a cursor")
+        let second = try await serve.request("GET", "/workflows/my-workflow/instances?per_page=1000&cursor=\(cursor)")
+        let secondIDs = (second.json["instances"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []
+        #expect(secondIDs.count == 1)
+        #expect(second.json["cursor"] is NSNull)
+        #expect(Set(firstIDs + secondIDs).count == 1001)
+    }
+
 }
