@@ -44,6 +44,18 @@ import Testing
         #expect(health.status == 200)
     }
 
+    @Test func latestCannotBeUsedAsAnInstanceID() async throws {
+        let serve = try await ServeProcess(config: { ServeProcess.seedConfig(directory: $0, pause: "1 hour") })
+        defer { serve.stop() }
+        let single = try await serve.request("POST", "/workflows/my-workflow/instances", body: #"{"id": "latest"}"#)
+        #expect(single.status == 422)
+        #expect(single.errorMessage.contains("'latest' is reserved"), "\(single.errorMessage)")
+        let batch = try await serve.request("POST", "/workflows/my-workflow/instances/batch", body: #"[{"id": "a"}, {"id": "latest"}]"#)
+        #expect(batch.status == 422)
+        let none = try await serve.request("GET", "/workflows/my-workflow/instances")
+        #expect((none.json["instances"] as? [[String: Any]])?.isEmpty == true)
+    }
+
     @Test func pagesOfAThousandLeadToTheRest() async throws {
         let serve = try await ServeProcess(config: { ServeProcess.seedConfig(directory: $0, pause: "1 hour") })
         defer { serve.stop() }
