@@ -51,6 +51,7 @@ public struct Appliance: Sendable {
         case .generated(let path): logger.notice("generated an API token (mode 0600); the CLI reads it from there", metadata: ["path": "\(path)"])
         }
         if let warning = token.warning { logger.warning("\(warning)") }
+        if let warning = token.warning { logger.warning("\(warning)") }
         let engine = try Engine(store: store, configuration: config.engineConfiguration, logger: logger)
         for registration in registrations { try registration.register(engine, registration.name) }
         logger.info("starting", metadata: [
@@ -92,7 +93,7 @@ public struct Appliance: Sendable {
         guard engine.isRunning else { return (false, "the engine is starting or draining") }
         guard access(path, W_OK) == 0 else { return (false, "the database file \(path) is not writable") }
         do {
-            _ = try await store.perform(.ping)
+            _ = try await store.perform(.ping(at: engine.clock.now()))
         } catch {
             return (false, "the database does not accept writes: \(error.message)")
         }

@@ -100,6 +100,21 @@ final class ServeProcess: @unchecked Sendable {
         }
     }
 
+    /// The first column of the first row of a query on the appliance's database, read with
+    /// Python's sqlite3 (a plain reader: the appliance holds the store's lock).
+    func sqlite(_ query: String) throws -> String {
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        python.arguments = ["-c", "import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone(); print('' if r is None or r[0] is None else r[0])",
+                            directory.file("data/cairn.sqlite"), query]
+        let out = Pipe()
+        python.standardOutput = out
+        try python.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        python.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
     /// Waits for the process to exit; returns its status.

@@ -95,6 +95,22 @@ import Testing
         second.close()
     }
 
+    @Test func aPingCommitsARealWrite() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let store = try SQLiteStore(path: dir.file("c.sqlite"))
+        #expect(try store.lastPing() == nil)
+        let first = Date(timeIntervalSince1970: 1_700_000_000)
+        _ = try await store.perform(.ping(at: first))
+        #expect(try store.lastPing() == first)
+        let second = first.addingTimeInterval(5)
+        _ = try await store.perform(.ping(at: second))
+        #expect(try store.lastPing() == second)
+        // A ping that cannot write fails instead of answering ready.
+        store.close()
+        await #expect(throws: StoreError.self) { _ = try await store.perform(.ping(at: second.addingTimeInterval(5))) }
+    }
+
     @Test func theDataDirectoryAndDatabaseFilesAreOwnerOnly() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
