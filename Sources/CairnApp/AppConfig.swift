@@ -47,6 +47,8 @@ public struct AppConfig: Sendable {
         public var options: [String: ConfigValue]
         /// Where the entry starts in the file, for error messages.
         public var line: Int?
+        /// The line of each option, for error messages about one option.
+        public var optionLines: [String: Int] = [:]
     }
 
     public var server = Server()

@@ -39,7 +39,12 @@ public enum ConfigLoader {
         }
         if let storage = try reader.table(root, "storage", path: "storage") {
             try reader.keys(storage, allowed: ["path", "synchronous"], path: "storage")
-            config.storage.path = try reader.string(storage, "path", path: "storage") ?? config.storage.path
+            if let path = try reader.string(storage, "path", path: "storage") {
+                guard !path.trimmingCharacters(in: .whitespaces).isEmpty, !path.hasSuffix("/") else {
+                    throw reader.error("storage.path", "storage.path is \"\(path)\"; it must name the database file, e.g. path = \"var/cairn.sqlite\" (its directory becomes the data directory).")
+                }
+                config.storage.path = path
+            }
             if let mode = try reader.choice(storage, "synchronous", path: "storage", from: ["full", "normal"]) {
                 config.storage.synchronous = mode == "normal" ? .normal : .full
             }

@@ -133,9 +133,11 @@ struct ConfigReader {
             }
             _ = try string(table, "description", path: path)
             var options: [String: ConfigValue] = [:]
+            var optionLines: [String: Int] = [:]
             if let optionTable = try self.table(table, "options", path: "\(path).options") {
                 for key in optionTable.keys {
                     guard let option = optionTable[key] else { continue }
+                    optionLines[key] = lines.line(of: "\(path).options.\(key)")
                     switch option.tomlValue.type {
                     case .string: options[key] = .string(option.string ?? "")
                     case .int: options[key] = .int(option.int ?? 0)
@@ -145,7 +147,7 @@ struct ConfigReader {
                     }
                 }
             }
-            entries.append(AppConfig.WorkflowEntry(name: name, type: type, options: options, line: lines.line(of: path)))
+            entries.append(AppConfig.WorkflowEntry(name: name, type: type, options: options, line: lines.line(of: path), optionLines: optionLines))
         }
         return entries
     }

@@ -39,7 +39,7 @@ public struct WorkflowCatalog: Sendable {
             throw ConfigError("Workflow \"\(entry.name)\" has type \"\(entry.type)\", which this build does not know. Known types: \(entries.keys.sorted().joined(separator: ", ")).",
                               file: file, line: entry.line)
         }
-        var options = WorkflowOptions(values: entry.options, workflow: entry.name, file: file, line: entry.line)
+        var options = WorkflowOptions(values: entry.options, workflow: entry.name, file: file, line: entry.line, optionLines: entry.optionLines)
         let registration = try known.factory(&options)
         try options.finish()
         return registration
@@ -64,32 +64,42 @@ public struct WorkflowOptions: Sendable {
     let workflow: String
     let file: String?
     let line: Int?
+    let optionLines: [String: Int]
     private var used: Set<String> = []
 
-    init(values: [String: ConfigValue], workflow: String, file: String?, line: Int?) {
+    init(values: [String: ConfigValue], workflow: String, file: String?, line: Int?, optionLines: [String: Int] = [:]) {
         self.values = values
         self.workflow = workflow
         self.file = file
         self.line = line
+        self.optionLines = optionLines
     }
 
-    func error(_ message: String) -> ConfigError {
-        ConfigError("Workflow \"\(workflow)\": \(message)", file: file, line: line)
+    /// An error at the option's own line when known, else at the entry's.
+    func error(_ message: String, key: String? = nil) -> ConfigError {
+        ConfigError("Workflow \"\(workflow)\": \(message)", file: file, line: key.flatMap { optionLines[$0] } ?? line)
     }
 
     public mutating func string(_ key: String, default fallback: String) throws -> String {
         used.insert(key)
         guard let value = values[key] else { return fallback }
-        guard case .string(let text) = value else { throw error("option '\(key)' must be a string, not \(value).") }
+        guard case .string(let text) = value else { throw error("option '\(key)' must be a string, not \(value).", key: key) }
         return text
     }
 
-    public mutating func duration(_ key: String, default fallback: String) throws -> WorkflowDuration {
+    /// A duration option, checked now against the limit the engine enforces when the
+    /// workflow runs (365 days for sleeps and event timeouts), so a config that would fail
+    /// every instance is refused at start-up and by `cairn config check`.
+    public mutating func duration(_ key: String, default fallback: String, atMost maximum: WorkflowDuration = .days(365)) throws -> WorkflowDuration {
         let text = try string(key, default: fallback)
+        let milliseconds: Int64
         do {
-            _ = try WorkflowDuration(parsing: text).milliseconds()
+            milliseconds = try WorkflowDuration(parsing: text).milliseconds()
         } catch {
-            throw self.error("option '\(key)' = \"\(text)\" is not a duration; write e.g. \"20 seconds\".")
+            throw self.error("option '\(key)' = \"\(text)\" is not a duration; write e.g. \"20 seconds\".", key: key)
+        }
+        if let limit = try? maximum.milliseconds(), milliseconds > limit {
+            throw self.error("option '\(key)' = \"\(text)\" is longer than \(maximum), the longest the engine accepts. Use a shorter duration.", key: key)
         }
         return WorkflowDuration(stringLiteral: text)
     }
@@ -97,7 +107,7 @@ public struct WorkflowOptions: Sendable {
     /// Throws if an option was given that the workflow type does not take.
     public func finish() throws {
         if let unknown = values.keys.sorted().first(where: { !used.contains($0) }) {
-            throw error("unknown option '\(unknown)'. This type takes: \(used.sorted().joined(separator: ", ")).")
+            throw error("unknown option '\(unknown)'. This type takes: \(used.sorted().joined(separator: ", ")).", key: unknown)
         }
     }
 }

@@ -37,6 +37,8 @@ import Testing
         ("[[workflows]]\nname = \"bad name!\"\ntype = \"seed-example\"\n", 2, "is not allowed"),
         ("[[workflows]]\nname = \"ok\"\n", 1, "has no type"),
         ("[[workflows]]\nname = \"a\"\ntype = \"seed-example\"\n\n[workflows.options]\nsource = [1]\n", 6, "must be a string, number or boolean"),
+        ("[server]\nport = 1\n[storage]\npath = \"\"\n", 4, "storage.path is \"\"; it must name the database file"),
+        ("[storage]\npath = \"var/\"\n", 2, "it must name the database file"),
     ])
     func badValuesAreRefusedWithTheirLine(text: String, line: Int, mentions: String) throws {
         let error = try #require(throws: ConfigError.self) { try ConfigLoader.parse(text, source: "x.toml") }
@@ -49,6 +51,17 @@ import Testing
         let config = try ConfigLoader.parse("[[workflows]]\nname = \"a\"\ntype = \"seed-example\"\n[workflows.options]\npause = \"soon\"\n", source: "x.toml")
         let error = try #require(throws: ConfigError.self) { try Appliance(config: config).registrations() }
         #expect(error.description.contains("option 'pause' = \"soon\" is not a duration"))
-        #expect(error.line == 1)
+        #expect(error.line == 5)
+    }
+
+    @Test func aPauseLongerThanTheEngineAcceptsIsRefusedAtConfigTime() throws {
+        let text = "[[workflows]]\nname = \"a\"\ntype = \"seed-example\"\n[workflows.options]\nsource = \"x\"\npause = \"400 days\"\n"
+        let config = try ConfigLoader.parse(text, source: "x.toml")
+        let error = try #require(throws: ConfigError.self) { try Appliance(config: config).registrations() }
+        #expect(error.description.hasPrefix("x.toml:6: "), "\(error)")
+        #expect(error.description.contains("option 'pause' = \"400 days\" is longer than 1 year"), "\(error)")
+        // The limit itself is fine.
+        let atLimit = try ConfigLoader.parse(text.replacingOccurrences(of: "400 days", with: "365 days"))
+        _ = try Appliance(config: atLimit).registrations()
     }
 }
