@@ -51,7 +51,6 @@ public struct Appliance: Sendable {
         case .generated(let path): logger.notice("generated an API token (mode 0600); the CLI reads it from there", metadata: ["path": "\(path)"])
         }
         if let warning = token.warning { logger.warning("\(warning)") }
-        if let warning = token.warning { logger.warning("\(warning)") }
         let engine = try Engine(store: store, configuration: config.engineConfiguration, logger: logger)
         for registration in registrations { try registration.register(engine, registration.name) }
         logger.info("starting", metadata: [
@@ -60,7 +59,8 @@ public struct Appliance: Sendable {
         ])
         let databasePath = config.storage.path
         let server = HTTPServer.make(
-            settings: .init(host: config.server.host, port: config.server.port, maxBodyBytes: config.server.maxBodyBytes, token: token.value),
+            settings: .init(host: config.server.host, port: config.server.port, maxBodyBytes: config.server.maxBodyBytes, token: token.value,
+                            idleTimeout: .milliseconds(config.server.idleTimeoutMilliseconds)),
             engine: engine,
             readiness: { await Self.readiness(engine: engine, store: store, path: databasePath) },
             metrics: { exporter.render(engine: engine) },

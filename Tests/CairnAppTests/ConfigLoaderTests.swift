@@ -23,6 +23,8 @@ import Testing
         let config = try ConfigLoader.parse("")
         #expect(config.server.port == 8787)
         #expect(config.engine.retentionMilliseconds == 30 * 86_400_000)
+        #expect(config.server.idleTimeoutMilliseconds == 30_000)
+        #expect(try ConfigLoader.parse("[server]\nidle_timeout = \"5 seconds\"\n").server.idleTimeoutMilliseconds == 5_000)
         #expect(config.workflows.isEmpty)
     }
 
@@ -39,6 +41,8 @@ import Testing
         ("[[workflows]]\nname = \"a\"\ntype = \"seed-example\"\n\n[workflows.options]\nsource = [1]\n", 6, "must be a string, number or boolean"),
         ("[server]\nport = 1\n[storage]\npath = \"\"\n", 4, "storage.path is \"\"; it must name the database file"),
         ("[storage]\npath = \"var/\"\n", 2, "it must name the database file"),
+        ("[server]\nidle_timeout = \"2 days\"\n", 2, "from 1 second to 1 hour"),
+        ("[server]\nidle_timeout = \"soon\"\n", 2, "not a duration"),
     ])
     func badValuesAreRefusedWithTheirLine(text: String, line: Int, mentions: String) throws {
         let error = try #require(throws: ConfigError.self) { try ConfigLoader.parse(text, source: "x.toml") }

@@ -76,4 +76,33 @@ import Testing
         #expect(Set(firstIDs + secondIDs).count == 1001)
     }
 
+    @Test func aConnectionThatNeverFinishesItsRequestIsClosedAfterTheIdleTimeout() async throws {
+        let serve = try await ServeProcess(config: { ServeProcess.seedConfig(directory: $0, server: #"idle_timeout = "1 second""#) })
+        defer { serve.stop() }
+        let connection = try RawConnection(port: serve.port)
+        #expect(connection.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"))     // no blank line: the head never ends
+        let started = ContinuousClock.now
+        let (_, closed) = await connection.readUntilClosed(timeout: .seconds(15))
+        #expect(closed, "the server kept a half-sent request open")
+        #expect(ContinuousClock.now - started < .seconds(10))
+        // A well-behaved client is unaffected.
+        #expect(try await serve.request("GET", "/healthz").status == 200)
+    }
+
+    @Test func anOversizeChunkedBodyGets413AndTheConnectionIsClosed() async throws {
+        // The default idle timeout (30 s) is far beyond the wait below: the 413 itself must close.
+        let serve = try await ServeProcess(config: { ServeProcess.seedConfig(directory: $0) })
+        defer { serve.stop() }
+        let connection = try RawConnection(port: serve.port)
+        var request = "POST /workflows/my-workflow/instances HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(serve.token)\r\n"
+        request += "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        #expect(connection.send(request))
+        let chunk = String(repeating: "a", count: 1024)
+        for _ in 0..<16 { connection.send("400\r\n\(chunk)\r\n") }       // 16 KiB over a 4 KiB limit, never ended
+        let (text, closed) = await connection.readUntilClosed(timeout: .seconds(10))
+        #expect(text.hasPrefix("HTTP/1.1 413"), "\(text.prefix(300))")
+        #expect(text.lowercased().contains("connection: close"))
+        #expect(closed, "the server kept reading an oversize body")
+        #expect(try await serve.request("GET", "/healthz").status == 200)
+    }
 }

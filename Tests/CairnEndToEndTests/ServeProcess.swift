@@ -25,12 +25,13 @@ final class ServeProcess: @unchecked Sendable {
     }
 
     /// A config for the seed example whose data file and database live in the directory.
-    static func seedConfig(directory: String, pause: String = "1 second", source: String? = nil, extra: String = "") -> String {
+    static func seedConfig(directory: String, pause: String = "1 second", source: String? = nil, extra: String = "", server: String = "") -> String {
         """
         [server]
         host = "127.0.0.1"
         port = 8787
         max_body_bytes = 4096
+        \(server)
 
         [storage]
         path = "\(directory)/data/cairn.sqlite"
