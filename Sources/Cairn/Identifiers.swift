@@ -36,9 +36,17 @@ public enum Identifier {
         }
     }
 
-    /// Validates a user-supplied instance ID (1–100 characters, `^[a-zA-Z0-9_][a-zA-Z0-9-_]*$`).
+    /// The ID that addresses a workflow's newest instance (`…/instances/latest`), so no
+    /// instance may have it.
+    public static let latestInstanceAlias = "latest"
+
+    /// Validates a user-supplied instance ID (1–100 characters, `^[a-zA-Z0-9_][a-zA-Z0-9-_]*$`,
+    /// not `latest`).
     public static func validateInstanceID(_ id: String) throws {
         try check(id, kind: "instance ID", max: maxInstanceIDLength, code: .invalidInstanceID)
+        guard id != latestInstanceAlias else {
+            throw WorkflowError(.invalidInstanceID, "The instance ID 'latest' is reserved: '…/instances/latest' names the newest instance of a workflow. Choose another ID.")
+        }
     }
 
     /// Validates a workflow name (1–64 characters, same pattern).

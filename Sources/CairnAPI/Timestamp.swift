@@ -1,14 +1,20 @@
+import Cairn
 import Foundation
 
 /// The API's timestamps: ISO 8601 in UTC with whole milliseconds, e.g. `2026-11-25T14:37:01.123Z`.
 public enum Timestamp {
     /// Truncates to whole milliseconds (as the store keeps them), so every answer agrees.
+    /// Clamped to years 0000-9999 (what ISO 8601 writes): a wake-up time beyond shows as the limit.
     public static func string(_ date: Date) -> String {
-        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let millis = min(max(Int64(saturating: (date.timeIntervalSince1970 * 1000).rounded(.down)), earliestMillis), latestMillis)
         let seconds = Date(timeIntervalSince1970: Double(millis.floorDivided(by: 1000)))
         let text = seconds.formatted(Date.ISO8601FormatStyle())
         return String(text.dropLast()) + String(format: ".%03dZ", Int(millis.floorModulo(1000)))
     }
+
+    /// 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z.
+    static let earliestMillis: Int64 = -62_167_219_200_000
+    static let latestMillis: Int64 = 253_402_300_799_999
 
     /// Parses what ``string(_:)`` writes (fractional seconds optional).
     public static func date(_ text: String) -> Date? {

@@ -1,3 +1,4 @@
+import CairnStore
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -15,6 +16,9 @@ public struct APIToken: Sendable {
 
     public var value: String
     public var origin: Origin
+    /// Something the operator should fix but that does not stop the start (a token file
+    /// others can read), to be logged as a warning.
+    public var warning: String?
 
     /// The token file's path for a data directory.
     public static func filePath(dataDirectory: String) -> String {
@@ -31,7 +35,9 @@ public struct APIToken: Sendable {
             return APIToken(value: token, origin: .environment(config.auth.tokenEnv))
         }
         let path = filePath(dataDirectory: config.storage.dataDirectory)
-        if let existing = try read(path) { return APIToken(value: existing, origin: .file(path)) }
+        if let existing = try read(path) {
+            return APIToken(value: existing, origin: .file(path), warning: try checkPermissions(path))
+        }
         let token = generate()
         try create(path, token: token)
         return APIToken(value: token, origin: .generated(path))
@@ -50,6 +56,22 @@ public struct APIToken: Sendable {
         return token
     }
 
+    /// Refuses a token file that other users can write (they could swap in a token they know);
+    /// returns a warning for one they can read (they can use the API).
+    static func checkPermissions(_ path: String) throws -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        let mode = info.st_mode & 0o777
+        let octal = "0" + String(mode, radix: 8)
+        if mode & 0o022 != 0 {
+            throw ConfigError("The API token file \(path) is writable by other users (mode \(octal)), so anyone on this machine could replace the token. Restrict it with: chmod 600 \(path)")
+        }
+        if mode & 0o044 != 0 {
+            return "The API token file \(path) is readable by other users (mode \(octal)), so anyone on this machine can use the management API. Restrict it with: chmod 600 \(path)"
+        }
+        return nil
+    }
+
     /// 32 random bytes as hex.
     static func generate() -> String {
         var generator = SystemRandomNumberGenerator()
@@ -59,7 +81,7 @@ public struct APIToken: Sendable {
     /// Writes the file with O_EXCL and mode 0600, and syncs it before use.
     private static func create(_ path: String, token: String) throws {
         let directory = (path as NSString).deletingLastPathComponent
-        try? FileManager.default.createDirectory(atPath: directory.isEmpty ? "." : directory, withIntermediateDirectories: true)
+        try? OwnerOnly.createDirectory(directory.isEmpty ? "." : directory)
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard fd >= 0 else {
             throw ConfigError("Cannot create the API token file \(path): \(String(cString: strerror(errno))). Make the data directory writable, or set a token with $CAIRN_TOKEN.")

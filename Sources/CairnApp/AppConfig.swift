@@ -10,6 +10,8 @@ public struct AppConfig: Sendable {
         public var host = "127.0.0.1"
         public var port = 8787
         public var maxBodyBytes = 1 << 20
+        /// How long a connection may stay silent before the server closes it.
+        public var idleTimeoutMilliseconds: Int64 = 30_000
     }
 
     public struct Storage: Sendable {

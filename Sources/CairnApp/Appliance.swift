@@ -95,6 +95,7 @@ public struct Appliance: Sendable {
         case .file(let path): logger.info("API token from file", metadata: ["path": "\(path)"])
         case .generated(let path): logger.notice("generated an API token (mode 0600); the CLI reads it from there", metadata: ["path": "\(path)"])
         }
+        if let warning = token.warning { logger.warning("\(warning)") }
         let engine = try Engine(store: store, configuration: config.engineConfiguration, logger: logger)
         for registration in registrations { try engine.register(registration.workflow, as: registration.name) }
         let extraServices = try services.map { make in ServiceGroupConfiguration.ServiceConfiguration(service: try make(engine)) }
@@ -104,7 +105,8 @@ public struct Appliance: Sendable {
         ])
         let databasePath = config.storage.path
         let server = HTTPServer.make(
-            settings: .init(host: config.server.host, port: config.server.port, maxBodyBytes: config.server.maxBodyBytes, token: token.value),
+            settings: .init(host: config.server.host, port: config.server.port, maxBodyBytes: config.server.maxBodyBytes, token: token.value,
+                            idleTimeout: .milliseconds(config.server.idleTimeoutMilliseconds)),
             engine: engine,
             readiness: { await Self.readiness(engine: engine, store: store, path: databasePath) },
             metrics: { exporter.render(engine: engine) },
@@ -140,7 +142,7 @@ public struct Appliance: Sendable {
         guard engine.isRunning else { return (false, "the engine is starting or draining") }
         guard access(path, W_OK) == 0 else { return (false, "the database file \(path) is not writable") }
         do {
-            _ = try await store.perform(.ping)
+            _ = try await store.perform(.ping(at: engine.clock.now()))
         } catch {
             return (false, "the database does not accept writes: \(error.message)")
         }

@@ -32,14 +32,25 @@ public enum ConfigLoader {
         config.source = source
         try reader.keys(root, allowed: ["server", "storage", "auth", "engine", "log", "workflows"], path: "")
         if let server = try reader.table(root, "server", path: "server") {
-            try reader.keys(server, allowed: ["host", "port", "max_body_bytes"], path: "server")
+            try reader.keys(server, allowed: ["host", "port", "max_body_bytes", "idle_timeout"], path: "server")
             config.server.host = try reader.string(server, "host", path: "server") ?? config.server.host
             config.server.port = try reader.int(server, "port", path: "server", range: 0...65_535) ?? config.server.port
             config.server.maxBodyBytes = try reader.int(server, "max_body_bytes", path: "server", range: 1...(64 << 20)) ?? config.server.maxBodyBytes
+            if let idle = try reader.duration(server, "idle_timeout", path: "server") {
+                guard (1000...3_600_000).contains(idle) else {
+                    throw reader.error("server.idle_timeout", "server.idle_timeout must be from 1 second to 1 hour; clients that stay silent longer are disconnected.")
+                }
+                config.server.idleTimeoutMilliseconds = idle
+            }
         }
         if let storage = try reader.table(root, "storage", path: "storage") {
             try reader.keys(storage, allowed: ["path", "synchronous"], path: "storage")
-            config.storage.path = try reader.string(storage, "path", path: "storage") ?? config.storage.path
+            if let path = try reader.string(storage, "path", path: "storage") {
+                guard !path.trimmingCharacters(in: .whitespaces).isEmpty, !path.hasSuffix("/") else {
+                    throw reader.error("storage.path", "storage.path is \"\(path)\"; it must name the database file, e.g. path = \"var/cairn.sqlite\" (its directory becomes the data directory).")
+                }
+                config.storage.path = path
+            }
             if let mode = try reader.choice(storage, "synchronous", path: "storage", from: ["full", "normal"]) {
                 config.storage.synchronous = mode == "normal" ? .normal : .full
             }

@@ -32,9 +32,9 @@ public struct WorkflowOptions: Sendable {
     }
 
     /// A config error about this workflow's options; `key` adds the option's own line.
+    /// An error at the option's own line when it is known, else at the entry's.
     public func error(_ message: String, key: String? = nil) -> ConfigError {
-        let at = key.flatMap(line(of:)).map { " (line \($0))" } ?? ""
-        return ConfigError("Workflow \"\(workflow)\": \(message)\(at)", file: file, line: line)
+        ConfigError("Workflow \"\(workflow)\": \(message)", file: file, line: key.flatMap(line(of:)) ?? line)
     }
 
     /// The error for a required option that is missing, with an example to add.
@@ -124,19 +124,25 @@ public struct WorkflowOptions: Sendable {
         try url(key) ?? fallback
     }
 
-    /// A duration such as "20 seconds" or "7 days".
-    public mutating func duration(_ key: String) throws -> WorkflowDuration? {
+    /// A duration such as "20 seconds" or "7 days", checked now against the limit the engine
+    /// enforces when the workflow runs (365 days for sleeps and event timeouts), so a config
+    /// that would fail every instance is refused at start-up and by `cairn config check`.
+    public mutating func duration(_ key: String, atMost maximum: WorkflowDuration = .days(365)) throws -> WorkflowDuration? {
         guard let text = try string(key) else { return nil }
+        let milliseconds: Int64
         do {
-            _ = try WorkflowDuration(parsing: text).milliseconds()
+            milliseconds = try WorkflowDuration(parsing: text).milliseconds()
         } catch {
             throw self.error("option '\(key)' = \"\(text)\" is not a duration; write e.g. \"20 seconds\".", key: key)
+        }
+        if let limit = try? maximum.milliseconds(), milliseconds > limit {
+            throw self.error("option '\(key)' = \"\(text)\" is longer than \(maximum), the longest the engine accepts. Use a shorter duration.", key: key)
         }
         return WorkflowDuration(stringLiteral: text)
     }
 
-    public mutating func duration(_ key: String, default fallback: String) throws -> WorkflowDuration {
-        if let given = try duration(key) { return given }
+    public mutating func duration(_ key: String, default fallback: String, atMost maximum: WorkflowDuration = .days(365)) throws -> WorkflowDuration {
+        if let given = try duration(key, atMost: maximum) { return given }
         return WorkflowDuration(stringLiteral: fallback)
     }
 

@@ -37,6 +37,7 @@ struct ConfigCommand: AsyncParsableCommand {
             print("")
             print("[server]   listen        http://\(settings.server.host):\(settings.server.port)")
             print("           max body      \(settings.server.maxBodyBytes) bytes")
+            print("           idle timeout  \(settings.server.idleTimeoutMilliseconds) ms")
             print("[storage]  database      \(absolute(settings.storage.path))")
             print("           synchronous   \(settings.storage.synchronous.rawValue)")
             print("[auth]     token         \(tokenSource)")

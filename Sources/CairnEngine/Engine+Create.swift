@@ -143,7 +143,7 @@ extension Engine {
 
     /// A time-ordered ID in UUIDv7 layout: 48 bits of milliseconds, then random bits.
     static func generateID(at date: Date) -> String {
-        let millis = UInt64(max(0, date.timeIntervalSince1970 * 1000))
+        let millis = UInt64(max(0, Int64(saturating: date.timeIntervalSince1970 * 1000)))
         var bytes = [UInt8](repeating: 0, count: 16)
         for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: millis >> (8 * (5 - index))) }
         var generator = SystemRandomNumberGenerator()

@@ -45,11 +45,15 @@ extension Engine {
         }
     }
 
-    /// Instances of a workflow, newest first.
+    /// The largest page a listing shows.
+    public static let maxPageSize = 1000
+
+    /// Instances of a workflow, newest first; at most ``maxPageSize`` + 1, so that a caller
+    /// showing full pages can ask for one more to learn whether another page follows.
     package func list(_ workflow: String, status: InstanceStatus? = nil, limit: Int = 50, before: InstanceCursor? = nil) throws -> [InstanceRecord] {
         _ = try registered(workflow)
         do {
-            return try store.listInstances(workflow: workflow, status: status, limit: max(1, min(limit, 1000)), before: before)
+            return try store.listInstances(workflow: workflow, status: status, limit: max(1, min(limit, Self.maxPageSize + 1)), before: before)
         } catch {
             throw EngineError(.storage, "Cannot read the database: \(error)")
         }

@@ -1,3 +1,4 @@
+import Cairn
 import Foundation
 
 /// The engine's source of time: wall-clock `now` for durable timestamps, and sleeping until a
@@ -15,6 +16,7 @@ public struct SystemClock: EngineClock {
     public func sleep(until deadline: Date) async throws {
         let seconds = deadline.timeIntervalSinceNow
         guard seconds > 0 else { return }
-        try await Task.sleep(for: .microseconds(Int64(seconds * 1_000_000)), tolerance: .microseconds(200))
+        // Saturating: a sleepUntil far in the future must sleep "forever", not trap.
+        try await Task.sleep(for: .microseconds(Int64(saturating: seconds * 1_000_000)), tolerance: .microseconds(200))
     }
 }

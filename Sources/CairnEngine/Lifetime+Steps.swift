@@ -70,7 +70,7 @@ extension Lifetime {
             let stepContext = StepContext(name: key.name, count: key.count, attempt: attempt, config: config)
             let outcome = await execute(body, context: stepContext, timeoutMilliseconds: timeout)
             let ended = now
-            context.metrics.stepDuration.recordNanoseconds(Int64(ended.timeIntervalSince(started) * 1e9))
+            context.metrics.stepDuration.recordNanoseconds(Int64(saturating: ended.timeIntervalSince(started) * 1e9))
             func endAttempt(_ error: ErrorInfo?) -> StoreOp {
                 .endAttempt(AttemptRecord(instance: rowID, name: key.name, count: key.count, attempt: attempt,
                                           startedAt: started, endedAt: ended, success: error == nil, error: error))

@@ -86,7 +86,7 @@ extension Lifetime {
 
     /// Leaves memory when the wait is longer than the threshold and no step body is running.
     func suspendIfLong(until wake: Date, from current: Date, reason: WaitReason) throws {
-        let remaining = Int64((wake.timeIntervalSince(current) * 1000).rounded(.up))
+        let remaining = Int64(saturating: (wake.timeIntervalSince(current) * 1000).rounded(.up))
         guard remaining > context.suspendAfterMilliseconds else { return }
         let earliest: Date? = state.withLock { state in
             guard state.activeBodies == 0 else { return nil }

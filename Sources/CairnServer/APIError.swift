@@ -63,6 +63,8 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
     public var headers: HTTPFields {
         var fields: HTTPFields = [.contentType: "application/json"]
         if status == .unauthorized { fields[.wwwAuthenticate] = "Bearer" }
+        // The rest of an oversize body is not read: the connection ends with this answer.
+        if status == .contentTooLarge { fields[.connection] = "close" }
         return fields
     }
 

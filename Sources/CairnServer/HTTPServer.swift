@@ -3,6 +3,7 @@ import CairnEngine
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// Builds the appliance's HTTP server: `/healthz`, `/readyz` and `/metrics` without a token,
@@ -14,12 +15,17 @@ public enum HTTPServer {
         /// Largest request body accepted (the body is refused before it is read in full).
         public var maxBodyBytes: Int
         public var token: String
+        /// How long a connection may stay silent (an unfinished request, an idle keep-alive)
+        /// before the server closes it, so slow or stuck clients cannot hold connections.
+        public var idleTimeout: Duration
 
-        public init(host: String = "127.0.0.1", port: Int = 8787, maxBodyBytes: Int = 1 << 20, token: String) {
+        public init(host: String = "127.0.0.1", port: Int = 8787, maxBodyBytes: Int = 1 << 20, token: String,
+                    idleTimeout: Duration = .seconds(30)) {
             self.host = host
             self.port = port
             self.maxBodyBytes = maxBodyBytes
             self.token = token
+            self.idleTimeout = idleTimeout
         }
     }
 
@@ -61,8 +67,11 @@ public enum HTTPServer {
             registration.add(registration.authenticated ? authenticated : router.group(), engine)
         }
         let host = settings.host
+        let (seconds, attoseconds) = settings.idleTimeout.components
+        let idleTimeout = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
         return Application(
             router: router,
+            server: .http1(configuration: .init(additionalChannelHandlers: [CloseAfterResponse()], idleTimeout: idleTimeout)),
             configuration: .init(address: .hostname(host, port: settings.port), serverName: "cairn"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? settings.port

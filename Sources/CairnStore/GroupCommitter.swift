@@ -85,6 +85,17 @@ final class GroupCommitter: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Waits (bounded, in case a unit hangs) until nothing is queued and nobody commits, so
+    /// that a store's lock is released only after its last write.
+    func waitUntilIdle(timeout: TimeInterval = 30) {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        condition.lock()
+        while leading || !queue.isEmpty {
+            if !condition.wait(until: deadline) { break }
+        }
+        condition.unlock()
+    }
+
     private func loop() {
         while true {
             condition.lock()
@@ -118,7 +129,8 @@ final class GroupCommitter: @unchecked Sendable {
             condition.lock()
             if queue.isEmpty || callerLeads {
                 leading = false
-                if !queue.isEmpty { condition.signal() }
+                // Wakes the writer loop (it takes what a caller-leader left) and waitUntilIdle.
+                condition.broadcast()
                 condition.unlock()
                 return
             }

@@ -31,7 +31,9 @@ extension SQLiteStore {
                 sql: "DELETE FROM instances WHERE rowid IN (SELECT rowid FROM instances WHERE ended_at < ? ORDER BY ended_at LIMIT ?)",
                 arguments: [cutoff.millis, limit])
             return .purged(db.changesCount)
-        case .ping:
+        case .ping(let at):
+            try db.cachedStatement(sql: "INSERT INTO health (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at")
+                .execute(arguments: [at.millis])
             return .done
         case .start(let start):
             let outcome: StartOutcome

@@ -103,6 +103,11 @@ extension SQLiteStore {
         try pool.read { db in try work(SQLiteTransaction(db: db)) }
     }
 
+    /// When a readiness ping last committed (`nil` before the first).
+    public func lastPing() throws -> Date? {
+        try pool.read { db in try Int64.fetchOne(db, sql: "SELECT checked_at FROM health WHERE id = 1") }.date
+    }
+
     public func pendingTimerCount() throws -> Int {
         try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM timers") ?? 0 }
     }

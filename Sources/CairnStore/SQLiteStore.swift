@@ -11,6 +11,7 @@ internal import GRDB
 public final class SQLiteStore: WorkflowStore {
     let pool: DatabasePool
     let committer: GroupCommitter
+    private let lock: StoreLock
     public let path: String
 
     /// How durable a commit is: `full` fsyncs the WAL on every commit (survives power loss),
@@ -24,12 +25,21 @@ public final class SQLiteStore: WorkflowStore {
     /// Opens (creating if needed) the database at `path` and migrates it.
     ///
     /// Refuses, with a message saying what to do, a file that is not SQLite, a file or
-    /// directory that is not writable, and a database written by a newer Cairn.
+    /// directory that is not writable, a database written by a newer Cairn, and a database
+    /// another store holds (its lock file, `<path>.lock`, is kept until ``close()``).
     /// - Parameter migrations: features' own schema changes (``StoreMigration``), applied in
     ///   order after Cairn's, each once.
     public init(path: String, synchronous: Synchronous = .full, migrations features: [StoreMigration] = []) throws {
         self.path = path
         try Self.checkFile(at: path)
+        lock = try StoreLock(databasePath: path)
+        // SQLite gives -wal and -shm the database file's mode, so a 0600 database makes all three private.
+        do {
+            try OwnerOnly.createFile(path)
+        } catch {
+            throw StoreError(.cannotOpen, "Cannot create the database \(path): \(error.localizedDescription). Make its directory writable by the user running Cairn.")
+        }
+        OwnerOnly.restrict(path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         configuration.label = "cairn"
@@ -67,13 +77,23 @@ public final class SQLiteStore: WorkflowStore {
         } catch {
             throw Self.openError(path: path, error)
         }
+        // Files an older Cairn made world-readable, and -wal/-shm left from then, are tightened.
+        for file in [path, path + "-wal", path + "-shm"] { OwnerOnly.restrict(file) }
         committer = GroupCommitter(pool: pool)
     }
 
-    deinit { committer.stop() }
+    deinit {
+        committer.stop()
+        lock.release()
+    }
 
-    /// Stops the writer after it commits what is queued.
-    public func close() { committer.stop() }
+    /// Stops the writer after it commits what is queued, then releases the database's lock
+    /// so that another store may open it.
+    public func close() {
+        committer.stop()
+        committer.waitUntilIdle()
+        lock.release()
+    }
 
     /// The `synchronous` level in force on the writer connection (2 = FULL, 1 = NORMAL).
     public func synchronousLevel() throws -> Int {
@@ -115,7 +135,7 @@ public final class SQLiteStore: WorkflowStore {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty, !manager.fileExists(atPath: directory) {
             do {
-                try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                try OwnerOnly.createDirectory(directory)
             } catch {
                 throw StoreError(.cannotOpen, "Cannot create the data directory \(directory): \(error.localizedDescription). Create it, or point the database path elsewhere.")
             }

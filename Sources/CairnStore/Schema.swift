@@ -95,6 +95,16 @@ enum Schema {
                 CREATE INDEX events_by_instance_type ON events (instance, type, seq);
                 """)
         }
+        migrator.registerMigration("v2-health") { db in
+            // One row that `/readyz` rewrites: readiness must prove a write can commit (a
+            // full disk or a read-only file fails here), which an empty transaction does not.
+            try db.execute(sql: """
+                CREATE TABLE health (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    checked_at INTEGER NOT NULL
+                ) STRICT;
+                """)
+        }
         return migrator
     }
 }

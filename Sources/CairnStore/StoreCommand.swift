@@ -19,8 +19,9 @@ public enum StoreCommand: Sendable {
     case fireTimers([FiredTimer])
     /// Deletes instances that ended before a cut-off, at most `limit` of them.
     case purge(endedBefore: Date, limit: Int)
-    /// Takes the write lock and commits nothing: proves the writer and the file are usable (`/readyz`).
-    case ping
+    /// Rewrites the one row of the `health` table and commits: proves a write reaches the
+    /// disk (`/readyz`). An empty transaction would succeed on a full disk.
+    case ping(at: Date)
     /// Creates an instance unless one with its ID exists, and runs the caller's own write in
     /// the same transaction (a trigger's record). Result: ``StoreResult/started(_:)``.
     case start(InstanceStart)

@@ -23,6 +23,8 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
         public static let rejected = Code("rejected")
         /// An instance holds as many buffered events as allowed.
         public static let tooManyEvents = Code("too_many_events")
+        /// Another store (in this or another process) holds the database's lock file.
+        public static let inUse = Code("in_use")
     }
 
     public var code: Code

@@ -50,4 +50,38 @@ import Testing
         let error = try #require(throws: ConfigError.self) { try APIToken.resolve(config, environment: [:]) }
         #expect(error.message.contains("Delete it and restart"))
     }
+
+    @Test func aTokenFileOthersCanReadIsUsedWithAWarningAndOneTheyCanWriteIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var config = AppConfig()
+        config.storage.path = directory.file("cairn.sqlite")
+        let path = directory.file("api-token")
+        try "0123456789abcdef0123456789abcdef\n".write(toFile: path, atomically: false, encoding: .utf8)
+
+        chmod(path, 0o600)
+        #expect(try APIToken.resolve(config, environment: [:]).warning == nil)
+
+        chmod(path, 0o644)
+        let readable = try APIToken.resolve(config, environment: [:])
+        #expect(readable.value == "0123456789abcdef0123456789abcdef")
+        let warning = try #require(readable.warning)
+        #expect(warning.contains("readable by other users (mode 0644)"), "\(warning)")
+        #expect(warning.contains("chmod 600 \(path)"))
+
+        chmod(path, 0o666)
+        let error = try #require(throws: ConfigError.self) { try APIToken.resolve(config, environment: [:]) }
+        #expect(error.message.contains("writable by other users (mode 0666)"), "\(error)")
+        #expect(error.message.contains("chmod 600 \(path)"))
+    }
+
+    @Test func theGeneratedTokenGoesIntoAnOwnerOnlyDataDirectory() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var config = AppConfig()
+        config.storage.path = directory.file("fresh/cairn.sqlite")
+        _ = try APIToken.resolve(config, environment: [:])
+        let attributes = try FileManager.default.attributesOfItem(atPath: directory.file("fresh"))
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o700)
+    }
 }

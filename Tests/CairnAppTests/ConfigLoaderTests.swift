@@ -24,6 +24,8 @@ import Testing
         let config = try ConfigLoader.parse("")
         #expect(config.server.port == 8787)
         #expect(config.engine.retentionMilliseconds == 30 * 86_400_000)
+        #expect(config.server.idleTimeoutMilliseconds == 30_000)
+        #expect(try ConfigLoader.parse("[server]\nidle_timeout = \"5 seconds\"\n").server.idleTimeoutMilliseconds == 5_000)
         #expect(config.workflows.isEmpty)
     }
 
@@ -38,6 +40,10 @@ import Testing
         ("[[workflows]]\nname = \"bad name!\"\ntype = \"seed-example\"\n", 2, "is not allowed"),
         ("[[workflows]]\nname = \"ok\"\n", 1, "has no type"),
         ("[[workflows]]\nname = \"a\"\ntype = \"seed-example\"\n\n[workflows.options]\nsource = 1979-05-27\n", 6, "must be a string, number, boolean, array or table"),
+        ("[server]\nport = 1\n[storage]\npath = \"\"\n", 4, "storage.path is \"\"; it must name the database file"),
+        ("[storage]\npath = \"var/\"\n", 2, "it must name the database file"),
+        ("[server]\nidle_timeout = \"2 days\"\n", 2, "from 1 second to 1 hour"),
+        ("[server]\nidle_timeout = \"soon\"\n", 2, "not a duration"),
     ])
     func badValuesAreRefusedWithTheirLine(text: String, line: Int, mentions: String) throws {
         let error = try #require(throws: ConfigError.self) { try ConfigLoader.parse(text, source: "x.toml") }
@@ -50,6 +56,17 @@ import Testing
         let config = try ConfigLoader.parse("[[workflows]]\nname = \"a\"\ntype = \"seed-example\"\n[workflows.options]\npause = \"soon\"\n", source: "x.toml")
         let error = try #require(throws: ConfigError.self) { try Appliance.build(config: config, configure: StockWorkflows.configure).registrations() }
         #expect(error.description.contains("option 'pause' = \"soon\" is not a duration"))
-        #expect(error.line == 1)
+        #expect(error.line == 5)
+    }
+
+    @Test func aPauseLongerThanTheEngineAcceptsIsRefusedAtConfigTime() throws {
+        let text = "[[workflows]]\nname = \"a\"\ntype = \"seed-example\"\n[workflows.options]\nsource = \"x\"\npause = \"400 days\"\n"
+        let config = try ConfigLoader.parse(text, source: "x.toml")
+        let error = try #require(throws: ConfigError.self) { try Appliance.build(config: config, configure: StockWorkflows.configure).registrations() }
+        #expect(error.description.hasPrefix("x.toml:6: "), "\(error)")
+        #expect(error.description.contains("option 'pause' = \"400 days\" is longer than 1 year"), "\(error)")
+        // The limit itself is fine.
+        let atLimit = try ConfigLoader.parse(text.replacingOccurrences(of: "400 days", with: "365 days"))
+        _ = try Appliance.build(config: atLimit, configure: StockWorkflows.configure).registrations()
     }
 }

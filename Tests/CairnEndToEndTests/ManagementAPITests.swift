@@ -155,6 +155,13 @@ import Testing
         let ready = try await serve.request("GET", "/readyz", token: .some(nil))
         #expect(ready.status == 200)
         #expect(ready.json["status"] as? String == "ready")
+        // Readiness proves a write commits: each check rewrites the health row.
+        let firstCheck = try serve.sqlite("SELECT checked_at FROM health")
+        #expect(!firstCheck.isEmpty)
+        try await Poll.until("a later readiness check writing a later time", timeout: .seconds(10)) {
+            _ = try await serve.request("GET", "/readyz", token: .some(nil))
+            return try serve.sqlite("SELECT checked_at FROM health") != firstCheck
+        }
         _ = try await serve.request("POST", "/workflows/my-workflow/instances", body: #"{"id": "m1"}"#)
         _ = try await serve.waitForInstance("my-workflow", "m1") { $0["status"] as? String == "complete" }
         let metrics = try await serve.request("GET", "/metrics", token: .some(nil))

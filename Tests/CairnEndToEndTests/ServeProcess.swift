@@ -25,12 +25,13 @@ final class ServeProcess: @unchecked Sendable {
     }
 
     /// A config for the seed example whose data file and database live in the directory.
-    static func seedConfig(directory: String, pause: String = "1 second", source: String? = nil, extra: String = "") -> String {
+    static func seedConfig(directory: String, pause: String = "1 second", source: String? = nil, extra: String = "", server: String = "") -> String {
         """
         [server]
         host = "127.0.0.1"
         port = 8787
         max_body_bytes = 4096
+        \(server)
 
         [storage]
         path = "\(directory)/data/cairn.sqlite"
@@ -98,6 +99,21 @@ final class ServeProcess: @unchecked Sendable {
         logText().split(separator: "\n").compactMap { line in
             (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
         }
+    }
+
+    /// The first column of the first row of a query on the appliance's database, read with
+    /// Python's sqlite3 (a plain reader: the appliance holds the store's lock).
+    func sqlite(_ query: String) throws -> String {
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        python.arguments = ["-c", "import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone(); print('' if r is None or r[0] is None else r[0])",
+                            directory.file("data/cairn.sqlite"), query]
+        let out = Pipe()
+        python.standardOutput = out
+        try python.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        python.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     func signal(_ number: Int32) { kill(process.processIdentifier, number) }

@@ -64,4 +64,16 @@ import Testing
         let health = try await serve.request("GET", "/healthz")
         #expect(health.status == 200)
     }
+
+    @Test func aSecondServeOnTheSameDatabaseExitsNamingTheFirst() async throws {
+        let serve = try await ServeProcess(config: { ServeProcess.seedConfig(directory: $0) })
+        defer { serve.stop() }
+        let database = serve.directory.file("data/cairn.sqlite")
+        let second = try await CLI.run(["serve", "--config", serve.configPath, "--port", "0"], in: serve.directory.path, timeout: .seconds(30))
+        #expect(second.code != 0)
+        #expect(second.err.contains("another cairn (pid \(serve.process.processIdentifier)) is using \(database)"), "\(second.err)")
+        // The first appliance keeps serving.
+        let health = try await serve.request("GET", "/healthz")
+        #expect(health.status == 200)
+    }
 }

@@ -85,10 +85,9 @@ import Testing
         // 2. Restart; kill during the 3-second sleep that follows step "two".
         let second = try launchHelper(database: database, log: log, slow: false)
         try await waitForLine(in: log) { $0 == "two-end" }
+        // The helper holds the database's lock, so look through sqlite3 rather than a second store.
         try await Poll.until(timeout: .seconds(20)) {
-            let store = try SQLiteStore(path: database)
-            defer { store.close() }
-            return try store.instance(workflow: "crashy", id: "victim")?.waitingFor == .sleep
+            try waitingFor(in: database, id: "victim") == "sleep"
         }
         kill(second.processIdentifier, SIGKILL)
         second.waitUntilExit()
@@ -117,6 +116,19 @@ import Testing
         let twoAttempts = history.attempts.filter { $0.name == "two" }
         #expect(twoAttempts.map(\.success) == [false, true])
         #expect(twoAttempts.first?.error?.name == "WorkflowInternalError")
+    }
+
+    /// Reads an instance's `waiting_for` with Python's sqlite3 (a reader, not a store).
+    private func waitingFor(in database: String, id: String) throws -> String {
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        python.arguments = ["-c", "import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute('SELECT waiting_for FROM instances WHERE id=?', (sys.argv[2],)).fetchone(); print(r[0] if r and r[0] else '')", database, id]
+        let out = Pipe()
+        python.standardOutput = out
+        try python.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        python.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     private func launchHelper(database: String, log: String, slow: Bool) throws -> Process {

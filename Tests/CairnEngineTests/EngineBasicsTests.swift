@@ -116,6 +116,27 @@ import Testing
         }
     }
 
+    @Test func latestIsReservedBecauseItAddressesTheNewestInstance() async throws {
+        struct Echo: Workflow {
+            func run(event: WorkflowEvent<NoParams>, step: WorkflowStep) async throws -> String { event.instanceId }
+        }
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try await withTestEngine(databasePath: dir.file("c.sqlite"), register: { try $0.register(Echo(), as: "echo") }) { engine in
+            do {
+                _ = try await engine.create("echo", id: "latest")
+                Issue.record("expected 'latest' to be refused")
+            } catch let error as EngineError {
+                #expect(error.code == .invalidInput)
+                #expect(error.message.contains("'latest' is reserved"), "\(error.message)")
+            }
+            await #expect(throws: EngineError.self) { _ = try await engine.createBatch("echo", [CreateRequest(id: "a"), CreateRequest(id: "latest")]) }
+            #expect(try engine.list("echo").isEmpty, "a batch with a refused ID creates nothing")
+            _ = try await engine.create("echo", id: "latest-report")     // only the exact word is reserved
+            #expect(try engine.record("echo", id: "latest").id == "latest-report")
+        }
+    }
+
     @Test func createBatchSkipsExistingIDs() async throws {
         struct Echo: Workflow {
             func run(event: WorkflowEvent<NoParams>, step: WorkflowStep) async throws -> String { event.instanceId }

@@ -78,6 +78,72 @@ import Testing
         }
     }
 
+    @Test func aSecondStoreOnTheSameDatabaseIsRefusedUntilTheFirstCloses() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.file("c.sqlite")
+        let first = try SQLiteStore(path: path)
+        do {
+            _ = try SQLiteStore(path: path)
+            Issue.record("expected the second store to be refused")
+        } catch let error as StoreError {
+            #expect(error.code == .inUse)
+            #expect(error.message.contains("another cairn (pid \(getpid())) is using \(path)"), "\(error.message)")
+        }
+        first.close()
+        let second = try SQLiteStore(path: path)
+        second.close()
+    }
+
+    @Test func aPingCommitsARealWrite() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let store = try SQLiteStore(path: dir.file("c.sqlite"))
+        #expect(try store.lastPing() == nil)
+        let first = Date(timeIntervalSince1970: 1_700_000_000)
+        _ = try await store.perform(.ping(at: first))
+        #expect(try store.lastPing() == first)
+        let second = first.addingTimeInterval(5)
+        _ = try await store.perform(.ping(at: second))
+        #expect(try store.lastPing() == second)
+        // A ping that cannot write fails instead of answering ready.
+        store.close()
+        await #expect(throws: StoreError.self) { _ = try await store.perform(.ping(at: second.addingTimeInterval(5))) }
+    }
+
+    @Test func theDataDirectoryAndDatabaseFilesAreOwnerOnly() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.file("data/nested/c.sqlite")
+        let store = try SQLiteStore(path: path)
+        _ = try await store.perform(.ping(at: Date()))        // makes sure -wal and -shm exist
+        #expect(mode(of: dir.file("data")) == 0o700)
+        #expect(mode(of: dir.file("data/nested")) == 0o700)
+        for file in [path, path + "-wal", path + "-shm", path + ".lock"] {
+            #expect(mode(of: file) == 0o600, "\(file) is \(String(mode(of: file), radix: 8))")
+        }
+        store.close()
+    }
+
+    @Test func aDirectoryTheUserMadeKeepsItsModeButOldWorldReadableFilesAreTightened() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        chmod(dir.path, 0o755)
+        let path = dir.file("c.sqlite")
+        try SQLiteStore(path: path).close()
+        chmod(path, 0o644)                                   // as an older Cairn left it
+        let store = try SQLiteStore(path: path)
+        defer { store.close() }
+        #expect(mode(of: dir.path) == 0o755)
+        #expect(mode(of: path) == 0o600)
+    }
+
+    private func mode(of path: String) -> mode_t {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return 0 }
+        return info.st_mode & 0o777
+    }
+
     @Test func hotQueriesUseIndexes() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
