@@ -121,7 +121,7 @@ let package = Package(
         .executableTarget(
             name: "CairnBench",
             dependencies: [
-                "Cairn", "CairnEngine", "CairnStore", "CairnApp",
+                "Cairn", "CairnEngine", "CairnStore", "CairnApp", "CairnStock",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CairnApp
+import CairnStock
 import CairnEngine
 import Foundation
 import Logging
@@ -35,7 +36,7 @@ struct ServeChild: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try ConfigLoader.load(path: config)
-        var appliance = Appliance(config: settings)
+        var appliance = try Appliance.build(config: settings, configure: StockWorkflows.configure)
         appliance.onListening = { port in FileHandle.standardOutput.write(Data("port \(port)\n".utf8)) }
         var logger = Logger(label: "cairn")
         logger.logLevel = settings.log.level

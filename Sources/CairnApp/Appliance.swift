@@ -21,15 +21,26 @@ import Glibc
 /// let config = try ConfigLoader.load(path: "etc/cairn.toml")
 /// let appliance = try Appliance.build(config: config) { app in
 ///     try app.workflows.register(IPReport(), as: "ip-report")
-///     app.addService { engine in ReportScheduler(engine: engine) }
+///     app.addMigrations(ReportScheduler.migrations)
+///     app.addService { context in ReportScheduler(engine: context.engine, store: context.store) }
 /// }
 /// try await appliance.run(logger: Logger(label: "cairn"))
 /// ```
 public struct Appliance: Sendable {
     /// Adds a package's workflows, workflow types, services and routes.
     public typealias Configure = @Sendable (inout Appliance) throws -> Void
-    /// Makes a service once the engine exists (a trigger that creates instances, say).
-    public typealias ServiceFactory = @Sendable (Engine) throws -> any Service
+    /// Makes a service once the engine and the store exist (a trigger that creates
+    /// instances and keeps its own records, say).
+    public typealias ServiceFactory = @Sendable (ServiceContext) throws -> any Service
+
+    /// What a feature's service is built with.
+    public struct ServiceContext: Sendable {
+        public let engine: Engine
+        /// The store, for the feature's own tables (``StoreMigration``) through
+        /// ``CairnStore/WorkflowStore/transaction(_:)`` and ``CairnStore/WorkflowStore/read(_:)``.
+        public let store: any WorkflowStore
+        public let logger: Logger
+    }
 
     public var config: AppConfig
     /// Workflows registered in code, and the types `[[workflows]]` entries can name.
@@ -39,6 +50,8 @@ public struct Appliance: Sendable {
     public var services: [ServiceFactory] = []
     /// Added to the HTTP server.
     public var routes: [RouteRegistration] = []
+    /// Features' own tables, applied after Cairn's migrations when the store opens.
+    public var migrations: [StoreMigration] = []
     /// Called with the bound port once the server listens.
     public var onListening: @Sendable (Int) async -> Void = { _ in }
 
@@ -61,9 +74,14 @@ public struct Appliance: Sendable {
         services.append { _ in service }
     }
 
-    /// Adds a service made from the engine once it exists.
+    /// Adds a service made once the engine and the store exist.
     public mutating func addService(_ make: @escaping ServiceFactory) {
         services.append(make)
+    }
+
+    /// Adds a feature's numbered schema changes (its own tables).
+    public mutating func addMigrations(_ added: [StoreMigration]) {
+        migrations += added
     }
 
     /// Adds HTTP routes; `authenticated` ones need the management API's bearer token.
@@ -86,7 +104,7 @@ public struct Appliance: Sendable {
         try PortCheck.ensureAvailable(host: config.server.host, port: config.server.port)
         let exporter = MetricsExporter()
         exporter.bootstrap()
-        let store = try SQLiteStore(path: config.storage.path, synchronous: config.storage.synchronous)
+        let store = try SQLiteStore(path: config.storage.path, synchronous: config.storage.synchronous, migrations: migrations)
         defer { store.close() }
         let token = try APIToken.resolve(config)
         switch token.origin {
@@ -98,7 +116,8 @@ public struct Appliance: Sendable {
         if let warning = token.warning { logger.warning("\(warning)") }
         let engine = try Engine(store: store, configuration: config.engineConfiguration, logger: logger)
         for registration in registrations { try engine.register(registration.workflow, as: registration.name) }
-        let extraServices = try services.map { make in ServiceGroupConfiguration.ServiceConfiguration(service: try make(engine)) }
+        let context = ServiceContext(engine: engine, store: store, logger: logger)
+        let extraServices = try services.map { make in ServiceGroupConfiguration.ServiceConfiguration(service: try make(context)) }
         logger.info("starting", metadata: [
             "database": "\(config.storage.path)", "synchronous": "\(config.storage.synchronous.rawValue)",
             "workflows": "\(engine.workflowNames.joined(separator: ","))",
@@ -122,7 +141,7 @@ public struct Appliance: Sendable {
         members.append(.init(service: server))
         var group = ServiceGroupConfiguration(
             services: members,
-            gracefulShutdownSignals: [.sigterm, .sigint],
+            gracefulShutdownSignals: [.sigterm, .sigint, .sighup],
             logger: logger
         )
         group.maximumGracefulShutdownDuration = .milliseconds(config.engine.shutdownGraceMilliseconds)

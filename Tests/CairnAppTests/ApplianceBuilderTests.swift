@@ -1,5 +1,6 @@
 import Cairn
 import CairnApp
+import CairnStore
 import CairnTesting
 import Foundation
 #if canImport(FoundationNetworking)
@@ -30,7 +31,23 @@ import Testing
         }
     }
 
-    final class Flag: Sendable { let started = Mutex(false) }
+    final class Flag: Sendable {
+        let started = Mutex(false)
+        let featureRows = Mutex<Int64?>(nil)
+    }
+
+    /// A feature with a table of its own: writes a row through the store at start, reads it back.
+    struct Ledger: Service {
+        static let migrations = [StoreMigration(feature: "ledger-test", number: 1, "entries", sql: "CREATE TABLE ledger_test (note TEXT NOT NULL) STRICT;")]
+        let store: any WorkflowStore
+        let flag: Flag
+        func run() async throws {
+            try await store.transaction { tx in try tx.execute("INSERT INTO ledger_test (note) VALUES (?)", [.text("started")]) }
+            let count = try store.read { tx in try tx.row("SELECT COUNT(*) AS n FROM ledger_test")?["n"].integer }
+            flag.featureRows.withLock { $0 = count }
+            try? await gracefulShutdown()
+        }
+    }
 
     static let configure: Appliance.Configure = { app in
         try app.workflows.register(Greet(greeting: "Hello"), as: "hello")
@@ -85,6 +102,8 @@ import Testing
         var appliance = try Appliance.build(config: config) { app in
             try Self.configure(&app)
             app.addService(Beacon(flag: flag))
+            app.addMigrations(Ledger.migrations)
+            app.addService { context in Ledger(store: context.store, flag: flag) }
         }
         let port = Mutex<Int?>(nil)
         appliance.onListening = { bound in port.withLock { $0 = bound } }
@@ -101,6 +120,7 @@ import Testing
             #expect(try await Self.get("\(base)/custom/names").status == 401)
             #expect(try await Self.get("\(base)/custom/names", token: token).body == "hello,hola")
             #expect(flag.started.withLock { $0 })
+            #expect(try await Poll.value("the feature's row") { flag.featureRows.withLock { $0 } } == 1)
 
             for (workflow, expected) in [("hello", "Hello, ada"), ("hola", "Hola, ada")] {
                 let created = try await Self.send("POST", "\(base)/workflows/\(workflow)/instances", token: token, body: #"{"id": "i1", "params": {"name": "ada"}}"#)
