@@ -56,18 +56,27 @@ public struct APIToken: Sendable {
         return token
     }
 
-    /// Refuses a token file that other users can write (they could swap in a token they know);
-    /// returns a warning for one they can read (they can use the API).
+    /// Refuses a token file that other users can write or own (they could swap in a token they
+    /// know); returns a warning for one they can read (they can use the API), or one in a
+    /// directory they can write (they could replace the file).
     static func checkPermissions(_ path: String) throws -> String? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         let mode = info.st_mode & 0o777
         let octal = "0" + String(mode, radix: 8)
+        if info.st_uid != geteuid() {
+            throw ConfigError("The API token file \(path) belongs to uid \(info.st_uid), not to the user running cairn (uid \(geteuid())); its owner can replace the token whatever its mode. Give it to this user (chown \(geteuid()) \(path); chmod 600 \(path)) or delete it to generate a new one.")
+        }
         if mode & 0o022 != 0 {
             throw ConfigError("The API token file \(path) is writable by other users (mode \(octal)), so anyone on this machine could replace the token. Restrict it with: chmod 600 \(path)")
         }
         if mode & 0o044 != 0 {
             return "The API token file \(path) is readable by other users (mode \(octal)), so anyone on this machine can use the management API. Restrict it with: chmod 600 \(path)"
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        var dir = stat()
+        if stat(directory.isEmpty ? "." : directory, &dir) == 0, dir.st_mode & 0o022 != 0, dir.st_mode & UInt32(S_ISVTX) == 0 {
+            return "The directory \(directory) holding the API token and the database is writable by other users (mode 0\(String(dir.st_mode & 0o777, radix: 8))), so they could replace either. Restrict it with: chmod 700 \(directory)"
         }
         return nil
     }

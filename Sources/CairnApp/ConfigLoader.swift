@@ -46,8 +46,10 @@ public enum ConfigLoader {
         if let storage = try reader.table(root, "storage", path: "storage") {
             try reader.keys(storage, allowed: ["path", "synchronous"], path: "storage")
             if let path = try reader.string(storage, "path", path: "storage") {
-                guard !path.trimmingCharacters(in: .whitespaces).isEmpty, !path.hasSuffix("/") else {
-                    throw reader.error("storage.path", "storage.path is \"\(path)\"; it must name the database file, e.g. path = \"var/cairn.sqlite\" (its directory becomes the data directory).")
+                var isDirectory: ObjCBool = false
+                let existingDirectory = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+                guard !path.trimmingCharacters(in: .whitespaces).isEmpty, !path.hasSuffix("/"), !existingDirectory else {
+                    throw reader.error("storage.path", "storage.path is \"\(path)\"\(existingDirectory ? ", a directory" : ""); it must name the database file, e.g. path = \"var/cairn.sqlite\" (its directory becomes the data directory).")
                 }
                 config.storage.path = path
             }

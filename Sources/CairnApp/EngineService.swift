@@ -39,11 +39,15 @@ struct EngineService: Service {
                 }
                 return .engine
             }
+            let logger = self.logger
             group.addTask {
                 // Throws when the group is cancelled (a hard stop); then there is nothing to drain.
                 try await gracefulShutdown()
                 flag.requested.store(true, ordering: .releasing)
                 await engine.drain()
+                if Task.isCancelled {
+                    logger.warning("the shutdown grace period ran out (or a second signal came) before running steps finished; they were stopped and run again at the next start")
+                }
                 return .drained
             }
             defer { group.cancelAll() }

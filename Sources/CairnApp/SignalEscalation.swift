@@ -3,7 +3,8 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 
-/// Counts SIGTERM/SIGINT while the group drains: the second one throws, which cancels the
+/// Counts SIGTERM/SIGINT/SIGHUP (a closed terminal drains too, rather than dying silently)
+/// while the group drains: the second one throws, which cancels the
 /// group (a hard stop: running steps are abandoned, committed state is kept and resumes by
 /// replay at the next start). Listed first, so it is the last service asked to stop.
 ///
@@ -22,7 +23,7 @@ struct SignalEscalation: Service {
     var hardStopAfter: Duration = .seconds(5)
 
     func run() async throws {
-        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
+        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint, .sighup)
         let grace = self.grace
         let hardStopAfter = self.hardStopAfter
         let logger = self.logger

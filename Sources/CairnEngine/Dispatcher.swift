@@ -58,6 +58,7 @@ actor Dispatcher {
     /// Schedules the instances among `rows` that nothing runs or waits for (the orphan sweep's
     /// finds); returns how many.
     func adopt(_ rows: [Int64]) -> Int {
+        guard !draining else { return 0 }      // nothing starts while draining; the next start recovers them
         let orphans = rows.filter { live[$0] == nil && !queued.contains($0) && controlling[$0] == nil }
         schedule(orphans, urgent: true)
         return orphans.count

@@ -1,6 +1,7 @@
 /// Tunables of the engine. Defaults suit an appliance on a small machine.
 public struct EngineConfiguration: Sendable {
-    /// Instances executing at once; more wait as `queued` (sleeping or waiting ones do not count).
+    /// Instances executing at once; more wait as `queued`. Instances waiting longer than
+    /// `suspendAfter` leave memory and do not count; shorter waits keep their slot.
     public var maxConcurrentInstances: Int = 1_000
     /// Waits longer than this leave memory and come back by replay when due.
     public var suspendAfter: Duration = .seconds(10)

@@ -75,6 +75,28 @@ import Testing
         #expect(error.message.contains("chmod 600 \(path)"))
     }
 
+    @Test func aTokenFileOfAnotherUserIsRefusedAndAnOpenDirectoryIsWarnedAbout() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var config = AppConfig()
+        config.storage.path = directory.file("cairn.sqlite")
+        let path = directory.file("api-token")
+        try "0123456789abcdef0123456789abcdef\n".write(toFile: path, atomically: false, encoding: .utf8)
+        chmod(path, 0o600)
+
+        chmod(directory.path, 0o777)
+        let warning = try #require(try APIToken.resolve(config, environment: [:]).warning)
+        #expect(warning.contains("writable by other users (mode 0777)"), "\(warning)")
+        #expect(warning.contains("chmod 700 \(directory.path)"))
+        chmod(directory.path, 0o700)
+
+        // Only root can give a file away; elsewhere the ownership rule cannot be staged.
+        guard geteuid() == 0 else { return }
+        #expect(chown(path, 65_534, 65_534) == 0)
+        let error = try #require(throws: ConfigError.self) { try APIToken.resolve(config, environment: [:]) }
+        #expect(error.message.contains("belongs to uid 65534"), "\(error)")
+    }
+
     @Test func theGeneratedTokenGoesIntoAnOwnerOnlyDataDirectory() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -42,6 +42,7 @@ import Testing
         ("[[workflows]]\nname = \"a\"\ntype = \"seed-example\"\n\n[workflows.options]\nsource = 1979-05-27\n", 6, "must be a string, number, boolean, array or table"),
         ("[server]\nport = 1\n[storage]\npath = \"\"\n", 4, "storage.path is \"\"; it must name the database file"),
         ("[storage]\npath = \"var/\"\n", 2, "it must name the database file"),
+        ("[storage]\npath = \"/tmp\"\n", 2, "\"/tmp\", a directory; it must name the database file"),
         ("[server]\nidle_timeout = \"2 days\"\n", 2, "from 1 second to 1 hour"),
         ("[server]\nidle_timeout = \"soon\"\n", 2, "not a duration"),
     ])

@@ -17,15 +17,26 @@ import Testing
         }
     }
 
-    @Test func resumeOnAnInstanceThatIsNotPausedAnswersAtOnceWithItsStatus() async throws {
+    /// Runs `body` with an engine (manual clock, waits in memory) on which instance `id` of
+    /// ``Napper`` is sleeping its hour.
+    private func withSleepingInstance(
+        _ id: String, _ body: @Sendable (Engine, ManualClock) async throws -> Void
+    ) async throws -> StepProbe {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let clock = ManualClock()
         let probe = StepProbe()
         try await withTestEngine(databasePath: dir.file("c.sqlite"), clock: clock, configuration: inMemoryWaits(),
                                  register: { try $0.register(Napper(probe: probe), as: "n") }) { engine in
-            _ = try await engine.create("n", id: "r")
-            try await engine.waitFor("n", id: "r") { $0.status == .waiting }
+            _ = try await engine.create("n", id: id)
+            try await engine.waitFor("n", id: id) { $0.status == .waiting }
+            try await body(engine, clock)
+        }
+        return probe
+    }
+
+    @Test func resumeOnAnInstanceThatIsNotPausedAnswersAtOnceWithItsStatus() async throws {
+        _ = try await withSleepingInstance("r") { engine, clock in
             let status = try await within(.seconds(5), "resume of a sleeping instance") { try await engine.resume("n", id: "r") }
             #expect(status == .waiting)
             #expect(try engine.record("n", id: "r").status == .waiting)
@@ -36,14 +47,7 @@ import Testing
     }
 
     @Test func resumeOnAFinishedInstanceChangesNothingWhilePauseAndTerminateAreRefused() async throws {
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let clock = ManualClock()
-        let probe = StepProbe()
-        try await withTestEngine(databasePath: dir.file("c.sqlite"), clock: clock, configuration: inMemoryWaits(),
-                                 register: { try $0.register(Napper(probe: probe), as: "n") }) { engine in
-            _ = try await engine.create("n", id: "f")
-            try await engine.waitFor("n", id: "f") { $0.status == .waiting }
+        _ = try await withSleepingInstance("f") { engine, clock in
             clock.advance(by: 3600)
             try await engine.waitForCompletion("n", id: "f")
             #expect(try await engine.resume("n", id: "f") == .complete)
@@ -54,14 +58,7 @@ import Testing
     }
 
     @Test func manyConcurrentControlsOnOneInstanceAllAnswerAndLeaveItConsistent() async throws {
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let clock = ManualClock()
-        let probe = StepProbe()
-        try await withTestEngine(databasePath: dir.file("c.sqlite"), clock: clock, configuration: inMemoryWaits(),
-                                 register: { try $0.register(Napper(probe: probe), as: "n") }) { engine in
-            _ = try await engine.create("n", id: "c")
-            try await engine.waitFor("n", id: "c") { $0.status == .waiting }
+        _ = try await withSleepingInstance("c") { engine, clock in
             let answers = try await within(.seconds(15), "2 resumes and 10 restarts at once") {
                 try await withThrowingTaskGroup(of: InstanceStatus.self) { group in
                     for _ in 0..<2 { group.addTask { try await engine.resume("n", id: "c") } }
@@ -83,15 +80,8 @@ import Testing
         }
     }
 
-    @Test func concurrentPausesAndResumesSettleOnTheLastRequest() async throws {
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let clock = ManualClock()
-        let probe = StepProbe()
-        try await withTestEngine(databasePath: dir.file("c.sqlite"), clock: clock, configuration: inMemoryWaits(),
-                                 register: { try $0.register(Napper(probe: probe), as: "n") }) { engine in
-            _ = try await engine.create("n", id: "p")
-            try await engine.waitFor("n", id: "p") { $0.status == .waiting }
+    @Test func interleavedPausesAndResumesLeaveAWorkingInstance() async throws {
+        let probe = try await withSleepingInstance("p") { engine, clock in
             try await within(.seconds(15), "interleaved pauses and resumes") {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for index in 0..<20 {
