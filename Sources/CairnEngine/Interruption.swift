@@ -17,6 +17,9 @@ enum Interruption: Error, Sendable {
     /// The workflow broke a rule; the instance ends `errored` with this error.
     case fatal(ErrorInfo)
 
+    /// From this strength on (fatal, stop) running step bodies are abandoned.
+    static let abandonsBodies = 3
+
     /// When two interruptions meet, the stronger wins.
     var strength: Int {
         switch self {

@@ -9,7 +9,10 @@ extension Lifetime {
         let token = nextToken()
         let early: ReceivedEvent? = try state.withLock { state in
             if let interruption = state.interruption {
-                if !isBody || interruption.strength >= Interruption.stop.strength { throw interruption }
+                // A body may still start under a pause or a drain raised during its start's
+                // flush (its attempt is recorded), but not once the lifetime is abandoning
+                // bodies: raise() fired the waiters it had, and would never fire this one.
+                if !isBody || interruption.strength >= Interruption.abandonsBodies { throw interruption }
             }
             state.waiters[token] = Waiter(signal: signal, isBody: isBody, task: task)
             guard let eventKey else { return nil }

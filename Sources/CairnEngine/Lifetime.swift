@@ -247,7 +247,7 @@ final class Lifetime: StepRunner, Sendable {
         let (winner, wake) = state.withLock { state -> (Interruption, [Waiter]) in
             if let existing = state.interruption, existing.strength >= interruption.strength { return (existing, []) }
             state.interruption = interruption
-            let abandonBodies = interruption.strength >= Interruption.fatal(ErrorInfo(name: "", message: "")).strength
+            let abandonBodies = interruption.strength >= Interruption.abandonsBodies
             return (interruption, state.waiters.values.filter { abandonBodies || !$0.isBody })
         }
         for waiter in wake {

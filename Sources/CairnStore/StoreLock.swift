@@ -23,7 +23,7 @@ final class StoreLock: @unchecked Sendable {
             throw StoreError(.cannotOpen, "Cannot create the lock file \(path): \(String(cString: strerror(errno))). Make the data directory writable by the user running Cairn.")
         }
         fchmod(fd, 0o600)      // open's mode is filtered by the umask; the pid is nobody else's business
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+        guard Self.lock(fd) else {
             let reason = errno
             let holder = Self.readPID(fd)
             close(fd)
@@ -50,6 +50,18 @@ final class StoreLock: @unchecked Sendable {
         guard descriptor >= 0 else { return }
         close(descriptor)
         descriptor = -1
+    }
+
+    /// Tries for up to a second: a child process forked by this one (a test runner, a plugin
+    /// spawning a tool) shares the descriptor until its exec closes it, which can hold a lock
+    /// just released for a moment. Another cairn holds it for good and is refused after that.
+    private static func lock(_ fd: Int32) -> Bool {
+        for attempt in 0..<20 {
+            if flock(fd, LOCK_EX | LOCK_NB) == 0 { return true }
+            guard errno == EWOULDBLOCK, attempt < 19 else { return false }
+            usleep(50_000)
+        }
+        return false
     }
 
     private static func readPID(_ fd: Int32) -> Int32? {
