@@ -68,6 +68,7 @@ struct InstancesCommand: AsyncParsableCommand {
     struct Target: ParsableArguments {
         @Argument(help: "The workflow name.") var workflow: String
         @Argument(help: "The instance ID, or 'latest'.") var id: String
+        @Flag(name: .long, help: "Print the server's JSON.") var json = false
     }
 
     struct Pause: AsyncParsableCommand {
@@ -101,6 +102,7 @@ struct InstancesCommand: AsyncParsableCommand {
     static func change(_ connection: ConnectionOptions, _ target: Target, _ action: String) async throws {
         let answer = try await connection.client().patch(
             path(target.workflow, target.id) + "/status", json: StatusChangeRequest(status: action), as: StatusChange.self)
+        if target.json { return Output.json(answer.raw) }
         print("Instance \"\(answer.body.id)\" of \(target.workflow): \(action) accepted, status \(answer.body.status.rawValue).")
     }
 
@@ -120,6 +122,7 @@ struct InstancesCommand: AsyncParsableCommand {
         func run() async throws {
             let path = InstancesCommand.path(target.workflow, target.id) + "/events/\(APIClient.segment(type))"
             let answer = try await connection.client().post(path, raw: payload.map { Data($0.utf8) }, as: EventAccepted.self)
+            if target.json { return Output.json(answer.raw) }
             print("Event '\(type)' sent to instance \"\(answer.body.id)\" of \(target.workflow).")
         }
     }

@@ -46,6 +46,15 @@ import Testing
         }
         let restarted = try await serve.waitForInstance("my-workflow", "c1") { $0["status"] as? String == "waiting" }
         #expect((restarted["params"] as? [String: Any])?["name"] as? String == "cli")
+
+        // Scripts get the server's JSON from status changes and events too.
+        let paused = try await cairn(["instances", "pause", "my-workflow", "c1", "--json"])
+        let pausedJSON = try JSONSerialization.jsonObject(with: Data(paused.out.utf8)) as? [String: Any]
+        #expect(pausedJSON?["id"] as? String == "c1")
+        #expect(pausedJSON?["status"] as? String == "paused", "\(paused.out)")
+        let sent = try await cairn(["instances", "send-event", "my-workflow", "c1", "--type", "approval", "--json"])
+        let sentJSON = try JSONSerialization.jsonObject(with: Data(sent.out.utf8)) as? [String: Any]
+        #expect(sentJSON?["type"] as? String == "approval", "\(sent.out)")
     }
 
     @Test func failuresMapToExitCodesWithMessages() async throws {
