@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "CairnEngine", targets: ["CairnEngine"]),
         .library(name: "CairnAPI", targets: ["CairnAPI"]),
         .library(name: "CairnApp", targets: ["CairnApp"]),
+        .library(name: "CairnTriggers", targets: ["CairnTriggers"]),
         // The whole `cairn` command as a library: a package with its own workflows calls
         // `CairnCLI.main(configure:)` from a three-line main (Examples/CustomAppliance).
         .library(name: "CairnCommands", targets: ["CairnCommands"]),
@@ -47,6 +48,18 @@ let package = Package(
                 "Cairn", "CairnStore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // What starts instances without an API call: cron schedules (later webhooks, file drop).
+        // Never depends on the server or the app; the app composes it.
+        .target(
+            name: "CairnTriggers",
+            dependencies: [
+                "Cairn", "CairnEngine", "CairnStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -130,6 +143,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "CairnTests", dependencies: ["Cairn"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CairnTriggersTests",
+            dependencies: ["Cairn", "CairnEngine", "CairnStore", "CairnTriggers", "CairnTesting"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "CairnAPITests", dependencies: ["Cairn", "CairnAPI"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CairnStoreTests",
