@@ -1,0 +1,94 @@
+import Cairn
+import Foundation
+
+/// One `[[schedules]]` entry: when to start which workflow, and what to do about missed
+/// and overlapping ticks.
+///
+/// ```swift
+/// let nightly = try ScheduleDefinition(name: "nightly", cron: CronExpression("0 3 * * *"), workflow: "report",
+///                                      timeZone: TimeZone(identifier: "Europe/Berlin")!)
+/// ```
+public struct ScheduleDefinition: Sendable, Hashable {
+    /// After downtime, which missed ticks still fire.
+    public enum CatchUp: Sendable, Hashable {
+        /// Only the latest missed tick, and only if it is at most `window` old (`nil`: one
+        /// period of the expression, capped at 24 hours).
+        case latest(window: Duration?)
+        /// Every missed tick in order, at most `max` of them (the oldest beyond it are missed).
+        case all(max: Int)
+        /// None: missed ticks are recorded as missed.
+        case none
+
+        /// The config spelling (`latest`, `all`, `none`).
+        public var name: String {
+            switch self {
+            case .latest: "latest"
+            case .all: "all"
+            case .none: "none"
+            }
+        }
+    }
+
+    /// What a tick does while the previous instance of the schedule is unfinished.
+    public enum Overlap: String, Sendable, Hashable, CaseIterable {
+        /// Start anyway (crontab, Cloudflare).
+        case allow
+        /// Record the tick as skipped.
+        case skip
+        /// Keep at most one tick waiting; it starts when the previous instance finishes.
+        case bufferOne = "buffer_one"
+    }
+
+    /// Letters, digits, `-` and `_`, at most ``maxNameLength`` characters: it becomes part of
+    /// each tick's instance ID.
+    public var name: String
+    public var cron: CronExpression
+    /// The workflow each tick starts (a configured workflow name).
+    public var workflow: String
+    public var timeZone: TimeZone
+    /// Merged into each instance's params (a JSON object).
+    public var params: [String: JSONValue]
+    /// Paused in the config; `cairn schedules pause|resume` overrides it (persisted).
+    public var paused: Bool
+    public var catchUp: CatchUp
+    public var overlap: Overlap
+    /// A deterministic delay per tick: hash(name, tick) modulo min(jitter, period).
+    public var jitter: Duration?
+    /// The entry's line in the config, for messages.
+    public var line: Int?
+
+    public static let maxNameLength = 64
+    public static let defaultMaxCatchUp = 10
+
+    public init(name: String, cron: CronExpression, workflow: String, timeZone: TimeZone = .gmt, params: [String: JSONValue] = [:],
+                paused: Bool = false, catchUp: CatchUp = .latest(window: nil), overlap: Overlap = .allow, jitter: Duration? = nil,
+                line: Int? = nil) throws {
+        try Self.validate(name: name)
+        self.name = name
+        self.cron = cron
+        self.workflow = workflow
+        self.timeZone = timeZone
+        self.params = params
+        self.paused = paused
+        self.catchUp = catchUp
+        self.overlap = overlap
+        self.jitter = jitter
+        self.line = line
+        if case .all(let max) = catchUp, max <= 0 {
+            throw TriggerError(.invalidSchedule, "Schedule '\(name)': max_catch_up is \(max); it must be at least 1 (the default is \(Self.defaultMaxCatchUp)). To fire no missed ticks, write catch_up = \"none\".")
+        }
+    }
+
+    /// Checks a schedule name.
+    public static func validate(name: String) throws {
+        let allowed = name.unicodeScalars.allSatisfy { scalar in
+            switch scalar {
+            case "a"..."z", "A"..."Z", "0"..."9", "_", "-": true
+            default: false
+            }
+        }
+        guard !name.isEmpty, name.count <= maxNameLength, allowed, !name.hasPrefix("-") else {
+            throw TriggerError(.invalidSchedule, "The schedule name '\(name)' is not allowed: use 1 to \(maxNameLength) letters, digits, '-' and '_' (not starting with '-'); it becomes part of every tick's instance ID.")
+        }
+    }
+}
