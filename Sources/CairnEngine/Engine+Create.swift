@@ -56,11 +56,12 @@ extension Engine {
     /// }
     /// ```
     public func start(
-        _ workflow: String, id: String, paramsJSON params: Data? = nil, trigger: String,
+        _ workflow: String, id: String, paramsJSON params: Data? = nil, trigger: String, eventTime: Date? = nil,
         alongside: (@Sendable (StartOutcome, any StoreTransaction) throws -> Void)? = nil
     ) async throws -> StartOutcome {
         let registered = try registered(workflow)
-        let record = try newRecord(workflow: workflow, id: id, params: params, trigger: trigger, registered: registered)
+        var record = try newRecord(workflow: workflow, id: id, params: params, trigger: trigger, registered: registered)
+        record.eventTime = eventTime
         let result: StoreResult
         do {
             result = try await context.store.perform(.start(InstanceStart(record: record, alongside: alongside)))

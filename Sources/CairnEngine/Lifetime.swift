@@ -109,7 +109,7 @@ final class Lifetime: StepRunner, Sendable {
 
     func run() async {
         let step = WorkflowStep(runner: self)
-        let meta = RegisteredWorkflow.EventMeta(instanceID: instance.id, workflowName: instance.workflow, timestamp: instance.createdAt)
+        let meta = RegisteredWorkflow.EventMeta(instanceID: instance.id, workflowName: instance.workflow, timestamp: instance.eventTime ?? instance.createdAt)
         let outcome: Result<Data, any Error>
         do {
             outcome = .success(try await workflow.run(instance.params, meta, step))

@@ -22,12 +22,15 @@ public struct InstanceRecord: Sendable, Hashable {
     public var pausedAt: Date?
     public var waitingFor: WaitReason?
     public var wakeAt: Date?
+    /// The time the workflow sees as `event.timestamp` when it differs from `createdAt` (a
+    /// cron tick's scheduled time); `nil` means `createdAt`.
+    public var eventTime: Date?
 
     public init(
         rowID: Int64, workflow: String, id: String, status: InstanceStatus, epoch: Int64 = 0,
         params: Data, output: Data? = nil, error: ErrorInfo? = nil, trigger: String,
         createdAt: Date, startedAt: Date? = nil, endedAt: Date? = nil, updatedAt: Date,
-        pausedAt: Date? = nil, waitingFor: WaitReason? = nil, wakeAt: Date? = nil
+        pausedAt: Date? = nil, waitingFor: WaitReason? = nil, wakeAt: Date? = nil, eventTime: Date? = nil
     ) {
         self.rowID = rowID
         self.workflow = workflow
@@ -45,5 +48,6 @@ public struct InstanceRecord: Sendable, Hashable {
         self.pausedAt = pausedAt
         self.waitingFor = waitingFor
         self.wakeAt = wakeAt
+        self.eventTime = eventTime
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 internal import GRDB
 
 extension InstanceRecord {
-    static let columns = "rowid, workflow, id, status, epoch, params, output, error_name, error_message, trigger, created_at, started_at, ended_at, updated_at, paused_at, waiting_for, wake_at"
+    static let columns = "rowid, workflow, id, status, epoch, params, output, error_name, error_message, trigger, created_at, started_at, ended_at, updated_at, paused_at, waiting_for, wake_at, event_time"
 
     init(row: Row) {
         let errorName: String? = row["error_name"]
@@ -24,7 +24,8 @@ extension InstanceRecord {
             updatedAt: Date(millis: row["updated_at"]),
             pausedAt: (row["paused_at"] as Int64?).date,
             waitingFor: (row["waiting_for"] as String?).flatMap(WaitReason.init(rawValue:)),
-            wakeAt: (row["wake_at"] as Int64?).date
+            wakeAt: (row["wake_at"] as Int64?).date,
+            eventTime: (row["event_time"] as Int64?).date
         )
     }
 }

@@ -180,7 +180,7 @@ extension SQLiteStore {
     /// Inserts an instance; returns false if the ID exists and `skipExisting` is set.
     private static func insert(_ record: InstanceRecord, _ db: Database, skipExisting: Bool) throws -> Bool {
         let sql = """
-            INSERT INTO instances (\(InstanceRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO instances (\(InstanceRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             \(skipExisting ? "ON CONFLICT (workflow, id) DO NOTHING" : "")
             """
         do {
@@ -188,6 +188,7 @@ extension SQLiteStore {
                 record.rowID, record.workflow, record.id, record.status.rawValue, record.epoch, record.params, record.output,
                 record.error?.name, record.error?.message, record.trigger, record.createdAt.millis, record.startedAt.millis,
                 record.endedAt.millis, record.updatedAt.millis, record.pausedAt.millis, record.waitingFor?.rawValue, record.wakeAt.millis,
+                record.eventTime.millis,
             ])
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             throw StoreError(.duplicateInstanceID, "Workflow '\(record.workflow)' already has an instance '\(record.id)'. Choose another ID, or restart that instance: cairn instances restart \(record.workflow) \(record.id)")

@@ -105,6 +105,11 @@ enum Schema {
                 ) STRICT;
                 """)
         }
+        migrator.registerMigration("v3-event-time") { db in
+            // A cron tick's instance sees its scheduled time as `event.timestamp`, while
+            // `created_at` stays the commit time (so lateness is measurable).
+            try db.execute(sql: "ALTER TABLE instances ADD COLUMN event_time INTEGER")
+        }
         return migrator
     }
 }

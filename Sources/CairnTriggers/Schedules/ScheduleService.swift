@@ -1,0 +1,133 @@
+import Cairn
+import CairnEngine
+import CairnStore
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Starts workflow instances on cron schedules: exactly one instance per tick (its ID is
+/// derived from the schedule and the tick), every tick recorded in the ledger (fired,
+/// skipped, missed, failed, buffered), missed ticks after downtime handled by the schedule's
+/// catch-up policy, overlapping runs by its overlap policy.
+///
+/// One loop sleeps on the engine's clock until the earliest due tick of any schedule (or
+/// until a pause, resume or buffered tick rings the doorbell); nothing polls per schedule.
+/// Due schedules are evaluated concurrently so a thousand ticks in one minute share group
+/// commits; one schedule's ticks are evaluated in order.
+///
+/// ```swift
+/// let service = ScheduleService(definitions: config.schedules, engine: engine, store: store, logger: logger)
+/// app.addMigrations(ScheduleService.migrations)
+/// ```
+public final class ScheduleService: Service, Sendable {
+    /// The ledger's tables; add them to the store's migrations.
+    public static let migrations = ScheduleLedger.migrations
+
+    struct Runtime: Sendable {
+        var definition: ScheduleDefinition
+        var planner: TickPlanner
+        var highWater: Date
+        var pausedOverride: Bool?
+        var bufferedTick: Date?
+        var lastFiredInstance: String?
+        /// When to evaluate next (the next tick's due time, or a retry after a storage error).
+        var wakeAt: Date?
+
+        var paused: Bool { pausedOverride ?? definition.paused }
+
+        mutating func refreshWake() {
+            wakeAt = planner.nextTick(after: highWater)?.fireAt
+        }
+    }
+
+    let definitions: [ScheduleDefinition]
+    let engine: Engine
+    let store: any WorkflowStore
+    let logger: Logger
+    let clock: any EngineClock
+    let state = Mutex<[String: Runtime]>([:])
+    let doorbell = Doorbell()
+    let metrics = ScheduleMetrics()
+    let buffered = BufferedTicks()
+    /// How many schedules are evaluated at once.
+    let concurrency: Int
+    /// Set once `run()` has reconciled the ledger with the config.
+    let ready = Mutex(false)
+
+    public init(definitions: [ScheduleDefinition], engine: Engine, store: any WorkflowStore, logger: Logger, concurrency: Int = 256) {
+        self.definitions = definitions
+        self.engine = engine
+        self.store = store
+        self.logger = logger
+        self.clock = engine.clock
+        self.concurrency = max(1, concurrency)
+    }
+
+    public func run() async throws {
+        try await reconcile()
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.buffered.run(self) }
+                await self.loop()
+                self.buffered.stop()
+            }
+        }
+        logger.info("schedules stopped")
+    }
+
+    /// Sleeps until the earliest due schedule, evaluates every due one, repeats.
+    private func loop() async {
+        while !Task.isCancelled {
+            let now = clock.now()
+            let (due, wake) = state.withLock { runtimes -> ([String], Date?) in
+                var due: [String] = []
+                var wake: Date?
+                for (name, runtime) in runtimes {
+                    guard let at = runtime.wakeAt else { continue }
+                    if at <= now { due.append(name) } else { wake = min(wake ?? at, at) }
+                }
+                return (due, wake)
+            }
+            if due.isEmpty {
+                await sleep(until: wake)
+                continue
+            }
+            await withTaskGroup(of: Void.self) { group in
+                var pending = due[...]
+                for _ in 0..<min(concurrency, pending.count) {
+                    let name = pending.removeFirst()
+                    group.addTask { await self.evaluate(name, now: now) }
+                }
+                for await _ in group {
+                    if let name = pending.popFirst() {
+                        group.addTask { await self.evaluate(name, now: now) }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sleeps on the engine's clock until `deadline` (forever if `nil`) or a doorbell ring.
+    private func sleep(until deadline: Date?) async {
+        await withTaskGroup(of: Void.self) { group in
+            if let deadline {
+                let clock = self.clock
+                group.addTask { try? await clock.sleep(until: deadline) }
+            }
+            group.addTask { await self.doorbell.wait() }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    func runtime(_ name: String) -> Runtime? { state.withLock { $0[name] } }
+
+    func update(_ name: String, _ change: (inout Runtime) -> Void) {
+        state.withLock { runtimes in
+            guard var runtime = runtimes[name] else { return }
+            change(&runtime)
+            runtimes[name] = runtime
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+
+/// Decides what happens to each tick that came due since a schedule's high-water mark: fire,
+/// skip (paused) or miss (the catch-up policy dropped it). A pure function of the definition,
+/// the mark and the time, so the policy is tested without a clock or a database.
+struct TickPlanner {
+    /// A tick due now and what to do with it.
+    struct Planned: Sendable, Hashable {
+        enum Action: Sendable, Hashable {
+            case fire
+            case skip(TickReason)
+            case miss(TickReason)
+        }
+        var tick: Date
+        var fireAt: Date
+        var action: Action
+    }
+
+    /// A tick fired at most this long after its time counts as on time, not caught up.
+    static let onTimeGrace: TimeInterval = 60
+    /// More due ticks than this are summarised in one ledger row instead of one row each.
+    static let listedLimit = 1_000
+
+    let definition: ScheduleDefinition
+
+    /// When a tick is due: its time plus the deterministic jitter.
+    func fireAt(_ tick: Date) -> Date {
+        guard let jitter = definition.jitter else { return tick }
+        let jitterMillis = jitter.components.seconds * 1000 + jitter.components.attoseconds / 1_000_000_000_000_000
+        guard jitterMillis > 0 else { return tick }
+        let bound = min(jitterMillis, periodMillis(after: tick))
+        guard bound > 1 else { return tick }
+        let millis = Int64(saturating: (tick.timeIntervalSince1970 * 1000).rounded(.down))
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in Array(definition.name.utf8) + [0] + withUnsafeBytes(of: millis.littleEndian, Array.init) {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+        }
+        return tick.addingTimeInterval(Double(hash % UInt64(bound)) / 1000)
+    }
+
+    /// Milliseconds from `tick` to the next tick (24 hours if there is none).
+    func periodMillis(after tick: Date) -> Int64 {
+        guard let next = definition.cron.next(after: tick, in: definition.timeZone) else { return 86_400_000 }
+        return Int64(saturating: (next.timeIntervalSince(tick) * 1000).rounded())
+    }
+
+    /// The next tick strictly after `mark`, with its due time.
+    func nextTick(after mark: Date) -> (tick: Date, fireAt: Date)? {
+        guard let tick = definition.cron.next(after: mark, in: definition.timeZone) else { return nil }
+        return (tick, fireAt(tick))
+    }
+
+    /// Every tick after `mark` that is due at `now`, with its action. When more than
+    /// ``listedLimit`` are due, the oldest are folded into one `miss` row on the first of them
+    /// whose reason counts them.
+    func plan(after mark: Date, now: Date, paused: Bool) -> [Planned] {
+        var due: [(tick: Date, fireAt: Date)] = []
+        var dropped = 0
+        var firstDropped: Date?
+        var cursor = mark
+        func trim(to kept: Int) {
+            guard due.count > kept else { return }
+            let extra = due.count - kept
+            if firstDropped == nil { firstDropped = due[0].tick }
+            dropped += extra
+            due.removeFirst(extra)
+        }
+        while let next = nextTick(after: cursor), next.fireAt <= now {
+            due.append(next)
+            if due.count >= 2 * Self.listedLimit { trim(to: Self.listedLimit) }
+            cursor = next.tick
+        }
+        trim(to: Self.listedLimit)
+        guard let last = due.last else { return [] }
+        var actions = [Planned.Action](repeating: .fire, count: due.count)
+        if paused {
+            actions = actions.map { _ in .skip(TickReason("paused", "the schedule is paused")) }
+        } else {
+            let onTime = now.timeIntervalSince(last.fireAt) <= Self.onTimeGrace
+            switch definition.catchUp {
+            case .none:
+                for index in actions.indices { actions[index] = .miss(TickReason("catch_up_none", "Cairn was not running (or was late) at this time and catch_up = none")) }
+                if onTime { actions[actions.count - 1] = .fire }
+            case .latest(let window):
+                for index in actions.indices { actions[index] = .miss(TickReason("catch_up_latest", "a later tick was due too; catch_up = latest fires only the latest")) }
+                let period = Double(min(periodMillis(after: last.tick), 86_400_000)) / 1000
+                let limit = window.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } ?? period
+                if onTime || now.timeIntervalSince(last.fireAt) <= limit {
+                    actions[actions.count - 1] = .fire
+                } else {
+                    actions[actions.count - 1] = .miss(TickReason("catch_up_window", "\(Int(now.timeIntervalSince(last.fireAt)))s late, beyond catch_up_window (\(Int(limit))s)"))
+                }
+            case .all(let max):
+                for index in actions.indices {
+                    actions[index] = index >= actions.count - max ? .fire : .miss(TickReason("catch_up_cap", "older than the \(max) most recent missed ticks (max_catch_up = \(max))"))
+                }
+            }
+        }
+        var planned = zip(due, actions).map { Planned(tick: $0.0.tick, fireAt: $0.0.fireAt, action: $0.1) }
+        if dropped > 0, let firstDropped {
+            let verb = paused ? "skipped while paused" : "missed"
+            planned.insert(Planned(tick: firstDropped, fireAt: firstDropped,
+                                   action: paused ? .skip(TickReason("paused", "\(dropped) ticks from here on \(verb), not listed one by one"))
+                                                  : .miss(TickReason("not_listed", "\(dropped) ticks from here on \(verb) (catch_up = \(definition.catchUp.name)), not listed one by one"))),
+                           at: 0)
+        }
+        return planned
+    }
+}
+
+/// Why a tick did not fire: a stable code (`paused`, `overlap`, `catch_up_window` …, also the
+/// metrics label) and a sentence.
+struct TickReason: Sendable, Hashable {
+    var code: String
+    var detail: String
+
+    init(_ code: String, _ detail: String) {
+        self.code = code
+        self.detail = detail
+    }
+
+    /// As stored in the ledger: `code: detail`.
+    var text: String { "\(code): \(detail)" }
+}
