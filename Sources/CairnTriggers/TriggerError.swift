@@ -6,6 +6,7 @@ public struct TriggerError: Error, CustomStringConvertible, Sendable {
         public static let invalidSchedule = Code(raw: "invalid_schedule")
         public static let scheduleNotFound = Code(raw: "schedule_not_found")
         public static let scheduleOrphaned = Code(raw: "schedule_orphaned")
+        public static let starting = Code(raw: "starting")
         public static let invalidInput = Code(raw: "invalid_input")
         public static let storage = Code(raw: "storage")
     }

@@ -26,13 +26,8 @@ struct CronField: Sendable, Hashable {
             }
         }
 
-        /// The largest step that still selects more than one value (as Cloudflare's parser).
-        var maxStep: Int {
-            switch self {
-            case .dayOfWeek: 6
-            default: range.upperBound - range.lowerBound
-            }
-        }
+        /// The largest step: the field's span (`*/7` in day of week is 0 and 7, Sunday).
+        var maxStep: Int { range.upperBound - range.lowerBound }
 
         var names: [String] {
             switch self {

@@ -10,10 +10,11 @@ extension ScheduleService {
         return rows.map(status)
     }
 
-    /// One schedule with its last 50 ticks and last 20 configuration changes.
-    public func describe(_ name: String) throws -> ScheduleDetail {
+    /// One schedule with its last `ticks` ticks (newest first, default 50) and last 20
+    /// configuration changes.
+    public func describe(_ name: String, ticks tickLimit: Int = 50) throws -> ScheduleDetail {
         let (row, ticks, audit) = try readLedger { tx in
-            (try ScheduleLedger.row(name, tx), try ScheduleLedger.ticks(name, limit: 50, tx), try ScheduleLedger.auditTrail(name, limit: 20, tx))
+            (try ScheduleLedger.row(name, tx), try ScheduleLedger.ticks(name, limit: tickLimit, tx), try ScheduleLedger.auditTrail(name, limit: 20, tx))
         }
         guard let row else { throw notFound(name) }
         return ScheduleDetail(status: status(row), ticks: ticks, audit: audit)
@@ -128,6 +129,9 @@ extension ScheduleService {
 
     /// The error for a schedule that is not running: unknown, or orphaned (in the ledger only).
     private func missing(_ name: String) throws -> TriggerError {
+        guard isReady else {
+            return TriggerError(.starting, "The schedules are still starting (reconciling the ledger with the config). Try again in a moment.")
+        }
         let row = try readLedger { tx in try ScheduleLedger.row(name, tx) }
         if row != nil {
             return TriggerError(.scheduleOrphaned, "Schedule '\(name)' is no longer in the config (orphaned): its ledger is kept but it does not run. Add it back to the config to use it.")

@@ -121,6 +121,9 @@ public final class ScheduleService: Service, Sendable {
         }
     }
 
+    /// Whether the ledger has been reconciled with the config (controls work from then on).
+    public var isReady: Bool { ready.withLock { $0 } }
+
     func runtime(_ name: String) -> Runtime? { state.withLock { $0[name] } }
 
     func update(_ name: String, _ change: (inout Runtime) -> Void) {

@@ -30,7 +30,7 @@ public struct ScheduleStatus: Sendable, Hashable {
 /// A schedule with its recent ticks and configuration changes (`GET /schedules/{name}`).
 public struct ScheduleDetail: Sendable, Hashable {
     public var status: ScheduleStatus
-    /// Newest first, at most 50.
+    /// Newest first.
     public var ticks: [TickRecord]
     /// Newest first, at most 20.
     public var audit: [AuditEntry]

@@ -18,8 +18,9 @@ struct TickPlanner {
 
     /// A tick fired at most this long after its time counts as on time, not caught up.
     static let onTimeGrace: TimeInterval = 60
-    /// More due ticks than this are summarised in one ledger row instead of one row each.
-    static let listedLimit = 1_000
+    /// More due ticks than this are summarised in one ledger row instead of one row each
+    /// (one less than the ledger keeps, so the summary row survives the pruning).
+    static let listedLimit = ScheduleLedger.keptTicks - 1
 
     let definition: ScheduleDefinition
 

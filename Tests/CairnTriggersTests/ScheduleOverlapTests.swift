@@ -1,0 +1,93 @@
+import Cairn
+import CairnEngine
+import CairnTesting
+import CairnTriggers
+import Foundation
+import Testing
+
+/// Overlap policies with instances that stay unfinished until they get a `done` event.
+@Suite struct ScheduleOverlapTests {
+    private func run(_ overlap: ScheduleDefinition.Overlap, _ body: @Sendable (ScheduleHarness) async throws -> Void) async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let clock = ManualClock(now: utc("2026-11-25T12:00:30Z"))
+        let schedule = try ScheduleDefinition.make("slow", "* * * * *", params: ["wait": true], overlap: overlap)
+        try await ScheduleHarness.run([schedule], databasePath: directory.file("cairn.sqlite"), clock: clock) { harness in
+            try await harness.clock.waitForSleeper { $0 == utc("2026-11-25T12:01:00Z") }
+            try await body(harness)
+        }
+    }
+
+    private func minute(_ minute: Int) -> Date { utc("2026-11-25T12:\(minute < 10 ? "0" : "")\(minute):00Z") }
+
+    private func waiting(_ harness: ScheduleHarness, _ id: String) async throws {
+        _ = try await harness.engine.waitFor("recorder", id: id) { $0.status == .waiting }
+    }
+
+    @Test func allowStartsEveryTickWhileEarlierOnesRun() async throws {
+        try await run(.allow) { harness in
+            for minute in 1...3 { try await harness.advance(to: self.minute(minute), thenSleepsUntil: self.minute(minute + 1)) }
+            #expect(try harness.cronInstances().count == 3)
+            #expect(try harness.ticks("slow").map(\.outcome) == [.fired, .fired, .fired])
+        }
+    }
+
+    @Test func skipRecordsTicksWhileThePreviousInstanceRuns() async throws {
+        try await run(.skip) { harness in
+            try await harness.advance(to: minute(1), thenSleepsUntil: minute(2))
+            try await waiting(harness, "cron-slow-20261125T1201Z")
+            try await harness.advance(to: minute(2), thenSleepsUntil: minute(3))
+            try await harness.advance(to: minute(3), thenSleepsUntil: minute(4))
+            try await harness.engine.sendEvent("recorder", id: "cron-slow-20261125T1201Z", type: "done")
+            _ = try await harness.engine.waitUntilFinished("recorder", id: "cron-slow-20261125T1201Z")
+            try await harness.advance(to: minute(4), thenSleepsUntil: minute(5))
+            let ticks = try harness.ticks("slow")
+            #expect(ticks.map(\.outcome) == [.fired, .skipped, .skipped, .fired])
+            #expect(ticks[1].reason == "overlap: instance cron-slow-20261125T1201Z was still running")
+            #expect(try harness.cronInstances().map(\.id) == ["cron-slow-20261125T1201Z", "cron-slow-20261125T1204Z"])
+        }
+    }
+
+    @Test func bufferOneKeepsOneTickWaitingAndStartsItWhenThePreviousFinishes() async throws {
+        try await run(.bufferOne) { harness in
+            try await harness.advance(to: minute(1), thenSleepsUntil: minute(2))
+            try await waiting(harness, "cron-slow-20261125T1201Z")
+            try await harness.advance(to: minute(2), thenSleepsUntil: minute(3))
+            try await harness.advance(to: minute(3), thenSleepsUntil: minute(4))
+            #expect(try harness.ticks("slow").map(\.outcome) == [.fired, .buffered, .skipped])
+            #expect(try harness.ticks("slow")[2].reason?.hasPrefix("overlap_buffer_full:") == true)
+            #expect(try harness.service.describe("slow").status.bufferedTick == minute(2))
+            #expect(try harness.cronInstances().count == 1)
+
+            try await harness.engine.sendEvent("recorder", id: "cron-slow-20261125T1201Z", type: "done")
+            // The buffered tick starts as soon as the first instance has finished, with its own
+            // scheduled time, and the ledger row turns from buffered to fired.
+            let second = try await Poll.value("the buffered tick's instance") { try? harness.engine.instance("recorder", id: "cron-slow-20261125T1202Z") }
+            #expect(second.params["scheduledTime"] == "2026-11-25T12:02:00.000Z")
+            try await Poll.until("the ledger shows the buffered tick fired") { try harness.ticks("slow").map(\.outcome) == [.fired, .fired, .skipped] }
+            #expect(try harness.service.describe("slow").status.bufferedTick == nil)
+            // The next tick sees the buffered one running, so it is buffered in turn.
+            try await waiting(harness, "cron-slow-20261125T1202Z")
+            try await harness.advance(to: minute(4), thenSleepsUntil: minute(5))
+            #expect(try harness.ticks("slow").map(\.outcome) == [.fired, .fired, .skipped, .buffered])
+        }
+    }
+
+    @Test func aBufferedTickSurvivesARestartAndStartsWhenThePreviousFinishes() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let clock = ManualClock(now: utc("2026-11-25T12:00:30Z"))
+        let path = directory.file("cairn.sqlite")
+        let schedule = try ScheduleDefinition.make("slow", "* * * * *", params: ["wait": true], overlap: .bufferOne)
+        try await ScheduleHarness.run([schedule], databasePath: path, clock: clock) { harness in
+            try await harness.clock.waitForSleeper { $0 == minute(1) }
+            try await harness.advance(to: minute(1), thenSleepsUntil: minute(2))
+            try await waiting(harness, "cron-slow-20261125T1201Z")
+            try await harness.advance(to: minute(2), thenSleepsUntil: minute(3))
+        }
+        try await ScheduleHarness.run([schedule], databasePath: path, clock: clock) { harness in
+            try await harness.engine.sendEvent("recorder", id: "cron-slow-20261125T1201Z", type: "done")
+            _ = try await Poll.value("the buffered tick's instance after the restart") { try? harness.engine.instance("recorder", id: "cron-slow-20261125T1202Z") }
+        }
+    }
+}
