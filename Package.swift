@@ -69,7 +69,7 @@ let package = Package(
         .target(
             name: "CairnServer",
             dependencies: [
-                "Cairn", "CairnAPI", "CairnEngine",
+                "Cairn", "CairnAPI", "CairnEngine", "CairnTriggers",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

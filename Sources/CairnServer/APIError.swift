@@ -1,5 +1,6 @@
 import CairnAPI
 import CairnEngine
+import CairnTriggers
 import Foundation
 import Hummingbird
 
@@ -31,11 +32,23 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
         self.init(status, error.code.raw, error.message)
     }
 
+    public init(_ error: TriggerError) {
+        let status: HTTPResponse.Status = switch error.code {
+        case .scheduleNotFound: .notFound
+        case .scheduleOrphaned: .conflict
+        case .invalidInput, .invalidSchedule: .unprocessableContent
+        case .starting, .storage: .serviceUnavailable
+        default: .internalServerError
+        }
+        self.init(status, error.code.raw, error.message)
+    }
+
     /// Maps any error thrown by a handler.
     public static func from(_ error: any Error) -> APIError {
         switch error {
         case let error as APIError: error
         case let error as EngineError: APIError(error)
+        case let error as TriggerError: APIError(error)
         case let error as HTTPError:
             APIError(error.status, Self.code(for: error.status), error.body ?? error.status.reasonPhrase)
         case let error as any HTTPResponseError:

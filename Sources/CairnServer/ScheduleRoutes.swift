@@ -1,0 +1,79 @@
+import CairnAPI
+import CairnTriggers
+import Foundation
+import Hummingbird
+
+/// `/schedules`: list and describe schedules, pause and resume them (kept across
+/// restarts), run one now, and backfill a past window. Behind the bearer token.
+public enum ScheduleRoutes {
+    /// The routes for `service`, to add with ``RouteRegistration``.
+    public static func registration(_ service: ScheduleService) -> RouteRegistration {
+        RouteRegistration(authenticated: true) { group, _ in
+            let body = RequestBody(limit: 64 << 10)
+            group.get("schedules") { _, _ in
+                JSON.response(ScheduleList(schedules: try service.list().map(summary)))
+            }
+            group.get("schedules/:name") { request, context in
+                var limit = 50
+                if let text = request.uri.queryParameters.get("ticks") {
+                    guard let parsed = Int(text), (1...1000).contains(parsed) else {
+                        throw APIError.badRequest("ticks must be a whole number from 1 to 1000; got '\(text)'.")
+                    }
+                    limit = parsed
+                }
+                return JSON.response(describe(try service.describe(context.parameters.require("name"), ticks: limit)))
+            }
+            group.patch("schedules/:name") { request, context in
+                let name = try context.parameters.require("name")
+                guard let (value, raw) = try await body.json(request) else {
+                    throw APIError.badRequest("Send {\"paused\": true} to pause the schedule or {\"paused\": false} to resume it.")
+                }
+                _ = try RequestBody.object(value, allowed: ["paused"], what: "The body")
+                guard let patch = try? JSONDecoder.api.decode(SchedulePatch.self, from: raw) else {
+                    throw APIError.badRequest("'paused' must be true or false, e.g. {\"paused\": true}.")
+                }
+                return JSON.response(summary(try await service.setPaused(name, patch.paused)))
+            }
+            group.post("schedules/:name/trigger") { _, context in
+                let (workflow, instance) = try await service.trigger(context.parameters.require("name"))
+                return JSON.response(ScheduleTriggered(workflow: workflow, instanceId: instance), status: .created)
+            }
+            group.post("schedules/:name/backfill") { request, context in
+                let name = try context.parameters.require("name")
+                guard let (value, _) = try await body.json(request) else {
+                    throw APIError.badRequest("Send the window, e.g. {\"from\": \"2026-11-01T00:00:00Z\", \"to\": \"2026-11-02T00:00:00Z\", \"dry_run\": true}.")
+                }
+                let object = try RequestBody.object(value, allowed: ["from", "to", "dry_run"], what: "The body")
+                func time(_ key: String) throws -> Date {
+                    guard let text = object[key] as? String, let date = Timestamp.date(text) else {
+                        throw APIError.badRequest("'\(key)' must be an ISO 8601 time such as 2026-11-01T00:00:00Z.")
+                    }
+                    return date
+                }
+                let dryRun = (object["dry_run"] as? Bool) ?? false
+                let ticks = try await service.backfill(name, from: try time("from"), to: try time("to"), dryRun: dryRun)
+                let entries = ticks.map { BackfillResult.Entry(tick: Timestamp.string($0.tick), instanceId: $0.instance, created: $0.created) }
+                return JSON.response(BackfillResult(schedule: name, dryRun: dryRun, ticks: entries))
+            }
+        }
+    }
+
+    static func summary(_ status: ScheduleStatus) -> ScheduleSummary {
+        ScheduleSummary(
+            name: status.name, cron: status.cron, timezone: status.timeZone, workflow: status.workflow, paused: status.paused,
+            pausedBy: status.pausedBy, orphaned: status.orphaned, nextTick: status.nextTick.map(Timestamp.string),
+            nextFireAt: status.nextFireAt.map(Timestamp.string), lastTick: status.lastTick.map(Timestamp.string),
+            lastOutcome: status.lastOutcome, lastInstanceId: status.lastInstance, bufferedTick: status.bufferedTick.map(Timestamp.string),
+            highWater: Timestamp.string(status.highWater), catchUp: status.catchUp, overlap: status.overlap, jitterSeconds: status.jitterSeconds)
+    }
+
+    static func describe(_ detail: ScheduleDetail) -> ScheduleDescription {
+        ScheduleDescription(
+            schedule: summary(detail.status),
+            ticks: detail.ticks.map {
+                ScheduleTick(tick: Timestamp.string($0.tick), outcome: $0.outcome.rawValue, reason: $0.reason, instanceId: $0.instance,
+                             fireAt: $0.fireAt.map(Timestamp.string), recordedAt: Timestamp.string($0.recordedAt), source: $0.source)
+            },
+            audit: detail.audit.map { ScheduleAuditEntry(at: Timestamp.string($0.at), event: $0.event, detail: $0.detail) })
+    }
+}
