@@ -134,7 +134,7 @@ let package = Package(
         .executableTarget(
             name: "CairnBench",
             dependencies: [
-                "Cairn", "CairnEngine", "CairnStore", "CairnApp", "CairnStock",
+                "Cairn", "CairnEngine", "CairnStore", "CairnApp", "CairnStock", "CairnTriggers",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

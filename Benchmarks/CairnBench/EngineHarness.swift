@@ -11,8 +11,8 @@ struct EngineHarness {
     let completions: Completions
     private let running: Task<Void, any Error>
 
-    init(path: String, register: (Engine) throws -> Void) throws {
-        store = try SQLiteStore(path: path, synchronous: Self.synchronous)
+    init(path: String, migrations: [StoreMigration] = [], register: (Engine) throws -> Void) throws {
+        store = try SQLiteStore(path: path, synchronous: Self.synchronous, migrations: migrations)
         var logger = Logger(label: "cairn.bench")
         logger.logLevel = .warning
         engine = try Engine(store: store, configuration: EngineConfiguration(), logger: logger)

@@ -45,8 +45,10 @@ enum ScheduleLedger {
             """),
     ]
 
-    /// How many tick rows a schedule keeps; older ones are pruned as new ones arrive.
+    /// How many tick rows a schedule keeps; older ones are pruned every ``pruneEvery`` rows
+    /// (and at start-up), not on every tick, which would cost a scan per commit.
     static let keptTicks = 1_000
+    static let pruneEvery = 64
 
     /// A schedule's row.
     struct Row: Sendable {
@@ -121,6 +123,10 @@ enum ScheduleLedger {
                 updated_at = ?5
             WHERE name = ?6
             """, [.time(tick.tick), .text(tick.outcome.rawValue), .text(tick.instance), .text(fired), .time(tick.recordedAt), .text(schedule)])
+    }
+
+    /// Deletes a schedule's tick rows beyond the newest ``keptTicks``.
+    static func prune(_ schedule: String, _ tx: any StoreTransaction) throws {
         try tx.execute("""
             DELETE FROM cron_ticks WHERE schedule = ?1 AND tick < (
                 SELECT tick FROM cron_ticks WHERE schedule = ?1 ORDER BY tick DESC LIMIT 1 OFFSET ?2)

@@ -18,6 +18,8 @@ extension ScheduleService {
         var lastFired = runtime.lastFiredInstance
         var bufferedTick = runtime.bufferedTick
         var newlyBuffered: BufferedTicks.Waiting?
+        let prune = runtime.unpruned + planned.count >= ScheduleLedger.pruneEvery
+        var pruned = false
         do {
             for tick in planned {
                 switch tick.action {
@@ -42,7 +44,11 @@ extension ScheduleService {
                         }
                         continue
                     }
-                    if try await fire(definition, tick: tick.tick, fireAt: tick.fireAt, alongside: pending, source: "schedule") {
+                    let pruneNow = prune && !pruned
+                    pruned = pruned || prune
+                    if try await fire(definition, tick: tick.tick, fireAt: tick.fireAt, alongside: pending, source: "schedule", extra: { tx in
+                        if pruneNow { try ScheduleLedger.prune(name, tx) }
+                    }) {
                         lastFired = definition.instanceID(forTick: tick.tick)
                     }
                     count(pending)
@@ -51,8 +57,11 @@ extension ScheduleService {
             }
             if !pending.isEmpty {
                 let records = pending
+                let pruneNow = prune && !pruned
+                pruned = pruned || prune
                 try await store.transaction { tx in
                     for record in records { try ScheduleLedger.record(record, schedule: name, tx) }
+                    if pruneNow { try ScheduleLedger.prune(name, tx) }
                 }
                 count(pending)
             }
@@ -76,6 +85,7 @@ extension ScheduleService {
             if let last = planned.last { runtime.highWater = max(runtime.highWater, last.tick) }
             runtime.lastFiredInstance = lastFired
             runtime.bufferedTick = bufferedTick
+            runtime.unpruned = pruned ? 0 : runtime.unpruned + planned.count
             runtime.refreshWake()
         }
         if let newlyBuffered { buffered.add(newlyBuffered) }
@@ -100,8 +110,10 @@ extension ScheduleService {
                 try extra?(tx)
             }
             if outcome.wasCreated {
+                let committed = clock.now()
+                onFired?(FiredTick(schedule: name, instance: id, dueAt: fireAt ?? tick, committedAt: committed))
                 metrics.fired.increment()
-                let lateness = outcome.record.createdAt.timeIntervalSince(fireAt ?? tick)
+                let lateness = committed.timeIntervalSince(fireAt ?? tick)
                 metrics.lateness.record(lateness)
                 logger.info("schedule fired", metadata: ["schedule": "\(name)", "instance": "\(id)", "lateness_ms": "\(Int(lateness * 1000))"])
             }

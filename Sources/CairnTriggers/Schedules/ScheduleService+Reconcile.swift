@@ -36,6 +36,7 @@ extension ScheduleService {
                     try ScheduleLedger.audit(definition.name, "readopted", "back in the config; ticks restart after \(Self.iso(now))", at: now, tx)
                 }
             }
+            for name in existing.keys { try ScheduleLedger.prune(name, tx) }
             let configured = Set(definitions.map(\.name))
             for row in existing.values where !configured.contains(row.name) && row.orphanedAt == nil {
                 try tx.execute("UPDATE cron_schedules SET orphaned_at = ?, updated_at = ? WHERE name = ?", [.time(now), .time(now), .text(row.name)])

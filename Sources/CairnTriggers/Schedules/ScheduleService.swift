@@ -33,6 +33,8 @@ public final class ScheduleService: Service, Sendable {
         var lastFiredInstance: String?
         /// When to evaluate next (the next tick's due time, or a retry after a storage error).
         var wakeAt: Date?
+        /// Tick rows written since the ledger was last pruned.
+        var unpruned = 0
 
         var paused: Bool { pausedOverride ?? definition.paused }
 
@@ -54,8 +56,22 @@ public final class ScheduleService: Service, Sendable {
     let concurrency: Int
     /// Set once `run()` has reconciled the ledger with the config.
     let ready = Mutex(false)
+    /// Told after each tick's instance has committed (the benchmark measures lateness with it).
+    let onFired: (@Sendable (FiredTick) -> Void)?
 
-    public init(definitions: [ScheduleDefinition], engine: Engine, store: any WorkflowStore, logger: Logger, concurrency: Int = 256) {
+    /// A tick whose instance has just committed.
+    public struct FiredTick: Sendable {
+        public var schedule: String
+        public var instance: String
+        /// The tick's time plus its jitter.
+        public var dueAt: Date
+        /// The engine clock's time right after the commit.
+        public var committedAt: Date
+    }
+
+    public init(definitions: [ScheduleDefinition], engine: Engine, store: any WorkflowStore, logger: Logger, concurrency: Int = 256,
+                onFired: (@Sendable (FiredTick) -> Void)? = nil) {
+        self.onFired = onFired
         self.definitions = definitions
         self.engine = engine
         self.store = store
