@@ -5,11 +5,11 @@ import Foundation
 
 /// How `cairn config check` shows `[[schedules]]` entries, as a table and as JSON.
 enum ConfigSchedules {
-    /// `latest (window 2 hours)`, `all (at most 10)`, `none`.
+    /// `latest (within 2 hours)`, `all (at most 10)`, `none`.
     static func catchUp(_ policy: ScheduleDefinition.CatchUp) -> String {
         switch policy {
-        case .latest(let window?): "latest (window \(WorkflowDuration(window)))"
-        case .latest(nil): "latest (window: one period, at most 24 hours)"
+        case .latest(let window?): "latest (within \(WorkflowDuration(window)))"
+        case .latest(nil): "latest (within 1 period, max 24 hours)"
         case .all(let max): "all (at most \(max))"
         case .none: "none"
         }

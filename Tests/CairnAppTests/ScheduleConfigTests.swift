@@ -83,6 +83,17 @@ import Testing
         #expect(hourly.line == 18)
     }
 
+    /// The shipped sample shows a schedule, paused so `cairn serve` with the sample stays quiet.
+    @Test func theSampleConfigHasAPausedScheduleForItsWorkflow() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../etc/cairn.toml").standardized.path
+        let appliance = try Appliance.build(config: ConfigLoader.load(path: path), configure: StockWorkflows.configure)
+        let schedule = try #require(appliance.config.schedules.first)
+        #expect(appliance.config.schedules.count == 1)
+        #expect(schedule.paused)
+        #expect(schedule.workflow == "my-workflow")
+        #expect(schedule.timeZone.identifier == "Europe/Berlin")
+    }
+
     @Test func leftOutKeysTakeTheDocumentedDefaults() throws {
         let schedule = try #require(try build(config("[[schedules]]\nname = \"a\"\ncron = \"0 3 * * *\"\nworkflow = \"seed\"\n")).config.schedules.first)
         #expect(schedule.timeZone.secondsFromGMT() == 0 && schedule.timeZone.nextDaylightSavingTimeTransition == nil)

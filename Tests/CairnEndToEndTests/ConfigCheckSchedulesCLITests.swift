@@ -50,7 +50,7 @@ import Testing
         }
         #expect(nightly.contains(":30:00-0") || nightly.contains("T03:00:00-04:00"), "next fire in New York time: \(nightly)")
         let hourly = try #require(lines.first { $0.hasPrefix("  hourly ") })
-        #expect(hourly.contains("latest (window: one period, at most 24 hours)") && hourly.contains(":00:00Z"), "\(hourly)")
+        #expect(hourly.contains("latest (within 1 period, max 24 hours)") && hourly.contains(":00:00Z"), "\(hourly)")
     }
 
     @Test func jsonHoldsTheWholeResolvedConfigWithSecretsRedacted() async throws {
