@@ -80,7 +80,7 @@ let package = Package(
         .target(
             name: "CairnApp",
             dependencies: [
-                "Cairn", "CairnEngine", "CairnStore", "CairnServer",
+                "Cairn", "CairnEngine", "CairnStore", "CairnServer", "CairnTriggers",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -96,7 +96,7 @@ let package = Package(
         .target(
             name: "CairnCommands",
             dependencies: [
-                "Cairn", "CairnAPI", "CairnApp",
+                "Cairn", "CairnAPI", "CairnApp", "CairnTriggers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -162,7 +162,7 @@ let package = Package(
         .testTarget(
             name: "CairnAppTests",
             dependencies: [
-                "Cairn", "CairnApp", "CairnServer", "CairnEngine", "CairnStock", "CairnStore", "CairnTesting",
+                "Cairn", "CairnApp", "CairnServer", "CairnEngine", "CairnStock", "CairnStore", "CairnTesting", "CairnTriggers",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,5 +1,6 @@
 import CairnEngine
 import CairnStore
+import CairnTriggers
 import Foundation
 import Logging
 
@@ -71,6 +72,11 @@ public struct AppConfig: Sendable {
     public var engine = EngineSettings()
     public var log = Log()
     public var workflows: [WorkflowEntry] = []
+    /// `[[schedules]]` entries: cron expressions that start a workflow.
+    public var schedules: [ScheduleDefinition] = []
+    /// The line of each schedule's keys (`name`, `cron`, `workflow`, `params`), by schedule
+    /// name, for the checks that run once the workflows are known.
+    var scheduleLines: [String: [String: Int]] = [:]
     /// The file this was read from (for messages), if any.
     public var source: String?
 

@@ -61,11 +61,12 @@ public struct Appliance: Sendable {
     }
 
     /// Builds the appliance from a config: runs `configure`, then checks every workflow
-    /// entry against the known types (no files or ports are touched).
+    /// entry against the known types and every schedule against the workflows (no files or
+    /// ports are touched).
     public static func build(config: AppConfig, configure: Configure = { _ in }) throws -> Appliance {
         var appliance = Appliance(config: config)
         try configure(&appliance)
-        _ = try appliance.registrations()
+        try appliance.checkSchedules(against: appliance.registrations())
         return appliance
     }
 

@@ -30,7 +30,7 @@ public enum ConfigLoader {
         let reader = ConfigReader(lines: TOMLLines(text), source: source)
         var config = AppConfig()
         config.source = source
-        try reader.keys(root, allowed: ["server", "storage", "auth", "engine", "log", "workflows"], path: "")
+        try reader.keys(root, allowed: ["server", "storage", "auth", "engine", "log", "workflows", "schedules"], path: "")
         if let server = try reader.table(root, "server", path: "server") {
             try reader.keys(server, allowed: ["host", "port", "max_body_bytes", "idle_timeout"], path: "server")
             config.server.host = try reader.string(server, "host", path: "server") ?? config.server.host
@@ -87,6 +87,7 @@ public enum ConfigLoader {
             }
         }
         config.workflows = try reader.workflows(root)
+        (config.schedules, config.scheduleLines) = try reader.schedules(root)
         return config
     }
 }

@@ -11,7 +11,7 @@ struct ConfigReader {
         ConfigError(message, file: source, line: lines.line(of: path))
     }
 
-    private func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+    func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     private func display(_ path: String) -> String {
         path.isEmpty ? "the top level" : "[\(path.replacingOccurrences(of: #"\[\d+\]"#, with: "", options: .regularExpression))]"
@@ -52,7 +52,7 @@ struct ConfigReader {
         }
     }
 
-    private func mismatch(_ path: String, _ key: String, expected: String, got value: any TOMLValueConvertible) -> ConfigError {
+    func mismatch(_ path: String, _ key: String, expected: String, got value: any TOMLValueConvertible) -> ConfigError {
         error(join(path, key), "'\(join(path, key))' must be \(expected), not \(typeName(value)).")
     }
 
@@ -79,6 +79,12 @@ struct ConfigReader {
         return number
     }
 
+    func bool(_ table: TOMLTable, _ key: String, path: String) throws -> Bool? {
+        guard let value = table[key] else { return nil }
+        guard value.tomlValue.type == .bool, let flag = value.bool else { throw mismatch(path, key, expected: "true or false", got: value) }
+        return flag
+    }
+
     func choice(_ table: TOMLTable, _ key: String, path: String, from choices: [String]) throws -> String? {
         guard let text = try string(table, key, path: path) else { return nil }
         guard choices.contains(text) else {
@@ -102,7 +108,7 @@ struct ConfigReader {
     }
 
     /// An option value, nested tables and arrays included; records the line of every value.
-    private func optionValue(_ item: any TOMLValueConvertible, path: String, key: String, option: String, lines optionLines: inout [String: Int]) throws -> ConfigValue {
+    func optionValue(_ item: any TOMLValueConvertible, path: String, key: String, option: String, lines optionLines: inout [String: Int]) throws -> ConfigValue {
         let full = join(path, key)
         if let line = lines.line(of: full) { optionLines[option] = line }
         switch item.tomlValue.type {

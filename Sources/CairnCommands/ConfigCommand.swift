@@ -2,7 +2,8 @@ import ArgumentParser
 import CairnApp
 import Foundation
 
-/// `cairn config check`: validates a config and prints the resolved settings, secrets redacted.
+/// `cairn config check`: validates a config and prints the resolved settings (workflows,
+/// schedules with their next fire time), secrets redacted; `--json` for scripts.
 struct ConfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "config",
@@ -18,6 +19,9 @@ struct ConfigCommand: AsyncParsableCommand {
 
         @OptionGroup var configFile: ConfigFile
 
+        @Flag(name: .long, help: "Print the resolved config as JSON (secrets redacted) instead of text.")
+        var json = false
+
         func run() async throws {
             let path = configFile.path
             let appliance = try configFile.load()
@@ -26,6 +30,11 @@ struct ConfigCommand: AsyncParsableCommand {
             let cwd = FileManager.default.currentDirectoryPath
             func absolute(_ path: String) -> String { path.hasPrefix("/") ? path : (cwd as NSString).appendingPathComponent(path) }
             let environment = ProcessInfo.processInfo.environment
+            let now = Date()
+            if json {
+                Output.json(ConfigJSON.report(path: path, appliance: appliance, resolved: resolved, environment: environment, absolute: absolute, now: now).jsonData())
+                return
+            }
             let tokenSource: String = if settings.auth.token != nil {
                 "config (auth.token) [redacted]"
             } else if environment[settings.auth.tokenEnv].map({ !$0.isEmpty }) == true {
@@ -54,9 +63,10 @@ struct ConfigCommand: AsyncParsableCommand {
                     print("  \(workflow.name)  registered in code (\(workflow.workflow.typeName))")
                     continue
                 }
-                let options: String = entry.options.keys.sorted().map { key -> String in
-                    let secret = workflow.secretKeys.contains(key) || ["password", "secret", "token", "key"].contains { key.lowercased().contains($0) }
-                    return "\(key)=\(secret ? "[redacted]" : (entry.options[key]?.description ?? ""))"
+                let options: String = entry.options.keys.sorted().compactMap { key -> String? in
+                    guard let value = entry.options[key] else { return nil }
+                    let shown = Redaction.option(key, value, declared: workflow.secretKeys)
+                    return "\(key)=\(shown == .string(Redaction.marker) ? Redaction.marker : shown.description)"
                 }.joined(separator: " ")
                 let suffix: String = options.isEmpty ? "" : "  \(options)"
                 print("  \(entry.name)  type=\(type)\(suffix)")
@@ -65,6 +75,7 @@ struct ConfigCommand: AsyncParsableCommand {
             print("workflow types in this build:")
             if types.isEmpty { print("  (none)") }
             for type in types { print("  \(type)  \(appliance.workflows.entries[type]?.summary ?? "")") }
+            ConfigSchedules.printTable(settings.schedules, now: now)
         }
     }
 }

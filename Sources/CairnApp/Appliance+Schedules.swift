@@ -1,0 +1,30 @@
+import Cairn
+import CairnTriggers
+import Foundation
+
+extension Appliance {
+    /// Checks each `[[schedules]]` entry against the workflows the appliance serves: the
+    /// workflow must exist and accept the params every tick will carry (the configured ones
+    /// plus `cron`, `scheduledTime` and `schedule`). Run by ``build(config:configure:)``, so
+    /// `cairn config check` and start-up refuse the same mistakes, with the file and line.
+    public func checkSchedules(against registrations: [ResolvedWorkflow]) throws {
+        let served = Dictionary(registrations.map { ($0.name, $0.workflow) }, uniquingKeysWith: { first, _ in first })
+        for schedule in config.schedules {
+            let lines = config.scheduleLines[schedule.name] ?? [:]
+            guard let workflow = served[schedule.workflow] else {
+                let known = served.keys.sorted()
+                let list = known.isEmpty ? "none (add a [[workflows]] entry first)" : known.joined(separator: ", ")
+                throw ConfigError("Schedule \"\(schedule.name)\" starts workflow \"\(schedule.workflow)\", which this appliance does not serve. Known workflows: \(list). Set workflow to one of them.",
+                                  file: config.source, line: lines["workflow"] ?? schedule.line)
+            }
+            let tick = schedule.cron.next(after: Date(), in: schedule.timeZone) ?? Date()
+            do {
+                try workflow.checkParams(schedule.payload(forTick: tick).jsonData())
+            } catch {
+                let reason = (error as? WorkflowError)?.message ?? "\(error)"
+                throw ConfigError("Schedule \"\(schedule.name)\": workflow \"\(schedule.workflow)\" refuses the params each tick would carry: \(reason) Fix params (each tick's params are params plus cron, scheduledTime and schedule), or bind the schedule to a workflow that takes them.",
+                                  file: config.source, line: lines["params"] ?? lines["workflow"] ?? schedule.line)
+            }
+        }
+    }
+}

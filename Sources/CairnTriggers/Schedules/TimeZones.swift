@@ -1,0 +1,28 @@
+import Foundation
+
+/// Looks up a schedule's time zone by its IANA name in the system's tz database, with a hint
+/// for near misses (`america/new_york`, `New_York`, `New York`).
+///
+/// ```swift
+/// let zone = try TimeZones.named("Europe/Berlin")
+/// ```
+public enum TimeZones {
+    /// The zone called `name`; throws a ``TriggerError`` (`invalid_schedule`) that says what to
+    /// write instead.
+    public static func named(_ name: String) throws(TriggerError) -> TimeZone {
+        if !name.isEmpty, let zone = TimeZone(identifier: name) { return zone }
+        let hint = suggestion(for: name).map { "Did you mean \"\($0)\"? " } ?? ""
+        throw TriggerError(.invalidSchedule, "\"\(name)\" is not a time zone of the tz database. \(hint)Write an IANA name such as \"America/New_York\", \"Europe/Berlin\" or \"UTC\" (list them with: timedatectl list-timezones).")
+    }
+
+    /// A known identifier that `name` probably means: the same name in other case, or a
+    /// unique zone whose city part matches.
+    static func suggestion(for name: String) -> String? {
+        let wanted = name.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: " ", with: "_").lowercased()
+        guard !wanted.isEmpty else { return nil }
+        let known = TimeZone.knownTimeZoneIdentifiers
+        if let exact = known.first(where: { $0.lowercased() == wanted }) { return exact }
+        let byCity = known.filter { $0.lowercased().hasSuffix("/\(wanted)") }
+        return byCity.count == 1 ? byCity[0] : nil
+    }
+}
