@@ -61,6 +61,28 @@ public struct ScheduleSummary: Codable, Sendable, Hashable {
         case catchUp = "catch_up"
         case jitterSeconds = "jitter_seconds"
     }
+
+    /// Every key is written, absent values as `null`, so clients see one shape.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(cron, forKey: .cron)
+        try container.encode(timezone, forKey: .timezone)
+        try container.encode(workflow, forKey: .workflow)
+        try container.encode(paused, forKey: .paused)
+        try container.encode(pausedBy, forKey: .pausedBy)
+        try container.encode(orphaned, forKey: .orphaned)
+        try container.encode(nextTick, forKey: .nextTick)
+        try container.encode(nextFireAt, forKey: .nextFireAt)
+        try container.encode(lastTick, forKey: .lastTick)
+        try container.encode(lastOutcome, forKey: .lastOutcome)
+        try container.encode(lastInstanceId, forKey: .lastInstanceId)
+        try container.encode(bufferedTick, forKey: .bufferedTick)
+        try container.encode(highWater, forKey: .highWater)
+        try container.encode(catchUp, forKey: .catchUp)
+        try container.encode(overlap, forKey: .overlap)
+        try container.encode(jitterSeconds, forKey: .jitterSeconds)
+    }
 }
 
 /// `GET /schedules`.

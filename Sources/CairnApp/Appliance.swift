@@ -2,6 +2,7 @@ import Cairn
 import CairnEngine
 import CairnServer
 import CairnStore
+import CairnTriggers
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -105,7 +106,8 @@ public struct Appliance: Sendable {
         try PortCheck.ensureAvailable(host: config.server.host, port: config.server.port)
         let exporter = MetricsExporter()
         exporter.bootstrap()
-        let store = try SQLiteStore(path: config.storage.path, synchronous: config.storage.synchronous, migrations: migrations)
+        let store = try SQLiteStore(path: config.storage.path, synchronous: config.storage.synchronous,
+                                    migrations: ScheduleService.migrations + migrations)
         defer { store.close() }
         let token = try APIToken.resolve(config)
         switch token.origin {
@@ -118,6 +120,7 @@ public struct Appliance: Sendable {
         let engine = try Engine(store: store, configuration: config.engineConfiguration, logger: logger)
         for registration in registrations { try engine.register(registration.workflow, as: registration.name) }
         let context = ServiceContext(engine: engine, store: store, logger: logger)
+        let schedules = ScheduleService(definitions: config.schedules, engine: engine, store: store, logger: logger)
         let extraServices = try services.map { make in ServiceGroupConfiguration.ServiceConfiguration(service: try make(context)) }
         logger.info("starting", metadata: [
             "database": "\(config.storage.path)", "synchronous": "\(config.storage.synchronous.rawValue)",
@@ -130,7 +133,7 @@ public struct Appliance: Sendable {
             engine: engine,
             readiness: { await Self.readiness(engine: engine, store: store, path: databasePath) },
             metrics: { exporter.render(engine: engine) },
-            routes: routes,
+            routes: [ScheduleRoutes.registration(schedules)] + routes,
             logger: logger,
             onRunning: onListening
         )
@@ -138,6 +141,7 @@ public struct Appliance: Sendable {
             .init(service: SignalEscalation(logger: logger, grace: .milliseconds(config.engine.shutdownGraceMilliseconds))),
             .init(service: EngineService(engine: engine, logger: logger)),
         ]
+        members.append(.init(service: schedules))
         members += extraServices
         members.append(.init(service: server))
         var group = ServiceGroupConfiguration(
