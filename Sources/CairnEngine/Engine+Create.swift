@@ -79,6 +79,59 @@ extension Engine {
         return outcome
     }
 
+    /// One start of ``startMany(_:)``.
+    public struct StartRequest: Sendable {
+        public var workflow: String
+        public var id: String
+        public var params: Data?
+        public var trigger: String
+        public var eventTime: Date?
+        public var alongside: (@Sendable (StartOutcome, any StoreTransaction) throws -> Void)?
+
+        public init(workflow: String, id: String, params: Data? = nil, trigger: String, eventTime: Date? = nil,
+                    alongside: (@Sendable (StartOutcome, any StoreTransaction) throws -> Void)? = nil) {
+            self.workflow = workflow
+            self.id = id
+            self.params = params
+            self.trigger = trigger
+            self.eventTime = eventTime
+            self.alongside = alongside
+        }
+    }
+
+    /// Several idempotent starts (see ``start(_:id:paramsJSON:trigger:eventTime:alongside:)``)
+    /// in one store unit: they commit together or not at all, and the created instances are
+    /// dispatched together after the commit. A burst of triggers (a thousand schedules due in
+    /// one minute) then costs one savepoint and one dispatch instead of a thousand.
+    /// Every request is checked first; a bad one throws before anything is written.
+    public func startMany(_ requests: [StartRequest]) async throws -> [StartOutcome] {
+        guard !requests.isEmpty else { return [] }
+        var starts: [InstanceStart] = []
+        starts.reserveCapacity(requests.count)
+        for request in requests {
+            let registered = try registered(request.workflow)
+            var record = try newRecord(workflow: request.workflow, id: request.id, params: request.params, trigger: request.trigger, registered: registered)
+            record.eventTime = request.eventTime
+            starts.append(InstanceStart(record: record, alongside: request.alongside))
+        }
+        let result: StoreResult
+        do {
+            result = try await context.store.perform(.startMany(starts))
+        } catch {
+            throw EngineError(error)
+        }
+        guard case .startedMany(let outcomes) = result, outcomes.count == starts.count else {
+            throw EngineError(.storage, "The store did not report how \(starts.count) instances started.")
+        }
+        let created = outcomes.filter(\.wasCreated).map(\.record.rowID)
+        if !created.isEmpty {
+            context.watch.changed()
+            context.metrics.instancesCreated.increment(by: created.count)
+            await dispatcher.schedule(created, urgent: false)
+        }
+        return outcomes
+    }
+
     /// Creates an instance with typed params.
     package func create<P: Encodable & Sendable>(_ workflow: String, id: String? = nil, params: P, trigger: String = "api") async throws -> InstanceRecord {
         let data: Data

@@ -36,22 +36,29 @@ extension SQLiteStore {
                 .execute(arguments: [at.millis])
             return .done
         case .start(let start):
-            let outcome: StartOutcome
-            if try insert(start.record, db, skipExisting: true) {
-                outcome = .created(start.record)
-            } else {
-                guard let existing = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT \(InstanceRecord.columns) FROM instances WHERE workflow = ? AND id = ?"),
-                    arguments: [start.record.workflow, start.record.id]).map(InstanceRecord.init(row:)) else {
-                    throw StoreError(.io, "Instance '\(start.record.id)' was neither inserted nor found; the database may be damaged.")
-                }
-                outcome = .existing(existing)
-            }
-            try start.alongside?(outcome, SQLiteTransaction(db: db))
-            return .started(outcome)
+            return .started(try apply(start, db))
+        case .startMany(let starts):
+            return .startedMany(try starts.map { try apply($0, db) })
         case .custom(let work):
             return .custom(try work(SQLiteTransaction(db: db)))
         }
+    }
+
+    /// Inserts the instance unless its ID exists, then runs the caller's write.
+    private static func apply(_ start: InstanceStart, _ db: Database) throws -> StartOutcome {
+        let outcome: StartOutcome
+        if try insert(start.record, db, skipExisting: true) {
+            outcome = .created(start.record)
+        } else {
+            guard let existing = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT \(InstanceRecord.columns) FROM instances WHERE workflow = ? AND id = ?"),
+                arguments: [start.record.workflow, start.record.id]).map(InstanceRecord.init(row:)) else {
+                throw StoreError(.io, "Instance '\(start.record.id)' was neither inserted nor found; the database may be damaged.")
+            }
+            outcome = .existing(existing)
+        }
+        try start.alongside?(outcome, SQLiteTransaction(db: db))
+        return outcome
     }
 
     private static func applyBatch(_ batch: StoreBatch, _ db: Database) throws -> StoreResult {

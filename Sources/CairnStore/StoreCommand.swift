@@ -25,6 +25,9 @@ public enum StoreCommand: Sendable {
     /// Creates an instance unless one with its ID exists, and runs the caller's own write in
     /// the same transaction (a trigger's record). Result: ``StoreResult/started(_:)``.
     case start(InstanceStart)
+    /// Several idempotent starts in one unit: all commit together or none does (a burst of
+    /// cron ticks). Result: ``StoreResult/startedMany(_:)``, in order.
+    case startMany([InstanceStart])
     /// A feature's own write, inside the group transaction. Result: ``StoreResult/custom(_:)``.
     case custom(@Sendable (any StoreTransaction) throws -> any Sendable)
 }
@@ -105,6 +108,7 @@ public enum StoreResult: Sendable {
     case recovered(RecoveryPlan)
     case purged(Int)
     case started(StartOutcome)
+    case startedMany([StartOutcome])
     case custom(any Sendable)
 }
 

@@ -109,8 +109,9 @@ public final class ScheduleService: Service, Sendable {
                 await sleep(until: wake)
                 continue
             }
+            let slow = await fireSimpleTicks(due, now: now)
             await withTaskGroup(of: Void.self) { group in
-                var pending = due[...]
+                var pending = slow[...]
                 for _ in 0..<min(concurrency, pending.count) {
                     let name = pending.removeFirst()
                     group.addTask { await self.evaluate(name, now: now) }
