@@ -9,7 +9,7 @@ struct ScheduleEntryReader {
     static let keys = ["name", "cron", "workflow", "timezone", "params", "paused", "catch_up", "catch_up_window", "max_catch_up", "overlap", "jitter"]
     /// Set by Cairn on every tick; a configured param of the same name would be overwritten.
     static let reservedParams = ["cron", "scheduledTime", "schedule"]
-    static let maxCatchUpLimit = 10_000
+    static let maxCatchUpLimit = 999
 
     let reader: ConfigReader
     let table: TOMLTable
@@ -48,7 +48,7 @@ struct ScheduleEntryReader {
         guard let workflow = try string("workflow", example: "\"my-workflow\"") else {
             throw error(nil, "has no workflow. Add workflow = \"<name of a [[workflows]] entry>\", the workflow each tick starts.")
         }
-        var zone = TimeZone.gmt
+        var zone = TimeZones.utc
         if let zoneName = try string("timezone", example: "\"America/New_York\"") {
             do {
                 zone = try TimeZones.named(zoneName)

@@ -40,7 +40,7 @@ public enum ScheduleRoutes {
             }
             group.post("schedules/:name/backfill") { request, context in
                 let name = try context.parameters.require("name")
-                guard let (value, _) = try await body.json(request) else {
+                guard let (value, raw) = try await body.json(request) else {
                     throw APIError.badRequest("Send the window, e.g. {\"from\": \"2026-11-01T00:00:00Z\", \"to\": \"2026-11-02T00:00:00Z\", \"dry_run\": true}.")
                 }
                 let object = try RequestBody.object(value, allowed: ["from", "to", "dry_run"], what: "The body")
@@ -50,7 +50,10 @@ public enum ScheduleRoutes {
                     }
                     return date
                 }
-                let dryRun = (object["dry_run"] as? Bool) ?? false
+                guard let request = try? JSONDecoder.api.decode(BackfillRequest.self, from: raw) else {
+                    throw APIError.badRequest("'dry_run' must be true or false, and 'from' and 'to' ISO 8601 strings.")
+                }
+                let dryRun = request.dryRun ?? false
                 let ticks = try await service.backfill(name, from: try time("from"), to: try time("to"), dryRun: dryRun)
                 let entries = ticks.map { BackfillResult.Entry(tick: Timestamp.string($0.tick), instanceId: $0.instance, created: $0.created) }
                 return JSON.response(BackfillResult(schedule: name, dryRun: dryRun, ticks: entries))

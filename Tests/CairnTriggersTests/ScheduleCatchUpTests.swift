@@ -1,6 +1,6 @@
 import Cairn
 import CairnTesting
-import CairnTriggers
+@testable import CairnTriggers
 import Foundation
 import Testing
 
@@ -85,5 +85,38 @@ import Testing
         #expect(ticks.first?.tick == utc("2026-11-25T12:11:00Z"))
         #expect(ticks.first?.reason?.hasPrefix("not_listed: 3321 ticks from here on missed") == true)
         #expect(ticks.dropFirst().dropLast().allSatisfy { $0.outcome == .missed && $0.reason?.hasPrefix("catch_up_none:") == true })
+    }
+}
+
+/// Jitter spreads catch-up runs after a boot the same way it spreads on-time ticks.
+@Suite struct ScheduleJitterCatchUpTests {
+    @Test func lateCatchUpTicksWaitTheirJitterAfterTheBoot() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let clock = ManualClock(now: utc("2026-11-25T12:10:00Z"))
+        let path = directory.file("cairn.sqlite")
+        let schedule = try ScheduleDefinition.make("spread", "0 * * * *", catchUp: .all(max: 5), jitter: .seconds(1800))
+        try await ScheduleHarness.run([schedule], databasePath: path, clock: clock) { _ in }
+        let boot = utc("2026-11-25T16:50:00Z")
+        clock.advance(to: boot)
+        // Each missed tick's jitter offset, as the on-time tick would have had it.
+        let ticks = ["13", "14", "15", "16"].map { utc("2026-11-25T\($0):00:00Z") }
+        let offsets = ticks.map { TickPlanner(definition: schedule).fireAt($0).timeIntervalSince($0) }
+        try await ScheduleHarness.run([schedule], databasePath: path, clock: clock) { harness in
+            #expect(try harness.cronInstances().isEmpty, "nothing fires at the boot itself")
+            // In tick order, each no earlier than its own offset after the boot.
+            var due = boot
+            for (tick, offset) in zip(ticks, offsets) {
+                let previous = due
+                due = max(due, boot.addingTimeInterval(offset))
+                let target = due
+                if target > previous {      // a tick whose offset has passed fires with the one before
+                    try await harness.clock.waitForSleeper { abs($0.timeIntervalSince(target)) < 0.01 }
+                    harness.clock.advance(to: target)
+                }
+                let id = "cron-spread-\(ScheduleDefinition.tickStamp(tick))"
+                _ = try await Poll.value("\(id) at boot + \(Int(offset)) s") { try? harness.engine.instance("recorder", id: id) }
+            }
+        }
     }
 }

@@ -91,3 +91,33 @@ import Testing
         }
     }
 }
+
+/// Races between a buffered tick being released and the next tick coming due.
+@Suite struct ScheduleBufferRaceTests {
+    @Test func aBufferedTickAndTheNextTickNeverRunTogether() async throws {
+        for round in 0..<5 {
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            let clock = ManualClock(now: utc("2026-11-25T12:00:30Z"))
+            let schedule = try ScheduleDefinition.make("slow", "* * * * *", params: ["wait": true], overlap: .bufferOne)
+            try await ScheduleHarness.run([schedule], databasePath: directory.file("cairn.sqlite"), clock: clock) { harness in
+                try await harness.clock.waitForSleeper { $0 == utc("2026-11-25T12:01:00Z") }
+                try await harness.advance(to: utc("2026-11-25T12:01:00Z"), thenSleepsUntil: utc("2026-11-25T12:02:00Z"))
+                _ = try await harness.engine.waitFor("recorder", id: "cron-slow-20261125T1201Z") { $0.status == .waiting }
+                try await harness.advance(to: utc("2026-11-25T12:02:00Z"), thenSleepsUntil: utc("2026-11-25T12:03:00Z"))
+                // The previous instance finishes while the next tick comes due.
+                async let finish: Void = harness.engine.sendEvent("recorder", id: "cron-slow-20261125T1201Z", type: "done")
+                harness.clock.advance(to: utc("2026-11-25T12:03:00Z"))
+                try await finish
+                try await harness.clock.waitForSleeper { $0 == utc("2026-11-25T12:04:00Z") }
+                _ = try await Poll.value("the buffered tick's instance (round \(round))") { try? harness.engine.instance("recorder", id: "cron-slow-20261125T1202Z") }
+                let ticks = try harness.ticks("slow")
+                #expect(ticks.count == 3)
+                #expect(ticks[1].outcome == .fired)
+                // 12:03 found either the 12:02 tick still buffered, or it running: never free.
+                #expect([.skipped, .buffered].contains(ticks[2].outcome), "round \(round): \(ticks[2])")
+                #expect((try? harness.engine.instance("recorder", id: "cron-slow-20261125T1203Z")) == nil)
+            }
+        }
+    }
+}

@@ -121,7 +121,16 @@ struct CronParser {
             let low = try value(bounds[0], kind, position)
             if bounds.count == 2 {
                 let high = try value(bounds[1], kind, position + bounds[0].count + 1)
-                values = low <= high ? Array(low...high) : Array(low...kind.range.upperBound) + Array(kind.range.lowerBound...high)
+                if low <= high {
+                    values = Array(low...high)
+                } else if kind == .dayOfWeek {
+                    // 0 and 7 are both Sunday: a wrapping range such as FRI-MON (5-1) or 7-2
+                    // must count Sunday once, or a step lands on the wrong days.
+                    let (from, to) = (low % 7, high % 7)
+                    values = from <= to ? Array(from...to) : Array(from...6) + Array(0...to)
+                } else {
+                    values = Array(low...kind.range.upperBound) + Array(kind.range.lowerBound...high)
+                }
             } else if parts.count == 2 {
                 values = Array(low...kind.range.upperBound)
             } else {

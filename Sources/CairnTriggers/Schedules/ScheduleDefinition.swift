@@ -60,7 +60,7 @@ public struct ScheduleDefinition: Sendable, Hashable {
     public static let maxNameLength = 64
     public static let defaultMaxCatchUp = 10
 
-    public init(name: String, cron: CronExpression, workflow: String, timeZone: TimeZone = .gmt, params: [String: JSONValue] = [:],
+    public init(name: String, cron: CronExpression, workflow: String, timeZone: TimeZone = TimeZones.utc, params: [String: JSONValue] = [:],
                 paused: Bool = false, catchUp: CatchUp = .latest(window: nil), overlap: Overlap = .allow, jitter: Duration? = nil,
                 line: Int? = nil) throws {
         try Self.validate(name: name)

@@ -43,6 +43,11 @@ enum ScheduleLedger {
             ) STRICT;
             CREATE INDEX cron_audit_by_schedule ON cron_audit (schedule, seq);
             """),
+        // Overlap policies look at the newest fired tick's instance; a backfill of an older
+        // tick must not take its place.
+        StoreMigration(feature: "cron", number: 2, "last-fired-tick", sql: """
+            ALTER TABLE cron_schedules ADD COLUMN last_fired_tick INTEGER;
+            """),
     ]
 
     /// How many tick rows a schedule keeps; older ones are pruned every ``pruneEvery`` rows
@@ -99,7 +104,7 @@ enum ScheduleLedger {
     /// A tick already recorded as fired stays fired; any other outcome may be replaced (a
     /// backfill firing a tick that was missed).
     static func record(_ tick: TickRecord, schedule: String, _ tx: any StoreTransaction, advance: Bool = true) throws {
-        try tx.execute("""
+        let changed = try tx.execute("""
             INSERT INTO cron_ticks (schedule, tick, outcome, reason, instance, fire_at, recorded_at, source)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (schedule, tick) DO UPDATE SET
@@ -108,6 +113,8 @@ enum ScheduleLedger {
             WHERE cron_ticks.outcome != 'fired'
             """, [.text(schedule), .time(tick.tick), .text(tick.outcome.rawValue), .text(tick.reason), .text(tick.instance),
                   .time(tick.fireAt), .time(tick.recordedAt), .text(tick.source)])
+        // A tick already fired stays fired, and the schedule's row keeps saying so.
+        guard changed > 0 else { return }
         if tick.outcome == .buffered {
             try tx.execute("UPDATE cron_schedules SET buffered_tick = ? WHERE name = ?", [.time(tick.tick), .text(schedule)])
         }
@@ -119,7 +126,8 @@ enum ScheduleLedger {
                 last_tick = CASE WHEN last_tick IS NULL OR last_tick <= ?1 THEN ?1 ELSE last_tick END,
                 last_outcome = CASE WHEN last_tick IS NULL OR last_tick <= ?1 THEN ?2 ELSE last_outcome END,
                 last_instance = CASE WHEN last_tick IS NULL OR last_tick <= ?1 THEN ?3 ELSE last_instance END,
-                last_fired_instance = COALESCE(?4, last_fired_instance),
+                last_fired_instance = CASE WHEN ?4 IS NOT NULL AND (last_fired_tick IS NULL OR last_fired_tick <= ?1) THEN ?4 ELSE last_fired_instance END,
+                last_fired_tick = CASE WHEN ?4 IS NOT NULL AND (last_fired_tick IS NULL OR last_fired_tick <= ?1) THEN ?1 ELSE last_fired_tick END,
                 updated_at = ?5
             WHERE name = ?6
             """, [.time(tick.tick), .text(tick.outcome.rawValue), .text(tick.instance), .text(fired), .time(tick.recordedAt), .text(schedule)])

@@ -8,11 +8,11 @@ struct ScheduleMetrics: Sendable {
     let buffered = Counter(label: "cairn_cron_ticks_total", dimensions: [("outcome", "buffered")])
     let lateness = Gauge(label: "cairn_cron_last_tick_lateness_seconds")
 
-    func skipped(_ reason: String) {
-        Counter(label: "cairn_cron_ticks_total", dimensions: [("outcome", "skipped"), ("reason", reason)]).increment()
+    func skipped(_ reason: String, count: Int = 1) {
+        Counter(label: "cairn_cron_ticks_total", dimensions: [("outcome", "skipped"), ("reason", reason)]).increment(by: count)
     }
 
-    func missed(_ reason: String) {
-        Counter(label: "cairn_cron_ticks_total", dimensions: [("outcome", "missed"), ("reason", reason)]).increment()
+    func missed(_ reason: String, count: Int = 1) {
+        Counter(label: "cairn_cron_ticks_total", dimensions: [("outcome", "missed"), ("reason", reason)]).increment(by: count)
     }
 }

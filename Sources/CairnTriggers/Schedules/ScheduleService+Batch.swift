@@ -28,7 +28,8 @@ extension ScheduleService {
         for name in due {
             guard let runtime = runtime(name) else { continue }
             let plan = runtime.planner.plan(after: runtime.highWater, now: now, paused: runtime.paused)
-            guard runtime.definition.overlap == .allow, plan.count == 1, let only = plan.first, only.action == .fire else {
+            guard runtime.definition.overlap == .allow, runtime.deferred.isEmpty, plan.count == 1, let only = plan.first, only.action == .fire,
+                  now.timeIntervalSince(only.fireAt) <= TickPlanner.onTimeGrace else {
                 slow.append(name)
                 continue
             }

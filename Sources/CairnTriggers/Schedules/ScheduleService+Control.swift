@@ -25,11 +25,13 @@ extension ScheduleService {
     public func setPaused(_ name: String, _ paused: Bool) async throws -> ScheduleStatus {
         guard runtime(name) != nil else { throw try missing(name) }
         let now = clock.now()
-        try await writeLedger { tx in
-            try tx.execute("UPDATE cron_schedules SET paused = ?, updated_at = ? WHERE name = ?", [.integer(paused ? 1 : 0), .time(now), .text(name)])
-            try ScheduleLedger.audit(name, paused ? "paused" : "resumed", "through the API", at: now, tx)
+        try await locks.run(name) {
+            try await writeLedger { tx in
+                try tx.execute("UPDATE cron_schedules SET paused = ?, updated_at = ? WHERE name = ?", [.integer(paused ? 1 : 0), .time(now), .text(name)])
+                try ScheduleLedger.audit(name, paused ? "paused" : "resumed", "through the API", at: now, tx)
+            }
+            update(name) { $0.pausedOverride = paused }
         }
-        update(name) { $0.pausedOverride = paused }
         doorbell.ring()
         return try describe(name).status
     }
@@ -41,12 +43,18 @@ extension ScheduleService {
         let now = clock.now()
         let seconds = Int64(saturating: now.timeIntervalSince1970.rounded(.down))
         let stamp = ScheduleDefinition.tickStamp(now).dropLast() + String(format: "%02dZ", Int(seconds % 60))
-        let id = "cron-\(name)-now-\(stamp)-\(String(format: "%04x", UInt16.random(in: 0...UInt16.max)))"
         let params = definition.payload(forTick: now).jsonData()
-        _ = try await engine.start(definition.workflow, id: id, paramsJSON: params, trigger: "cron", eventTime: now) { _, tx in
-            try ScheduleLedger.audit(name, "triggered", "run now: instance \(id)", at: now, tx)
+        // 32 random bits after the second: a collision is astronomically rare, and if one
+        // happens the start reports an existing instance and another ID is drawn.
+        for _ in 0..<5 {
+            let id = "cron-\(name)-now-\(stamp)-\(String(format: "%08x", UInt32.random(in: 0...UInt32.max)))"
+            let outcome = try await engine.start(definition.workflow, id: id, paramsJSON: params, trigger: "cron", eventTime: now) { outcome, tx in
+                guard outcome.wasCreated else { return }
+                try ScheduleLedger.audit(name, "triggered", "run now: instance \(id)", at: now, tx)
+            }
+            if outcome.wasCreated { return (definition.workflow, id) }
         }
-        return (definition.workflow, id)
+        throw TriggerError(.storage, "Could not find a free instance ID for a run of '\(name)'. Try again.")
     }
 
     /// The most ticks one backfill may cover.
@@ -95,7 +103,9 @@ extension ScheduleService {
     private func status(_ row: ScheduleLedger.Row) -> ScheduleStatus {
         let runtime = self.runtime(row.name)
         let definition = runtime?.definition
-        let next = runtime.flatMap { $0.planner.nextTick(after: $0.highWater) }
+        let next = runtime.flatMap { runtime in
+            runtime.deferred.first.map { ($0.planned.tick, $0.notBefore ?? $0.planned.fireAt) } ?? runtime.planner.nextTick(after: runtime.highWater)
+        }
         let paused = runtime?.paused ?? (row.paused ?? false)
         return ScheduleStatus(
             name: row.name, cron: row.cron, timeZone: row.timezone, workflow: row.workflow, paused: paused,

@@ -9,36 +9,50 @@ extension ScheduleService {
 
     /// Evaluates every tick of `name` due at `now`, in order: records skipped and missed ones,
     /// fires the others (each instance committed with its ledger rows), applies the overlap
-    /// policy, and moves the high-water mark.
+    /// policy, and moves the high-water mark. Holds the schedule's lock throughout.
     func evaluate(_ name: String, now: Date) async {
+        await locks.run(name) { await evaluateLocked(name, now: now) }
+    }
+
+    private func evaluateLocked(_ name: String, now: Date) async {
         guard let runtime = runtime(name) else { return }
-        let planned = runtime.planner.plan(after: runtime.highWater, now: now, paused: runtime.paused)
+        let steps = runtime.deferred.isEmpty ? runtime.planner.steps(after: runtime.highWater, now: now, paused: runtime.paused) : runtime.deferred
         let definition = runtime.definition
         var pending: [TickRecord] = []
         var lastFired = runtime.lastFiredInstance
         var bufferedTick = runtime.bufferedTick
         var newlyBuffered: BufferedTicks.Waiting?
-        let prune = runtime.unpruned + planned.count >= ScheduleLedger.pruneEvery
+        let prune = runtime.unpruned + steps.count >= ScheduleLedger.pruneEvery
         var pruned = false
+        var processed = 0
+        func record(_ tick: TickPlanner.Planned, _ outcome: TickRecord.Outcome, _ reason: String?, instance: String? = nil) {
+            var record = TickRecord(tick: tick.tick, outcome: outcome, reason: reason, instance: instance, fireAt: tick.fireAt, recordedAt: clock.now())
+            record.represents = tick.represents
+            pending.append(record)
+        }
         do {
-            for tick in planned {
+            for step in steps {
+                if let notBefore = step.notBefore, notBefore > now { break }
+                processed += 1
+                let tick = step.planned
                 switch tick.action {
                 case .skip(let reason):
-                    pending.append(TickRecord(tick: tick.tick, outcome: .skipped, reason: reason.text, fireAt: tick.fireAt, recordedAt: clock.now()))
+                    record(tick, .skipped, reason.text)
                 case .miss(let reason):
-                    pending.append(TickRecord(tick: tick.tick, outcome: .missed, reason: reason.text, fireAt: tick.fireAt, recordedAt: clock.now()))
+                    record(tick, .missed, reason.text)
+                case .fire where runtime.paused:
+                    // A deferred catch-up tick whose schedule was paused meanwhile.
+                    record(tick, .skipped, TickReason("paused", "the schedule is paused").text)
                 case .fire:
+                    if definition.overlap == .bufferOne, let waiting = bufferedTick {
+                        record(tick, .skipped, TickReason("overlap_buffer_full", "the tick of \(Self.iso(waiting)) already waits for the previous instance").text)
+                        continue
+                    }
                     if definition.overlap != .allow, let previous = lastFired, try isUnfinished(definition.workflow, previous) {
                         if definition.overlap == .skip {
-                            pending.append(TickRecord(tick: tick.tick, outcome: .skipped, reason: TickReason("overlap", "instance \(previous) was still running").text,
-                                                      fireAt: tick.fireAt, recordedAt: clock.now()))
-                        } else if let waiting = bufferedTick {
-                            pending.append(TickRecord(tick: tick.tick, outcome: .skipped,
-                                                      reason: TickReason("overlap_buffer_full", "instance \(previous) was still running and the tick of \(Self.iso(waiting)) already waits").text,
-                                                      fireAt: tick.fireAt, recordedAt: clock.now()))
+                            record(tick, .skipped, TickReason("overlap", "instance \(previous) was still running").text)
                         } else {
-                            pending.append(TickRecord(tick: tick.tick, outcome: .buffered, reason: "waiting for instance \(previous) to finish",
-                                                      instance: definition.instanceID(forTick: tick.tick), fireAt: tick.fireAt, recordedAt: clock.now()))
+                            record(tick, .buffered, "waiting for instance \(previous) to finish", instance: definition.instanceID(forTick: tick.tick))
                             bufferedTick = tick.tick
                             newlyBuffered = .init(schedule: name, previous: previous, tick: tick.tick, fireAt: tick.fireAt)
                         }
@@ -46,12 +60,13 @@ extension ScheduleService {
                     }
                     let pruneNow = prune && !pruned
                     pruned = pruned || prune
-                    if try await fire(definition, tick: tick.tick, fireAt: tick.fireAt, alongside: pending, source: "schedule", extra: { tx in
+                    let alongside = pending
+                    if try await fire(definition, tick: tick.tick, fireAt: tick.fireAt, alongside: alongside, source: "schedule", extra: { tx in
                         if pruneNow { try ScheduleLedger.prune(name, tx) }
                     }) {
                         lastFired = definition.instanceID(forTick: tick.tick)
                     }
-                    count(pending)
+                    count(alongside)
                     pending = []
                 }
             }
@@ -77,15 +92,18 @@ extension ScheduleService {
                     runtime.lastFiredInstance = committed.lastFiredInstance
                     runtime.bufferedTick = committed.bufferedTick
                 }
+                runtime.deferred = []
                 runtime.wakeAt = retry
             }
             return
         }
+        let remaining = Array(steps.dropFirst(processed))
         update(name) { runtime in
-            if let last = planned.last { runtime.highWater = max(runtime.highWater, last.tick) }
+            if processed > 0 { runtime.highWater = max(runtime.highWater, steps[processed - 1].planned.tick) }
             runtime.lastFiredInstance = lastFired
             runtime.bufferedTick = bufferedTick
-            runtime.unpruned = pruned ? 0 : runtime.unpruned + planned.count
+            runtime.unpruned = pruned ? 0 : runtime.unpruned + processed
+            runtime.deferred = remaining
             runtime.refreshWake()
         }
         if let newlyBuffered { buffered.add(newlyBuffered) }
@@ -134,27 +152,55 @@ extension ScheduleService {
         }
     }
 
-    /// Fires a buffered tick once the instance before it has finished.
+    /// Fires a buffered tick once the instance before it has finished (or records it skipped
+    /// if the schedule was paused meanwhile). Retries on storage errors until shutdown.
     func fireWhenPreviousFinishes(_ waiting: BufferedTicks.Waiting) async {
         guard let definition = runtime(waiting.schedule)?.definition else { return }
-        do {
-            _ = try await engine.waitUntilFinished(definition.workflow, id: waiting.previous, timeout: .seconds(10 * 365 * 86_400))
-        } catch let error as EngineError where error.code == .instanceNotFound {
-            // Purged or never stored: nothing runs, so the buffered tick may start.
-        } catch {
-            return      // shutting down: the tick stays buffered in the ledger
-        }
         let name = waiting.schedule
-        do {
-            let fired = try await fire(definition, tick: waiting.tick, fireAt: waiting.fireAt, alongside: [], source: "schedule") { tx in
-                try tx.execute("UPDATE cron_schedules SET buffered_tick = NULL WHERE name = ? AND buffered_tick = ?", [.text(name), .time(waiting.tick)])
+        while !Task.isCancelled {
+            do {
+                _ = try await engine.waitUntilFinished(definition.workflow, id: waiting.previous, timeout: .seconds(10 * 365 * 86_400))
+            } catch let error as EngineError where error.code == .instanceNotFound {
+                // Purged or never stored: nothing runs, so the buffered tick may start.
+            } catch {
+                if Task.isCancelled { return }     // shutting down: the tick stays buffered in the ledger
+                logger.error("cannot watch the instance a buffered tick waits for; retrying", metadata: ["schedule": "\(name)", "error": "\(error)"])
+                try? await clock.sleep(until: clock.now().addingTimeInterval(Self.storageRetry))
+                continue
             }
+            let done = await locks.run(name) { await releaseBuffered(waiting, definition) }
+            if done { return }
+            try? await clock.sleep(until: clock.now().addingTimeInterval(Self.storageRetry))
+        }
+    }
+
+    /// Starts (or, when paused, skips) the buffered tick; returns false to retry later.
+    private func releaseBuffered(_ waiting: BufferedTicks.Waiting, _ definition: ScheduleDefinition) async -> Bool {
+        let name = waiting.schedule
+        guard let runtime = runtime(name), runtime.bufferedTick == waiting.tick else { return true }
+        let clear: @Sendable (any StoreTransaction) throws -> Void = { tx in
+            try tx.execute("UPDATE cron_schedules SET buffered_tick = NULL WHERE name = ? AND buffered_tick = ?", [.text(name), .time(waiting.tick)])
+        }
+        do {
+            if runtime.paused {
+                let skipped = TickRecord(tick: waiting.tick, outcome: .skipped, reason: TickReason("paused", "the schedule was paused while this tick waited").text,
+                                         instance: definition.instanceID(forTick: waiting.tick), fireAt: waiting.fireAt, recordedAt: clock.now())
+                try await store.transaction { tx in
+                    try ScheduleLedger.record(skipped, schedule: name, tx, advance: false)
+                    try clear(tx)
+                }
+                update(name) { $0.bufferedTick = nil }
+                return true
+            }
+            let fired = try await fire(definition, tick: waiting.tick, fireAt: waiting.fireAt, alongside: [], source: "schedule", extra: clear)
             update(name) { runtime in
                 runtime.bufferedTick = nil
                 if fired { runtime.lastFiredInstance = definition.instanceID(forTick: waiting.tick) }
             }
+            return true
         } catch {
-            logger.error("cannot start a buffered tick; it stays buffered until the next start", metadata: ["schedule": "\(name)", "error": "\(error)"])
+            logger.error("cannot start a buffered tick; retrying", metadata: ["schedule": "\(name)", "error": "\(error)"])
+            return false
         }
     }
 
@@ -170,8 +216,8 @@ extension ScheduleService {
         for record in records {
             let code = record.reason.map { String($0.prefix { $0 != ":" }) } ?? "unknown"
             switch record.outcome {
-            case .skipped: metrics.skipped(code)
-            case .missed: metrics.missed(code)
+            case .skipped: metrics.skipped(code, count: record.represents)
+            case .missed: metrics.missed(code, count: record.represents)
             case .buffered: metrics.buffered.increment()
             case .fired: metrics.fired.increment()
             case .failed: metrics.failed.increment()

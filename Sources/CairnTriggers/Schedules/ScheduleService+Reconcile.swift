@@ -20,7 +20,14 @@ extension ScheduleService {
                     try ScheduleLedger.audit(definition.name, "added", "\(definition.cron.source) (\(zone)) → \(definition.workflow); first tick after \(Self.iso(now))", at: now, tx)
                     continue
                 }
-                if row.cron != definition.cron.source || row.timezone != zone {
+                if let buffered = row.bufferedTick, row.cron != definition.cron.source || !TimeZones.same(row.timezone, definition.timeZone)
+                    || row.workflow != definition.workflow || row.orphanedAt != nil {
+                    // The buffered tick belongs to the old configuration: it will not fire.
+                    try ScheduleLedger.record(TickRecord(tick: buffered, outcome: .skipped, reason: TickReason("config_changed", "the schedule changed while this tick waited (buffer_one)").text,
+                                                         instance: definition.instanceID(forTick: buffered), recordedAt: now),
+                                              schedule: definition.name, tx, advance: false)
+                }
+                if row.cron != definition.cron.source || !TimeZones.same(row.timezone, definition.timeZone) {
                     try tx.execute("UPDATE cron_schedules SET cron = ?, timezone = ?, high_water = ?, buffered_tick = NULL, updated_at = ? WHERE name = ?",
                                    [.text(definition.cron.source), .text(zone), .time(now), .time(now), .text(definition.name)])
                     try ScheduleLedger.audit(definition.name, "changed", "\(row.cron) (\(row.timezone)) → \(definition.cron.source) (\(zone)); ticks restart after \(Self.iso(now)), missed ticks of the old expression are not caught up", at: now, tx)

@@ -35,11 +35,18 @@ public final class ScheduleService: Service, Sendable {
         var wakeAt: Date?
         /// Tick rows written since the ledger was last pruned.
         var unpruned = 0
+        /// The rest of a catch-up whose late ticks are spread by the jitter after a boot:
+        /// each waits until its `notBefore`. Not stored: a restart plans again from the mark.
+        var deferred: [TickPlanner.Step] = []
 
         var paused: Bool { pausedOverride ?? definition.paused }
 
         mutating func refreshWake() {
-            wakeAt = planner.nextTick(after: highWater)?.fireAt
+            if let first = deferred.first {
+                wakeAt = first.notBefore ?? first.planned.fireAt
+            } else {
+                wakeAt = planner.nextTick(after: highWater)?.fireAt
+            }
         }
     }
 
@@ -52,6 +59,8 @@ public final class ScheduleService: Service, Sendable {
     let doorbell = Doorbell()
     let metrics = ScheduleMetrics()
     let buffered = BufferedTicks()
+    /// Serialises the work on each schedule (evaluation, buffered ticks, pause and resume).
+    let locks = KeyedLock()
     /// How many schedules are evaluated at once.
     let concurrency: Int
     /// Set once `run()` has reconciled the ledger with the config.

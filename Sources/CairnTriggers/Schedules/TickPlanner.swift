@@ -14,6 +14,8 @@ struct TickPlanner {
         var tick: Date
         var fireAt: Date
         var action: Action
+        /// More than one for the summary row of ticks not listed one by one.
+        var represents = 1
     }
 
     /// A tick fired at most this long after its time counts as on time, not caught up.
@@ -23,6 +25,23 @@ struct TickPlanner {
     static let listedLimit = ScheduleLedger.keptTicks - 1
 
     let definition: ScheduleDefinition
+
+    /// A planned tick with the earliest time it may be acted on: a late catch-up tick of a
+    /// jittered schedule waits its jitter offset after the evaluation that found it, so the
+    /// catch-up runs after a boot are spread the same way as on-time ticks.
+    struct Step: Sendable, Hashable {
+        var planned: Planned
+        var notBefore: Date?
+    }
+
+    /// ``plan(after:now:paused:)`` with each late fire's earliest time.
+    func steps(after mark: Date, now: Date, paused: Bool) -> [Step] {
+        plan(after: mark, now: now, paused: paused).map { planned in
+            guard planned.action == .fire, now.timeIntervalSince(planned.fireAt) > Self.onTimeGrace else { return Step(planned: planned) }
+            let offset = planned.fireAt.timeIntervalSince(planned.tick)
+            return Step(planned: planned, notBefore: offset > 0 ? now.addingTimeInterval(offset) : nil)
+        }
+    }
 
     /// When a tick is due: its time plus the deterministic jitter.
     func fireAt(_ tick: Date) -> Date {
@@ -102,7 +121,8 @@ struct TickPlanner {
             let verb = paused ? "skipped while paused" : "missed"
             planned.insert(Planned(tick: firstDropped, fireAt: firstDropped,
                                    action: paused ? .skip(TickReason("paused", "\(dropped) ticks from here on \(verb), not listed one by one"))
-                                                  : .miss(TickReason("not_listed", "\(dropped) ticks from here on \(verb) (catch_up = \(definition.catchUp.name)), not listed one by one"))),
+                                                  : .miss(TickReason("not_listed", "\(dropped) ticks from here on \(verb) (catch_up = \(definition.catchUp.name)), not listed one by one")),
+                                   represents: dropped),
                            at: 0)
         }
         return planned

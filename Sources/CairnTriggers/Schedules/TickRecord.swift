@@ -28,6 +28,9 @@ public struct TickRecord: Sendable, Hashable {
     public var recordedAt: Date
     /// `schedule` for the schedule's own evaluation, `backfill` for a backfill.
     public var source: String
+    /// How many ticks this row stands for (a summary row of a long downtime counts them all;
+    /// metrics only, not stored).
+    var represents = 1
 
     public init(tick: Date, outcome: Outcome, reason: String? = nil, instance: String? = nil, fireAt: Date? = nil, recordedAt: Date, source: String = "schedule") {
         self.tick = tick

@@ -7,6 +7,14 @@ import Foundation
 /// let zone = try TimeZones.named("Europe/Berlin")
 /// ```
 public enum TimeZones {
+    /// UTC, the default zone of a schedule.
+    public static let utc = TimeZone(identifier: "UTC") ?? .gmt
+
+    /// Whether two zone names mean the same zone (`UTC`, `GMT`, `Etc/UTC` …).
+    public static func same(_ stored: String, _ zone: TimeZone) -> Bool {
+        stored == zone.identifier || TimeZone(identifier: stored).map { $0.identifier == zone.identifier } == true
+    }
+
     /// The zone called `name`; throws a ``TriggerError`` (`invalid_schedule`) that says what to
     /// write instead.
     public static func named(_ name: String) throws(TriggerError) -> TimeZone {
