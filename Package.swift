@@ -69,7 +69,7 @@ let package = Package(
         .target(
             name: "CairnServer",
             dependencies: [
-                "Cairn", "CairnAPI", "CairnEngine", "CairnTriggers",
+                "Cairn", "CairnAPI", "CairnEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -3,6 +3,22 @@ import CairnTriggers
 import Foundation
 
 extension Appliance {
+    /// Adds the cron feature through the builder's hooks, as any feature would: the ledger's
+    /// migrations, the schedule service (after the engine, before the server, so it drains
+    /// before the engine) and the `/schedules` routes. It runs with no schedules too, so
+    /// orphaned ones stay visible.
+    mutating func installSchedules() {
+        let definitions = config.schedules
+        let box = ServiceBox<ScheduleService>()
+        addMigrations(ScheduleService.migrations)
+        addService { context in
+            let service = ScheduleService(definitions: definitions, engine: context.engine, store: context.store, logger: context.logger)
+            box.set(service)
+            return service
+        }
+        addRoutes(authenticated: true, ScheduleRoutes.registration(box).add)
+    }
+
     /// Checks each `[[schedules]]` entry against the workflows the appliance serves: the
     /// workflow must exist and accept the params every tick will carry (the configured ones
     /// plus `cron`, `scheduledTime` and `schedule`). Run by ``build(config:configure:)``, so

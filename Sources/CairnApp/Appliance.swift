@@ -2,7 +2,6 @@ import Cairn
 import CairnEngine
 import CairnServer
 import CairnStore
-import CairnTriggers
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -68,6 +67,7 @@ public struct Appliance: Sendable {
         var appliance = Appliance(config: config)
         try configure(&appliance)
         try appliance.checkSchedules(against: appliance.registrations())
+        appliance.installSchedules()
         return appliance
     }
 
@@ -106,8 +106,7 @@ public struct Appliance: Sendable {
         try PortCheck.ensureAvailable(host: config.server.host, port: config.server.port)
         let exporter = MetricsExporter()
         exporter.bootstrap()
-        let store = try SQLiteStore(path: config.storage.path, synchronous: config.storage.synchronous,
-                                    migrations: ScheduleService.migrations + migrations)
+        let store = try SQLiteStore(path: config.storage.path, synchronous: config.storage.synchronous, migrations: migrations)
         defer { store.close() }
         let token = try APIToken.resolve(config)
         switch token.origin {
@@ -120,7 +119,6 @@ public struct Appliance: Sendable {
         let engine = try Engine(store: store, configuration: config.engineConfiguration, logger: logger)
         for registration in registrations { try engine.register(registration.workflow, as: registration.name) }
         let context = ServiceContext(engine: engine, store: store, logger: logger)
-        let schedules = ScheduleService(definitions: config.schedules, engine: engine, store: store, logger: logger)
         let extraServices = try services.map { make in ServiceGroupConfiguration.ServiceConfiguration(service: try make(context)) }
         logger.info("starting", metadata: [
             "database": "\(config.storage.path)", "synchronous": "\(config.storage.synchronous.rawValue)",
@@ -133,7 +131,7 @@ public struct Appliance: Sendable {
             engine: engine,
             readiness: { await Self.readiness(engine: engine, store: store, path: databasePath) },
             metrics: { exporter.render(engine: engine) },
-            routes: [ScheduleRoutes.registration(schedules)] + routes,
+            routes: routes,
             logger: logger,
             onRunning: onListening
         )
@@ -141,7 +139,6 @@ public struct Appliance: Sendable {
             .init(service: SignalEscalation(logger: logger, grace: .milliseconds(config.engine.shutdownGraceMilliseconds))),
             .init(service: EngineService(engine: engine, logger: logger)),
         ]
-        members.append(.init(service: schedules))
         members += extraServices
         members.append(.init(service: server))
         var group = ServiceGroupConfiguration(

@@ -1,6 +1,5 @@
 import CairnAPI
 import CairnEngine
-import CairnTriggers
 import Foundation
 import Hummingbird
 
@@ -32,23 +31,11 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
         self.init(status, error.code.raw, error.message)
     }
 
-    public init(_ error: TriggerError) {
-        let status: HTTPResponse.Status = switch error.code {
-        case .scheduleNotFound: .notFound
-        case .scheduleOrphaned: .conflict
-        case .invalidInput, .invalidSchedule: .unprocessableContent
-        case .starting, .storage: .serviceUnavailable
-        default: .internalServerError
-        }
-        self.init(status, error.code.raw, error.message)
-    }
-
     /// Maps any error thrown by a handler.
     public static func from(_ error: any Error) -> APIError {
         switch error {
         case let error as APIError: error
         case let error as EngineError: APIError(error)
-        case let error as TriggerError: APIError(error)
         case let error as HTTPError:
             APIError(error.status, Self.code(for: error.status), error.body ?? error.status.reasonPhrase)
         case let error as any HTTPResponseError:
@@ -86,5 +73,5 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
-    static func badRequest(_ message: String) -> APIError { APIError(.badRequest, "bad_request", message) }
+    public static func badRequest(_ message: String) -> APIError { APIError(.badRequest, "bad_request", message) }
 }

@@ -1,13 +1,15 @@
 import Foundation
 import Hummingbird
 
-/// Reads and checks a JSON request body: size limit (before reading it all), content type,
+/// Reads and checks a JSON request body (for the management API and features' routes): size limit (before reading it all), content type,
 /// well-formed JSON, and for objects the allowed fields. Errors name what to fix.
-struct RequestBody {
-    let limit: Int
+public struct RequestBody: Sendable {
+    public let limit: Int
+
+    public init(limit: Int) { self.limit = limit }
 
     /// The body as raw bytes (`nil` when empty). Refuses a non-JSON content type.
-    func data(_ request: Request) async throws -> Data? {
+    public func data(_ request: Request) async throws -> Data? {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             throw APIError(.contentTooLarge, "payload_too_large", "The request body is \(length) bytes; the limit is \(limit) bytes (server.max_body_bytes).")
         }
@@ -29,7 +31,7 @@ struct RequestBody {
     }
 
     /// The body parsed as any JSON value (`nil` when empty).
-    func json(_ request: Request) async throws -> (value: Any, raw: Data)? {
+    public func json(_ request: Request) async throws -> (value: Any, raw: Data)? {
         guard let data = try await data(request) else { return nil }
         do {
             return (try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]), data)
@@ -39,7 +41,7 @@ struct RequestBody {
     }
 
     /// Checks that an object has only `allowed` fields.
-    static func object(_ value: Any, allowed: [String], what: String) throws -> [String: Any] {
+    public static func object(_ value: Any, allowed: [String], what: String) throws -> [String: Any] {
         guard let object = value as? [String: Any] else {
             throw APIError.badRequest("\(what) must be a JSON object with the fields \(allowed.joined(separator: ", ")).")
         }
@@ -50,7 +52,7 @@ struct RequestBody {
     }
 
     /// Re-serialises a JSON sub-value (for params and payloads).
-    static func encoded(_ value: Any) -> Data {
+    public static func encoded(_ value: Any) -> Data {
         (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes])) ?? Data("null".utf8)
     }
 

@@ -1,17 +1,26 @@
 import CairnAPI
+import CairnServer
 import CairnTriggers
 import Foundation
 import Hummingbird
 
 /// `/schedules`: list and describe schedules, pause and resume them (kept across
-/// restarts), run one now, and backfill a past window. Behind the bearer token.
-public enum ScheduleRoutes {
-    /// The routes for `service`, to add with ``RouteRegistration``.
-    public static func registration(_ service: ScheduleService) -> RouteRegistration {
+/// restarts), run one now, and backfill a past window. Behind the bearer token. Added by
+/// ``Appliance/installSchedules()`` through the builder's route hook.
+enum ScheduleRoutes {
+    /// The routes for the service in `box` (made when the appliance starts).
+    static func registration(_ box: ServiceBox<ScheduleService>) -> RouteRegistration {
         RouteRegistration(authenticated: true) { group, _ in
-            let body = RequestBody(limit: 64 << 10)
+            let group = group.add(middleware: TriggerErrorMapping())
+            @Sendable func service() throws -> ScheduleService {
+                guard let service = box.value else {
+                    throw APIError(.serviceUnavailable, "starting", "The schedules are still starting. Try again in a moment.")
+                }
+                return service
+            }
+            let body = CairnServer.RequestBody(limit: 64 << 10)
             group.get("schedules") { _, _ in
-                JSON.response(ScheduleList(schedules: try service.list().map(summary)))
+                JSON.response(ScheduleList(schedules: try service().list().map(summary)))
             }
             group.get("schedules/:name") { request, context in
                 var limit = 50
@@ -21,21 +30,21 @@ public enum ScheduleRoutes {
                     }
                     limit = parsed
                 }
-                return JSON.response(describe(try service.describe(context.parameters.require("name"), ticks: limit)))
+                return JSON.response(describe(try service().describe(context.parameters.require("name"), ticks: limit)))
             }
             group.patch("schedules/:name") { request, context in
                 let name = try context.parameters.require("name")
                 guard let (value, raw) = try await body.json(request) else {
                     throw APIError.badRequest("Send {\"paused\": true} to pause the schedule or {\"paused\": false} to resume it.")
                 }
-                _ = try RequestBody.object(value, allowed: ["paused"], what: "The body")
+                _ = try CairnServer.RequestBody.object(value, allowed: ["paused"], what: "The body")
                 guard let patch = try? JSONDecoder.api.decode(SchedulePatch.self, from: raw) else {
                     throw APIError.badRequest("'paused' must be true or false, e.g. {\"paused\": true}.")
                 }
-                return JSON.response(summary(try await service.setPaused(name, patch.paused)))
+                return JSON.response(summary(try await service().setPaused(name, patch.paused)))
             }
             group.post("schedules/:name/trigger") { _, context in
-                let (workflow, instance) = try await service.trigger(context.parameters.require("name"))
+                let (workflow, instance) = try await service().trigger(context.parameters.require("name"))
                 return JSON.response(ScheduleTriggered(workflow: workflow, instanceId: instance), status: .created)
             }
             group.post("schedules/:name/backfill") { request, context in
@@ -43,7 +52,7 @@ public enum ScheduleRoutes {
                 guard let (value, raw) = try await body.json(request) else {
                     throw APIError.badRequest("Send the window, e.g. {\"from\": \"2026-11-01T00:00:00Z\", \"to\": \"2026-11-02T00:00:00Z\", \"dry_run\": true}.")
                 }
-                let object = try RequestBody.object(value, allowed: ["from", "to", "dry_run"], what: "The body")
+                let object = try CairnServer.RequestBody.object(value, allowed: ["from", "to", "dry_run"], what: "The body")
                 func time(_ key: String) throws -> Date {
                     guard let text = object[key] as? String, let date = Timestamp.date(text) else {
                         throw APIError.badRequest("'\(key)' must be an ISO 8601 time such as 2026-11-01T00:00:00Z.")
@@ -54,9 +63,29 @@ public enum ScheduleRoutes {
                     throw APIError.badRequest("'dry_run' must be true or false, and 'from' and 'to' ISO 8601 strings.")
                 }
                 let dryRun = request.dryRun ?? false
-                let ticks = try await service.backfill(name, from: try time("from"), to: try time("to"), dryRun: dryRun)
+                let ticks = try await service().backfill(name, from: try time("from"), to: try time("to"), dryRun: dryRun)
                 let entries = ticks.map { BackfillResult.Entry(tick: Timestamp.string($0.tick), instanceId: $0.instance, created: $0.created) }
                 return JSON.response(BackfillResult(schedule: name, dryRun: dryRun, ticks: entries))
+            }
+        }
+    }
+
+    /// Turns ``TriggerError``s into the API's error envelope (here, at the edge).
+    struct TriggerErrorMapping: RouterMiddleware {
+        typealias Context = BasicRequestContext
+
+        func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+            do {
+                return try await next(request, context)
+            } catch let error as TriggerError {
+                let status: HTTPResponse.Status = switch error.code {
+                case .scheduleNotFound: .notFound
+                case .scheduleOrphaned: .conflict
+                case .invalidInput, .invalidSchedule: .unprocessableContent
+                case .starting, .storage: .serviceUnavailable
+                default: .internalServerError
+                }
+                throw APIError(status, error.code.raw, error.message)
             }
         }
     }
