@@ -130,7 +130,7 @@ let package = Package(
             dependencies: ["Cairn", "CairnEngine", "CairnStore"],
             swiftSettings: swiftSettings
         ),
-        // `swift run -c release cairn-bench`: workloads W0–W6 against the disk's own limit (Benchmarks/README.md).
+        // `swift run -c release cairn-bench`: workloads W0–W7 against the disk's own limit (Benchmarks/README.md).
         .executableTarget(
             name: "CairnBench",
             dependencies: [

@@ -67,11 +67,7 @@ enum W7Schedules {
             }
             let perCall = seconds(since: start) / Double(calls) * 1e6
             if checksum.isNaN { print("unreachable") }
-            if label == "UTC" {
-                report.add("W7 next fire", "µs per call (\(label))", perCall, "µs", atMost: 5)
-            } else {
-                report.add("W7 next fire", "µs per call (\(label))", perCall, "µs")
-            }
+            report.add("W7 next fire", "µs per call (\(label))", perCall, "µs", atMost: 5)
         }
     }
 }

@@ -9,7 +9,7 @@ struct ScheduleEntryReader {
     static let keys = ["name", "cron", "workflow", "timezone", "params", "paused", "catch_up", "catch_up_window", "max_catch_up", "overlap", "jitter"]
     /// Set by Cairn on every tick; a configured param of the same name would be overwritten.
     static let reservedParams = ["cron", "scheduledTime", "schedule"]
-    static let maxCatchUpLimit = 999
+    static let maxCatchUpLimit = ScheduleDefinition.maxCatchUpLimit
 
     let reader: ConfigReader
     let table: TOMLTable

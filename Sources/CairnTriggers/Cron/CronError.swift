@@ -13,6 +13,10 @@ public struct CronError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The expression as given.
     public var expression: String
 
+    /// Always `invalid_cron`: one kind of error, located by `field` and `position`.
+    public var code: String { "invalid_cron" }
+
+    /// A parse error at `position` of `expression`, in `field` (1-5) or the whole expression.
     public init(field: Int?, position: Int, message: String, expression: String) {
         self.field = field
         self.position = position
@@ -20,8 +24,9 @@ public struct CronError: Error, CustomStringConvertible, Sendable, Equatable {
         self.expression = expression
     }
 
+    /// `field 3 (day of month): … (at position 5 of "…")`.
     public var description: String {
-        let prefix = field.map { "field \($0) (\(CronField.Kind.allCases[$0 - 1].name)): " } ?? ""
+        let prefix = field.map { number in "field \(number)\(CronField.Kind(rawValue: number).map { " (\($0.name))" } ?? ""): " } ?? ""
         return "\(prefix)\(message) (at position \(position) of \"\(expression)\")"
     }
 }

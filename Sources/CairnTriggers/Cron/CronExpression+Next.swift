@@ -1,20 +1,6 @@
 import Cairn
 import Foundation
 
-/// A fire time of a cron expression.
-public struct CronFire: Sendable, Hashable {
-    /// When it fires.
-    public var date: Date
-    /// The nominal local time did not exist (a DST gap) and the fire moved to the first valid
-    /// minute after the gap.
-    public var movedByGap: Bool
-
-    public init(date: Date, movedByGap: Bool = false) {
-        self.date = date
-        self.movedByGap = movedByGap
-    }
-}
-
 extension CronExpression {
     /// How many zone segments or months a search may cross before it gives up: an expression
     /// such as `0 0 30 2 *` never fires.

@@ -42,23 +42,33 @@ public struct ScheduleDefinition: Sendable, Hashable {
     /// Letters, digits, `-` and `_`, at most ``maxNameLength`` characters: it becomes part of
     /// each tick's instance ID.
     public var name: String
+    /// When it ticks (minute resolution, in ``timeZone``).
     public var cron: CronExpression
     /// The workflow each tick starts (a configured workflow name).
     public var workflow: String
+    /// The zone the expression is read in (default UTC), with Vixie cron's DST rule.
     public var timeZone: TimeZone
     /// Merged into each instance's params (a JSON object).
     public var params: [String: JSONValue]
     /// Paused in the config; `cairn schedules pause|resume` overrides it (persisted).
     public var paused: Bool
+    /// What fires after downtime (default ``CatchUp/latest(window:)`` with one period).
     public var catchUp: CatchUp
+    /// What a tick does while the previous instance runs (default ``Overlap/allow``).
     public var overlap: Overlap
     /// A deterministic delay per tick: hash(name, tick) modulo min(jitter, period).
     public var jitter: Duration?
     /// The entry's line in the config, for messages.
     public var line: Int?
 
+    /// The longest schedule name: `cron-<name>-<stamp>` must fit an instance ID.
     public static let maxNameLength = 64
+    /// `max_catch_up` when the config leaves it out.
     public static let defaultMaxCatchUp = 10
+    /// The largest `max_catch_up` (beyond it, use `cairn schedules backfill`).
+    public static let maxCatchUpLimit = 999
+
+    /// A checked schedule; throws a ``TriggerError`` for a bad name or `max_catch_up`.
 
     public init(name: String, cron: CronExpression, workflow: String, timeZone: TimeZone = TimeZones.utc, params: [String: JSONValue] = [:],
                 paused: Bool = false, catchUp: CatchUp = .latest(window: nil), overlap: Overlap = .allow, jitter: Duration? = nil,
@@ -74,8 +84,8 @@ public struct ScheduleDefinition: Sendable, Hashable {
         self.overlap = overlap
         self.jitter = jitter
         self.line = line
-        if case .all(let max) = catchUp, max <= 0 {
-            throw TriggerError(.invalidSchedule, "Schedule '\(name)': max_catch_up is \(max); it must be at least 1 (the default is \(Self.defaultMaxCatchUp)). To fire no missed ticks, write catch_up = \"none\".")
+        if case .all(let max) = catchUp, !(1...Self.maxCatchUpLimit).contains(max) {
+            throw TriggerError(.invalidSchedule, "Schedule '\(name)': max_catch_up is \(max); it must be from 1 to \(Self.maxCatchUpLimit) (the default is \(Self.defaultMaxCatchUp)). To fire no missed ticks, write catch_up = \"none\"; to replay a long window, use cairn schedules backfill.")
         }
     }
 

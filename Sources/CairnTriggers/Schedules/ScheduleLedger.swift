@@ -151,11 +151,3 @@ enum ScheduleLedger {
             .map { AuditEntry(at: $0.time("at") ?? Date(timeIntervalSince1970: 0), event: $0["event"].text ?? "", detail: $0["detail"].text ?? "") }
     }
 }
-
-/// One change to a schedule's configuration as the ledger saw it at start-up.
-public struct AuditEntry: Sendable, Hashable {
-    public var at: Date
-    /// `added`, `changed`, `orphaned`, `readopted`, `paused`, `resumed`, `triggered`, `backfilled`.
-    public var event: String
-    public var detail: String
-}

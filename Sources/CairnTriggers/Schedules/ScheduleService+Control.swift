@@ -120,7 +120,7 @@ extension ScheduleService {
         do {
             return try store.read(work)
         } catch {
-            throw TriggerError(.storage, "Cannot read the schedule ledger: \(error)")
+            throw TriggerError(.storage, "Cannot read the schedule ledger (\(error)). Check that the database file is readable; /readyz reports the store's state.", cause: error)
         }
     }
 
@@ -128,7 +128,7 @@ extension ScheduleService {
         do {
             try await store.transaction(work)
         } catch {
-            throw TriggerError(.storage, "Cannot write the schedule ledger: \(error)")
+            throw TriggerError(.storage, "Cannot write the schedule ledger (\(error)). Check free disk space and that the database is writable, then retry; /readyz reports the store's state.", cause: error)
         }
     }
 

@@ -70,7 +70,9 @@ public final class ScheduleService: Service, Sendable {
 
     /// A tick whose instance has just committed.
     public struct FiredTick: Sendable {
+        /// The schedule's name.
         public var schedule: String
+        /// The instance the tick created.
         public var instance: String
         /// The tick's time plus its jitter.
         public var dueAt: Date
@@ -78,6 +80,9 @@ public final class ScheduleService: Service, Sendable {
         public var committedAt: Date
     }
 
+    /// A service for `definitions` on `engine` and its `store` (which must have applied
+    /// ``migrations``). `concurrency` bounds how many schedules are evaluated at once;
+    /// `onFired` is told after each tick's commit.
     public init(definitions: [ScheduleDefinition], engine: Engine, store: any WorkflowStore, logger: Logger, concurrency: Int = 256,
                 onFired: (@Sendable (FiredTick) -> Void)? = nil) {
         self.onFired = onFired
@@ -89,6 +94,8 @@ public final class ScheduleService: Service, Sendable {
         self.concurrency = max(1, concurrency)
     }
 
+    /// Reconciles the ledger with the definitions, then fires ticks until graceful shutdown
+    /// (or cancellation). Throws if the ledger cannot be reconciled at start-up.
     public func run() async throws {
         try await reconcile()
         await cancelWhenGracefulShutdown {

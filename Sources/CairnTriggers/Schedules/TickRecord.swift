@@ -19,12 +19,15 @@ public struct TickRecord: Sendable, Hashable {
 
     /// The nominal scheduled time.
     public var tick: Date
+    /// What became of it.
     public var outcome: Outcome
+    /// `code: sentence` for skipped, missed and buffered ticks; the error for failed ones.
     public var reason: String?
     /// The instance ID it created (or would have, for a failure).
     public var instance: String?
     /// The scheduled time plus the jitter: when it was due to fire.
     public var fireAt: Date?
+    /// When the ledger row was written.
     public var recordedAt: Date
     /// `schedule` for the schedule's own evaluation, `backfill` for a backfill.
     public var source: String
@@ -32,6 +35,7 @@ public struct TickRecord: Sendable, Hashable {
     /// metrics only, not stored).
     var represents = 1
 
+    /// A ledger row (tests and tools build them; the service writes them).
     public init(tick: Date, outcome: Outcome, reason: String? = nil, instance: String? = nil, fireAt: Date? = nil, recordedAt: Date, source: String = "schedule") {
         self.tick = tick
         self.outcome = outcome
