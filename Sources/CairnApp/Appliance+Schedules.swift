@@ -16,7 +16,7 @@ extension Appliance {
             box.set(service)
             return service
         }
-        addRoutes(authenticated: true, ScheduleRoutes.registration(box).add)
+        addRoutes(authenticated: true, ScheduleRoutes.registration(box, maxBodyBytes: config.server.maxBodyBytes).add)
     }
 
     /// Checks each `[[schedules]]` entry against the workflows the appliance serves: the
@@ -33,9 +33,17 @@ extension Appliance {
                 throw ConfigError("Schedule \"\(schedule.name)\" starts workflow \"\(schedule.workflow)\", which this appliance does not serve. Known workflows: \(list). Set workflow to one of them.",
                                   file: config.source, line: lines["workflow"] ?? schedule.line)
             }
-            let tick = schedule.cron.next(after: Date(), in: schedule.timeZone) ?? Date()
+            guard let tick = schedule.cron.next(after: Date(), in: schedule.timeZone) else {
+                throw ConfigError("Schedule \"\(schedule.name)\": cron = \"\(schedule.cron.source)\" never fires (no date matches it, e.g. February 30th). Check the day-of-month and month fields; preview with: cairn cron next \"\(schedule.cron.source)\"",
+                                  file: config.source, line: lines["cron"] ?? schedule.line)
+            }
+            let payload = schedule.payload(forTick: tick).jsonData()
+            guard payload.count <= config.engine.maxPayloadBytes else {
+                throw ConfigError("Schedule \"\(schedule.name)\": each tick's params would be \(payload.count) bytes; the limit is \(config.engine.maxPayloadBytes) bytes (engine.max_payload_bytes). Shrink params, or keep large data elsewhere and pass a reference.",
+                                  file: config.source, line: lines["params"] ?? schedule.line)
+            }
             do {
-                try workflow.checkParams(schedule.payload(forTick: tick).jsonData())
+                try workflow.checkParams(payload)
             } catch {
                 let reason = (error as? WorkflowError)?.message ?? "\(error)"
                 throw ConfigError("Schedule \"\(schedule.name)\": workflow \"\(schedule.workflow)\" refuses the params each tick would carry: \(reason) Fix params (each tick's params are params plus cron, scheduledTime and schedule), or bind the schedule to a workflow that takes them.",

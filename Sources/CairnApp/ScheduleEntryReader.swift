@@ -122,7 +122,21 @@ struct ScheduleEntryReader {
         if let reserved = Self.reservedParams.first(where: { members[$0] != nil }) {
             throw error("params.\(reserved)", "params.\(reserved) is set by Cairn on every tick (cron, scheduledTime and schedule are added to each instance's params), so a configured value would be lost. Rename the param.")
         }
-        return members.mapValues(\.json)
+        let json = members.mapValues(\.json)
+        if let key = json.keys.sorted().first(where: { !Self.isFinite(json[$0]!) }) {
+            throw error("params.\(key)", "params.\(key) holds nan or inf, which JSON cannot carry. Write a number, or a string such as \"inf\".")
+        }
+        return json
+    }
+
+    /// Whether every number in `value` is finite.
+    private static func isFinite(_ value: JSONValue) -> Bool {
+        switch value {
+        case .number(let number): number.isFinite
+        case .array(let elements): elements.allSatisfy(isFinite)
+        case .object(let members): members.values.allSatisfy(isFinite)
+        default: true
+        }
     }
 
     // MARK: Typed values

@@ -9,7 +9,7 @@ import Hummingbird
 /// ``Appliance/installSchedules()`` through the builder's route hook.
 enum ScheduleRoutes {
     /// The routes for the service in `box` (made when the appliance starts).
-    static func registration(_ box: ServiceBox<ScheduleService>) -> RouteRegistration {
+    static func registration(_ box: ServiceBox<ScheduleService>, maxBodyBytes: Int) -> RouteRegistration {
         RouteRegistration(authenticated: true) { group, _ in
             let group = group.add(middleware: TriggerErrorMapping())
             @Sendable func service() throws -> ScheduleService {
@@ -18,7 +18,7 @@ enum ScheduleRoutes {
                 }
                 return service
             }
-            let body = CairnServer.RequestBody(limit: 64 << 10)
+            let body = CairnServer.RequestBody(limit: maxBodyBytes)
             group.get("schedules") { _, _ in
                 JSON.response(ScheduleList(schedules: try service().list().map(summary)))
             }
@@ -37,13 +37,16 @@ enum ScheduleRoutes {
                 guard let (value, raw) = try await body.json(request) else {
                     throw APIError.badRequest("Send {\"paused\": true} to pause the schedule or {\"paused\": false} to resume it.")
                 }
-                _ = try CairnServer.RequestBody.object(value, allowed: ["paused"], what: "The body")
+                _ = try CairnServer.RequestBody.object(value, allowed: ["paused"], what: "the body")
                 guard let patch = try? JSONDecoder.api.decode(SchedulePatch.self, from: raw) else {
                     throw APIError.badRequest("'paused' must be true or false, e.g. {\"paused\": true}.")
                 }
                 return JSON.response(summary(try await service().setPaused(name, patch.paused)))
             }
-            group.post("schedules/:name/trigger") { _, context in
+            group.post("schedules/:name/trigger") { request, context in
+                guard try await body.data(request) == nil else {
+                    throw APIError.badRequest("A run-now takes no body: it starts the schedule's workflow with the schedule's own params. Send an empty POST.")
+                }
                 let (workflow, instance) = try await service().trigger(context.parameters.require("name"))
                 return JSON.response(ScheduleTriggered(workflow: workflow, instanceId: instance), status: .created)
             }
@@ -52,10 +55,10 @@ enum ScheduleRoutes {
                 guard let (value, raw) = try await body.json(request) else {
                     throw APIError.badRequest("Send the window, e.g. {\"from\": \"2026-11-01T00:00:00Z\", \"to\": \"2026-11-02T00:00:00Z\", \"dry_run\": true}.")
                 }
-                let object = try CairnServer.RequestBody.object(value, allowed: ["from", "to", "dry_run"], what: "The body")
+                let object = try CairnServer.RequestBody.object(value, allowed: ["from", "to", "dry_run"], what: "the body")
                 func time(_ key: String) throws -> Date {
-                    guard let text = object[key] as? String, let date = Timestamp.date(text) else {
-                        throw APIError.badRequest("'\(key)' must be an ISO 8601 time such as 2026-11-01T00:00:00Z.")
+                    guard let text = object[key] as? String, let date = Timestamp.strict(text) else {
+                        throw APIError.badRequest("'\(key)' must be an RFC 3339 time between 1970 and 9999 with a zone, such as 2026-11-01T00:00:00Z.")
                     }
                     return date
                 }

@@ -1,4 +1,5 @@
 import CairnTriggers
+import CairnAPI
 import Foundation
 
 /// How the CLI writes cron fire times: ISO 8601 to the second, in UTC with `Z`, or in a
@@ -55,11 +56,6 @@ enum FireTime {
 
     /// Parses `--after`: ISO 8601 with `Z` or an offset, with or without fractional seconds.
     static func parse(_ text: String) -> Date? {
-        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds]] {
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = options
-            if let date = formatter.date(from: text) { return date }
-        }
-        return nil
+        Timestamp.strict(text)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CairnAPI
+import CairnTriggers
 import Foundation
 
 /// `cairn schedules …`: inspect and steer the cron schedules of a running appliance.
@@ -41,6 +42,7 @@ struct SchedulesCommand: AsyncParsableCommand {
         @Flag(name: .long, help: "Print the server's JSON.") var json = false
 
         func validate() throws {
+            try SchedulesCommand.validate(name: name)
             guard (1...1000).contains(ticks) else { throw ValidationError("--ticks must be from 1 to 1000.") }
         }
 
@@ -81,6 +83,7 @@ struct SchedulesCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The schedule name.") var name: String
         @Flag(name: .long, help: "Print the server's JSON.") var json = false
+        func validate() throws { try SchedulesCommand.validate(name: name) }
         func run() async throws { try await SchedulesCommand.setPaused(connection, name, true, json: json) }
     }
 
@@ -89,6 +92,7 @@ struct SchedulesCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The schedule name.") var name: String
         @Flag(name: .long, help: "Print the server's JSON.") var json = false
+        func validate() throws { try SchedulesCommand.validate(name: name) }
         func run() async throws { try await SchedulesCommand.setPaused(connection, name, false, json: json) }
     }
 
@@ -107,6 +111,8 @@ struct SchedulesCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The schedule name.") var name: String
         @Flag(name: .long, help: "Print the server's JSON.") var json = false
+
+        func validate() throws { try SchedulesCommand.validate(name: name) }
 
         func run() async throws {
             let answer = try await connection.client().post(SchedulesCommand.path(name) + "/trigger", raw: nil, as: ScheduleTriggered.self)
@@ -128,8 +134,9 @@ struct SchedulesCommand: AsyncParsableCommand {
         @Flag(name: .long, help: "Print JSON (the server's answer shape, all ticks).") var json = false
 
         func validate() throws {
-            for (flag, value) in [("--from", from), ("--to", to)] where Timestamp.date(value) == nil {
-                throw ValidationError("\(flag) \(value) is not an ISO 8601 time; write e.g. 2026-11-01T00:00:00Z.")
+            try SchedulesCommand.validate(name: name)
+            for (flag, value) in [("--from", from), ("--to", to)] where Timestamp.strict(value) == nil {
+                throw ValidationError("\(flag) \(value) is not an RFC 3339 time between 1970 and 9999 with a zone; write e.g. 2026-11-01T00:00:00Z.")
             }
         }
 
@@ -162,6 +169,15 @@ struct SchedulesCommand: AsyncParsableCommand {
             Output.table(rows)
             let created = result.ticks.filter(\.created).count
             print("\n\(result.ticks.count) ticks, \(created) \(dryRun ? "would be created" : "created"), \(result.ticks.count - created) existed already.")
+        }
+    }
+
+    /// Refuses a name no schedule can have before anything is sent (exit 2).
+    static func validate(name: String) throws {
+        do {
+            try ScheduleDefinition.validate(name: name)
+        } catch {
+            throw ValidationError("\(error)")
         }
     }
 

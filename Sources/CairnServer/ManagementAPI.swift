@@ -114,6 +114,9 @@ struct ManagementAPI: Sendable {
             guard let raw = object[key] else { continue }
             guard let text = raw as? String else { throw APIError.badRequest("'\(key)' in \(what) must be a string.") }
             if let id, id != text { throw APIError.badRequest("\(what) gives both 'id' and 'instance_id' with different values; send one.") }
+            guard !text.hasPrefix("cron-") else {
+                throw APIError(.unprocessableContent, "invalid_instance_id", "Instance IDs starting with 'cron-' are reserved for cron schedules (one per tick). Choose another ID; to run a schedule now use: cairn schedules trigger <name>")
+            }
             id = text
         }
         let params = object["params"].map(RequestBody.encoded)

@@ -128,6 +128,10 @@ import Testing
         ("params = \"region=eu\"", 3, ["params must be a table", "params = { region = \"eu\" }"]),
         ("params = { schedule = \"x\" }", 3, ["params.schedule is set by Cairn on every tick", "Rename the param"]),
         ("cron = 5", 3, ["cron must be a string", "cron = \"0 3 * * *\""]),
+        ("params = { ratio = nan }", 3, ["params.ratio holds nan or inf"]),
+        ("params = { deep = { limit = inf } }", 3, ["params.deep holds nan or inf"]),
+        ("timezone = \"GMT+5\"", 3, ["its sign is ambiguous", "Etc/GMT-5"]),
+        ("catch_up = \"all\"\nmax_catch_up = 1000", 4, ["max_catch_up = 1000 is more than 999", "cairn schedules backfill"]),
     ] as [(String, Int, [String])])
     func badValuesAreRefusedOnTheirLineWithAHint(extra: String, line: Int, mentions: [String]) throws {
         var keys = ["[[schedules]]", "name = \"nightly\"", extra]
@@ -197,5 +201,21 @@ import Testing
         let error = try #require(throws: ConfigError.self) { try build(text) }
         #expect(error.description.hasPrefix("x.toml:13: "), "\(error)")
         #expect(error.description.contains("Schedule \"b\""), "\(error)")
+    }
+
+    @Test func anExpressionThatNeverFiresIsRefusedOnItsCronLine() throws {
+        let error = try #require(throws: ConfigError.self) {
+            try build(config("[[schedules]]\nname = \"never\"\ncron = \"0 0 30 2 *\"\nworkflow = \"seed\"\n"))
+        }
+        #expect(error.description.contains("never fires"), "\(error)")
+        #expect(error.line != nil)
+    }
+
+    @Test func paramsLargerThanThePayloadLimitAreRefused() throws {
+        let big = String(repeating: "x", count: 2_000_000)
+        let error = try #require(throws: ConfigError.self) {
+            try build(config("[[schedules]]\nname = \"big\"\ncron = \"@daily\"\nworkflow = \"seed\"\nparams = { blob = \"\(big)\" }\n"))
+        }
+        #expect(error.description.contains("engine.max_payload_bytes"), "\(error.description.prefix(300))")
     }
 }

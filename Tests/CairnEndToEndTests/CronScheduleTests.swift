@@ -42,6 +42,16 @@ import Testing
         #expect(resumed.status == 200 && resumed.json["paused"] as? Bool == false)
         #expect(resumed.json["next_tick"] as? String != nil)
 
+        // Refusals: a body on run-now, a dry_run that is not a boolean, a hand-made tick ID.
+        #expect(try await serve.request("POST", "/schedules/nightly/trigger", body: #"{"params": {"name": "x"}}"#).status == 400)
+        let sloppy = try await serve.request("POST", "/schedules/nightly/backfill", body: #"{"from": "2026-11-20T00:00:00Z", "to": "2026-11-21T00:00:00Z", "dry_run": "yes"}"#)
+        #expect(sloppy.status == 400)
+        let impossible = try await serve.request("POST", "/schedules/nightly/backfill", body: #"{"from": "2026-02-30T00:00:00Z", "to": "2026-03-02T00:00:00Z"}"#)
+        #expect(impossible.status == 400 && impossible.errorMessage.contains("'from' must be an RFC 3339 time"))
+        let hijack = try await serve.request("POST", "/workflows/my-workflow/instances", body: #"{"id": "cron-nightly-20991231T0200Z"}"#)
+        #expect(hijack.status == 422 && hijack.errorMessage.contains("reserved for cron schedules"))
+        #expect(try await serve.sqlite("SELECT COUNT(*) FROM instances") == "0")
+
         let run = try await serve.request("POST", "/schedules/nightly/trigger")
         #expect(run.status == 201)
         let id = try #require(run.json["instance_id"] as? String)

@@ -70,6 +70,14 @@ import Testing
             #expect(second.map(\.created) == [true, true, false, false, false, false])
             #expect(try harness.cronInstances().count == 6)
             #expect(try harness.ticks("job").allSatisfy { $0.outcome == .fired && $0.source == "backfill" })
+            #expect(try harness.service.describe("job").audit.filter { $0.event == "backfilled" }.map(\.detail)
+                == ["2026-11-24T00:00:00Z – 2026-11-25T06:00:00Z: 6 ticks, 2 created", "2026-11-24T12:00:00Z – 2026-11-25T06:00:00Z: 4 ticks, 4 created"])
+            // Retention deleting the instances does not make their ticks run again: the ledger
+            // remembers they fired.
+            try await harness.store.transaction { tx in try tx.execute("DELETE FROM instances") }
+            let third = try await harness.service.backfill("job", from: from, to: to, dryRun: false)
+            #expect(third.allSatisfy { !$0.created })
+            #expect(try harness.cronInstances().isEmpty)
             // The window must end in the past.
             await #expect(throws: TriggerError.self) {
                 try await harness.service.backfill("job", from: from, to: utc("2026-11-26T00:00:00Z"), dryRun: true)

@@ -48,6 +48,10 @@ enum ScheduleLedger {
         StoreMigration(feature: "cron", number: 2, "last-fired-tick", sql: """
             ALTER TABLE cron_schedules ADD COLUMN last_fired_tick INTEGER;
             """),
+        // The config's `paused` as last seen: editing it wins over an earlier API pause.
+        StoreMigration(feature: "cron", number: 3, "config-paused", sql: """
+            ALTER TABLE cron_schedules ADD COLUMN config_paused INTEGER;
+            """),
     ]
 
     /// How many tick rows a schedule keeps; older ones are pruned every ``pruneEvery`` rows
@@ -70,6 +74,8 @@ enum ScheduleLedger {
         /// The instance of the last tick that fired: what overlap policies look at.
         var lastFiredInstance: String?
         var orphanedAt: Date?
+        /// The config's `paused` at the last start-up.
+        var configPaused: Bool?
 
         init(_ row: SQLRow) {
             name = row["name"].text ?? ""
@@ -84,6 +90,7 @@ enum ScheduleLedger {
             lastInstance = row["last_instance"].text
             lastFiredInstance = row["last_fired_instance"].text
             orphanedAt = row.time("orphaned_at")
+            configPaused = row["config_paused"].integer.map { $0 != 0 }
         }
     }
 

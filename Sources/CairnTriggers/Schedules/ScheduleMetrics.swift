@@ -6,6 +6,7 @@ struct ScheduleMetrics: Sendable {
     let fired = Counter(label: "cairn_cron_ticks_total", dimensions: [("outcome", "fired")])
     let failed = Counter(label: "cairn_cron_ticks_total", dimensions: [("outcome", "failed")])
     let buffered = Counter(label: "cairn_cron_ticks_total", dimensions: [("outcome", "buffered")])
+    let backfilled = Counter(label: "cairn_cron_ticks_total", dimensions: [("outcome", "backfilled")])
     let lateness = Gauge(label: "cairn_cron_last_tick_lateness_seconds")
 
     func skipped(_ reason: String, count: Int = 1) {

@@ -27,9 +27,9 @@ extension ScheduleService {
         var slow: [String] = []
         for name in due {
             guard let runtime = runtime(name) else { continue }
-            let plan = runtime.planner.plan(after: runtime.highWater, now: now, paused: runtime.paused)
+            let plan = runtime.planner.plan(after: runtime.highWater, now: now, paused: runtime.paused, runningSince: runningSince)
             guard runtime.definition.overlap == .allow, runtime.deferred.isEmpty, plan.count == 1, let only = plan.first, only.action == .fire,
-                  now.timeIntervalSince(only.fireAt) <= TickPlanner.onTimeGrace else {
+                  runtime.planner.isOnTime(only.fireAt, now: now, runningSince: runningSince) else {
                 slow.append(name)
                 continue
             }
@@ -55,11 +55,11 @@ extension ScheduleService {
         let requests = batch.map { item in
             let name = item.definition.name
             let id = item.definition.instanceID(forTick: item.tick)
-            let record = TickRecord(tick: item.tick, outcome: .fired, instance: id, fireAt: item.fireAt, recordedAt: clock.now())
             let prune = item.prune
+            let (tick, fireAt) = (item.tick, item.fireAt)
             return Engine.StartRequest(workflow: item.definition.workflow, id: id, params: item.definition.payload(forTick: item.tick).jsonData(),
-                                       trigger: "cron", eventTime: item.tick) { _, tx in
-                try ScheduleLedger.record(record, schedule: name, tx)
+                                       trigger: "cron", eventTime: item.tick) { outcome, tx in
+                try ScheduleLedger.record(Self.tickRecord(for: outcome, tick: tick, fireAt: fireAt, at: clock.now(), source: "schedule"), schedule: name, tx)
                 if prune { try ScheduleLedger.prune(name, tx) }
             }
         }
@@ -81,9 +81,10 @@ extension ScheduleService {
                 logger.info("schedule fired", metadata: ["schedule": "\(name)", "instance": "\(id)",
                                                          "lateness_ms": "\(Int(committed.timeIntervalSince(item.fireAt) * 1000))"])
             }
+            let taken = !outcome.wasCreated && outcome.record.trigger != "cron"
             update(name) { runtime in
                 runtime.highWater = max(runtime.highWater, item.tick)
-                runtime.lastFiredInstance = id
+                if !taken { runtime.lastFiredInstance = id }
                 runtime.unpruned = item.prune ? 0 : runtime.unpruned + 1
                 runtime.refreshWake()
             }

@@ -84,16 +84,29 @@ extension ScheduleService {
         var results: [BackfillTick] = []
         for tick in ticks {
             let id = definition.instanceID(forTick: tick)
+            // A tick the ledger shows fired ran once, even if retention has since deleted its
+            // instance: a backfill must not run it again.
+            let firedBefore = try readLedger { tx in
+                try tx.row("SELECT outcome FROM cron_ticks WHERE schedule = ? AND tick = ?", [.text(name), .time(tick)])?["outcome"].text == "fired"
+            }
+            if firedBefore {
+                results.append(BackfillTick(tick: tick, instance: id, created: false))
+                continue
+            }
             if dryRun {
                 let exists = (try? engine.instance(definition.workflow, id: id)) != nil
                 results.append(BackfillTick(tick: tick, instance: id, created: !exists))
                 continue
             }
-            let before = (try? engine.instance(definition.workflow, id: id)) != nil
-            let fired = try await fire(definition, tick: tick, fireAt: tick, alongside: [], source: "backfill") { tx in
-                try ScheduleLedger.audit(name, "backfilled", "tick \(Self.iso(tick)) → instance \(id)", at: now, tx)
+            let result = try await fire(definition, tick: tick, fireAt: tick, alongside: [], source: "backfill")
+            results.append(BackfillTick(tick: tick, instance: id, created: result == .created))
+        }
+        let created = results.filter(\.created).count
+        let total = results.count
+        if !dryRun, created > 0 {
+            try await writeLedger { tx in
+                try ScheduleLedger.audit(name, "backfilled", "\(Self.iso(from)) – \(Self.iso(to)): \(total) ticks, \(created) created", at: now, tx)
             }
-            results.append(BackfillTick(tick: tick, instance: id, created: fired && !before))
         }
         return results
     }

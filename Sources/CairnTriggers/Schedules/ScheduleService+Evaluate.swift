@@ -16,7 +16,7 @@ extension ScheduleService {
 
     private func evaluateLocked(_ name: String, now: Date) async {
         guard let runtime = runtime(name) else { return }
-        let steps = runtime.deferred.isEmpty ? runtime.planner.steps(after: runtime.highWater, now: now, paused: runtime.paused) : runtime.deferred
+        let steps = runtime.deferred.isEmpty ? runtime.planner.steps(after: runtime.highWater, now: now, paused: runtime.paused, runningSince: runningSince) : runtime.deferred
         let definition = runtime.definition
         var pending: [TickRecord] = []
         var lastFired = runtime.lastFiredInstance
@@ -63,7 +63,7 @@ extension ScheduleService {
                     let alongside = pending
                     if try await fire(definition, tick: tick.tick, fireAt: tick.fireAt, alongside: alongside, source: "schedule", extra: { tx in
                         if pruneNow { try ScheduleLedger.prune(name, tx) }
-                    }) {
+                    }).fired {
                         lastFired = definition.instanceID(forTick: tick.tick)
                     }
                     count(alongside)
@@ -109,33 +109,54 @@ extension ScheduleService {
         if let newlyBuffered { buffered.add(newlyBuffered) }
     }
 
+    /// What a ``fire(_:tick:fireAt:alongside:source:extra:)`` did.
+    enum FireResult: Equatable {
+        /// The instance was created now.
+        case created
+        /// The schedule's instance for this tick existed already (a repeat, a backfill).
+        case existing
+        /// Not fired: recorded as failed (a refused create, an ID taken by another instance).
+        case failed
+
+        var fired: Bool { self != .failed }
+    }
+
     /// Creates the tick's instance with its ledger rows (and `alongside`, the skipped and
-    /// missed ticks before it) in one transaction. Returns whether the tick fired; a refused
-    /// create (unknown workflow, params the workflow rejects) is recorded as `failed`.
-    /// Throws only when the store cannot commit.
+    /// missed ticks before it) in one transaction. A refused create (unknown workflow,
+    /// params the workflow rejects) is recorded as `failed`. Throws only when the store
+    /// cannot commit.
     @discardableResult
     func fire(_ definition: ScheduleDefinition, tick: Date, fireAt: Date?, alongside: [TickRecord], source: String,
-              extra: (@Sendable (any StoreTransaction) throws -> Void)? = nil) async throws -> Bool {
+              extra: (@Sendable (any StoreTransaction) throws -> Void)? = nil) async throws -> FireResult {
         let name = definition.name
         let id = definition.instanceID(forTick: tick)
         let clock = self.clock
         do {
             let params = definition.payload(forTick: tick).jsonData()
-            let outcome = try await engine.start(definition.workflow, id: id, paramsJSON: params, trigger: "cron", eventTime: tick) { _, tx in
+            let outcome = try await engine.start(definition.workflow, id: id, paramsJSON: params, trigger: "cron", eventTime: tick) { outcome, tx in
                 for record in alongside { try ScheduleLedger.record(record, schedule: name, tx) }
-                try ScheduleLedger.record(TickRecord(tick: tick, outcome: .fired, instance: id, fireAt: fireAt, recordedAt: clock.now(), source: source),
-                                          schedule: name, tx)
+                try ScheduleLedger.record(Self.tickRecord(for: outcome, tick: tick, fireAt: fireAt, at: clock.now(), source: source), schedule: name, tx)
                 try extra?(tx)
             }
-            if outcome.wasCreated {
-                let committed = clock.now()
-                onFired?(FiredTick(schedule: name, instance: id, dueAt: fireAt ?? tick, committedAt: committed))
-                metrics.fired.increment()
-                let lateness = committed.timeIntervalSince(fireAt ?? tick)
-                metrics.lateness.record(lateness)
-                logger.info("schedule fired", metadata: ["schedule": "\(name)", "instance": "\(id)", "lateness_ms": "\(Int(lateness * 1000))"])
+            if !outcome.wasCreated, outcome.record.trigger != "cron" {
+                logger.error("a tick's instance ID is taken by an instance the schedule did not create", metadata: ["schedule": "\(name)", "instance": "\(id)", "trigger": "\(outcome.record.trigger)"])
+                metrics.failed.increment()
+                return .failed
             }
-            return true
+            guard outcome.wasCreated else { return .existing }
+            if source == "backfill" {
+                // On purpose and in the past: not a late tick, so not in the lateness gauge.
+                metrics.backfilled.increment()
+                logger.info("schedule backfilled", metadata: ["schedule": "\(name)", "instance": "\(id)"])
+                return .created
+            }
+            let committed = clock.now()
+            onFired?(FiredTick(schedule: name, instance: id, dueAt: fireAt ?? tick, committedAt: committed))
+            metrics.fired.increment()
+            let lateness = committed.timeIntervalSince(fireAt ?? tick)
+            metrics.lateness.record(lateness)
+            logger.info("schedule fired", metadata: ["schedule": "\(name)", "instance": "\(id)", "lateness_ms": "\(Int(lateness * 1000))"])
+            return .created
         } catch let error as EngineError where error.code == .storage || error.code == .stopped {
             throw error
         } catch {
@@ -148,8 +169,20 @@ extension ScheduleService {
                 try extra?(tx)
             }
             metrics.failed.increment()
-            return false
+            return .failed
         }
+    }
+
+    /// The ledger row for a start's outcome: fired, unless the ID was taken by an instance
+    /// this schedule did not create (an old database, or one written by hand).
+    static func tickRecord(for outcome: StartOutcome, tick: Date, fireAt: Date?, at time: Date, source: String) -> TickRecord {
+        let id = outcome.record.id
+        if !outcome.wasCreated, outcome.record.trigger != "cron" {
+            return TickRecord(tick: tick, outcome: .failed,
+                              reason: "instance \(id) already exists and was not created by this schedule (trigger: \(outcome.record.trigger)); the tick did not run",
+                              instance: id, fireAt: fireAt, recordedAt: time, source: source)
+        }
+        return TickRecord(tick: tick, outcome: .fired, instance: id, fireAt: fireAt, recordedAt: time, source: source)
     }
 
     /// Fires a buffered tick once the instance before it has finished (or records it skipped
@@ -195,7 +228,7 @@ extension ScheduleService {
             let fired = try await fire(definition, tick: waiting.tick, fireAt: waiting.fireAt, alongside: [], source: "schedule", extra: clear)
             update(name) { runtime in
                 runtime.bufferedTick = nil
-                if fired { runtime.lastFiredInstance = definition.instanceID(forTick: waiting.tick) }
+                if fired.fired { runtime.lastFiredInstance = definition.instanceID(forTick: waiting.tick) }
             }
             return true
         } catch {

@@ -8,6 +8,7 @@ extension ScheduleService {
     /// orphaned (its ticks stop); one configured again after that starts from now.
     func reconcile() async throws {
         let now = clock.now()
+        started.withLock { $0 = now }
         let definitions = self.definitions
         let rows = try await store.transaction { tx -> [ScheduleLedger.Row] in
             let existing = Dictionary(try ScheduleLedger.rows(tx).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -15,8 +16,9 @@ extension ScheduleService {
                 let zone = definition.timeZone.identifier
                 guard let row = existing[definition.name] else {
                     try tx.execute("""
-                        INSERT INTO cron_schedules (name, cron, timezone, workflow, high_water, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-                        """, [.text(definition.name), .text(definition.cron.source), .text(zone), .text(definition.workflow), .time(now), .time(now)])
+                        INSERT INTO cron_schedules (name, cron, timezone, workflow, high_water, config_paused, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """, [.text(definition.name), .text(definition.cron.source), .text(zone), .text(definition.workflow), .time(now),
+                              .integer(definition.paused ? 1 : 0), .time(now)])
                     try ScheduleLedger.audit(definition.name, "added", "\(definition.cron.source) (\(zone)) → \(definition.workflow); first tick after \(Self.iso(now))", at: now, tx)
                     continue
                 }
@@ -36,6 +38,18 @@ extension ScheduleService {
                     try tx.execute("UPDATE cron_schedules SET workflow = ?, last_fired_instance = NULL, buffered_tick = NULL, updated_at = ? WHERE name = ?",
                                    [.text(definition.workflow), .time(now), .text(definition.name)])
                     try ScheduleLedger.audit(definition.name, "changed", "workflow \(row.workflow) → \(definition.workflow)", at: now, tx)
+                }
+                if row.configPaused != definition.paused {
+                    // The operator edited `paused` in the config (or this is the first start
+                    // that records it): the edit is the newer decision, so an API pause or
+                    // resume from before gives way to it.
+                    let clears = row.configPaused != nil && row.paused != nil
+                    try tx.execute("UPDATE cron_schedules SET config_paused = ?, paused = CASE WHEN ? THEN NULL ELSE paused END, updated_at = ? WHERE name = ?",
+                                   [.integer(definition.paused ? 1 : 0), .integer(clears ? 1 : 0), .time(now), .text(definition.name)])
+                    if clears {
+                        try ScheduleLedger.audit(definition.name, definition.paused ? "paused" : "resumed",
+                                                 "paused = \(definition.paused) in the config replaces the earlier \(row.paused == true ? "pause" : "resume") through the API", at: now, tx)
+                    }
                 }
                 if row.orphanedAt != nil {
                     try tx.execute("UPDATE cron_schedules SET orphaned_at = NULL, high_water = ?, buffered_tick = NULL, updated_at = ? WHERE name = ?",

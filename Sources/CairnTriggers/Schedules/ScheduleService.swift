@@ -65,6 +65,9 @@ public final class ScheduleService: Service, Sendable {
     let concurrency: Int
     /// Set once `run()` has reconciled the ledger with the config.
     let ready = Mutex(false)
+    /// When this service started: ticks due before it were missed (Cairn was down).
+    let started = Mutex(Date.distantFuture)
+    var runningSince: Date { started.withLock { $0 } }
     /// Told after each tick's instance has committed (the benchmark measures lateness with it).
     let onFired: (@Sendable (FiredTick) -> Void)?
 

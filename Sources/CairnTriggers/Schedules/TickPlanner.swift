@@ -18,8 +18,21 @@ struct TickPlanner {
         var represents = 1
     }
 
-    /// A tick fired at most this long after its time counts as on time, not caught up.
+    /// A tick fired at most this long after its time counts as on time, not caught up, if
+    /// the service was already running when it came due (never longer than a `latest`
+    /// schedule's catch-up window).
     static let onTimeGrace: TimeInterval = 60
+
+    /// Whether a tick due at `fireAt` is on time at `now`: it came due while the service ran
+    /// (`runningSince`), and is at most the grace late. A tick that came due while Cairn was
+    /// down is a missed tick for the catch-up policy, however recent.
+    func isOnTime(_ fireAt: Date, now: Date, runningSince: Date) -> Bool {
+        var grace = Self.onTimeGrace
+        if case .latest(let window?) = definition.catchUp {
+            grace = min(grace, Double(window.components.seconds) + Double(window.components.attoseconds) / 1e18)
+        }
+        return fireAt >= runningSince && now.timeIntervalSince(fireAt) <= grace
+    }
     /// More due ticks than this are summarised in one ledger row instead of one row each
     /// (one less than the ledger keeps, so the summary row survives the pruning).
     static let listedLimit = ScheduleLedger.keptTicks - 1
@@ -34,10 +47,10 @@ struct TickPlanner {
         var notBefore: Date?
     }
 
-    /// ``plan(after:now:paused:)`` with each late fire's earliest time.
-    func steps(after mark: Date, now: Date, paused: Bool) -> [Step] {
-        plan(after: mark, now: now, paused: paused).map { planned in
-            guard planned.action == .fire, now.timeIntervalSince(planned.fireAt) > Self.onTimeGrace else { return Step(planned: planned) }
+    /// ``plan(after:now:paused:runningSince:)`` with each late fire's earliest time.
+    func steps(after mark: Date, now: Date, paused: Bool, runningSince: Date = .distantPast) -> [Step] {
+        plan(after: mark, now: now, paused: paused, runningSince: runningSince).map { planned in
+            guard planned.action == .fire, !isOnTime(planned.fireAt, now: now, runningSince: runningSince) else { return Step(planned: planned) }
             let offset = planned.fireAt.timeIntervalSince(planned.tick)
             return Step(planned: planned, notBefore: offset > 0 ? now.addingTimeInterval(offset) : nil)
         }
@@ -73,7 +86,7 @@ struct TickPlanner {
     /// Every tick after `mark` that is due at `now`, with its action. When more than
     /// ``listedLimit`` are due, the oldest are folded into one `miss` row on the first of them
     /// whose reason counts them.
-    func plan(after mark: Date, now: Date, paused: Bool) -> [Planned] {
+    func plan(after mark: Date, now: Date, paused: Bool, runningSince: Date = .distantPast) -> [Planned] {
         var due: [(tick: Date, fireAt: Date)] = []
         var dropped = 0
         var firstDropped: Date?
@@ -96,7 +109,7 @@ struct TickPlanner {
         if paused {
             actions = actions.map { _ in .skip(TickReason("paused", "the schedule is paused")) }
         } else {
-            let onTime = now.timeIntervalSince(last.fireAt) <= Self.onTimeGrace
+            let onTime = isOnTime(last.fireAt, now: now, runningSince: runningSince)
             switch definition.catchUp {
             case .none:
                 for index in actions.indices { actions[index] = .miss(TickReason("catch_up_none", "Cairn was not running (or was late) at this time and catch_up = none")) }

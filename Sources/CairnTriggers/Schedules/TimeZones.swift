@@ -18,6 +18,11 @@ public enum TimeZones {
     /// The zone called `name`; throws a ``TriggerError`` (`invalid_schedule`) that says what to
     /// write instead.
     public static func named(_ name: String) throws(TriggerError) -> TimeZone {
+        // Foundation reads "GMT+5" as UTC+05:00 while tz's Etc/GMT+5 is UTC-05:00: refuse the
+        // ambiguous spelling rather than guess the sign.
+        for prefix in ["GMT+", "GMT-", "UTC+", "UTC-"] where name.uppercased().hasPrefix(prefix) {
+            throw TriggerError(.invalidSchedule, "\"\(name)\" is not a tz database name, and its sign is ambiguous (POSIX and Etc/GMT+5 mean UTC-05:00). Write the place, e.g. \"America/New_York\", or a fixed offset as \"Etc/GMT-5\" for UTC+05:00.")
+        }
         if !name.isEmpty, let zone = TimeZone(identifier: name) { return zone }
         let hint = suggestion(for: name).map { "Did you mean \"\($0)\"? " } ?? ""
         throw TriggerError(.invalidSchedule, "\"\(name)\" is not a time zone of the tz database. \(hint)Write an IANA name such as \"America/New_York\", \"Europe/Berlin\" or \"UTC\" (list them with: timedatectl list-timezones).")
