@@ -51,12 +51,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // What starts instances without an API call: cron schedules (later webhooks, file drop).
+        // libcrypto from the system (OpenSSL 3): HMAC-SHA256 and CRYPTO_memcmp for webhook
+        // signatures, without the minute of BoringSSL that swift-crypto would add to a clean build.
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // What starts instances without an API call: cron schedules, signed webhooks (later file drop).
         // Never depends on the server or the app; the app composes it.
         .target(
             name: "CairnTriggers",
             dependencies: [
-                "Cairn", "CairnEngine", "CairnStore",
+                "Cairn", "CairnEngine", "CairnStore", "COpenSSL",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
