@@ -18,6 +18,9 @@ public struct TriggerError: Error, CustomStringConvertible, Sendable {
         public static let starting = Code(raw: "starting")
         /// A request's values are not acceptable (a backfill window, say).
         public static let invalidInput = Code(raw: "invalid_input")
+        /// A webhook's verification settings are not acceptable (a missing or malformed
+        /// secret, an inconsistent signed template).
+        public static let invalidHook = Code(raw: "invalid_hook")
         /// The ledger could not be read or written.
         public static let storage = Code(raw: "storage")
     }
