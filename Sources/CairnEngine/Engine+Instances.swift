@@ -97,8 +97,10 @@ extension Engine {
     }
 
     /// Sends an event to an instance: delivered to the oldest wait for its type, or buffered
-    /// until one starts. Returns once the event is committed.
-    public func sendEvent(_ workflow: String, id: String, type: String, payload: Data? = nil) async throws {
+    /// until one starts. Returns once the event is committed. `alongside` runs in the same
+    /// transaction (a webhook's delivery record); throwing from it undoes the event.
+    public func sendEvent(_ workflow: String, id: String, type: String, payload: Data? = nil,
+                          alongside: (@Sendable (EventOutcome, any StoreTransaction) throws -> Void)? = nil) async throws {
         let instance = try record(workflow, id: id)
         do {
             try Identifier.validateEventType(type)
@@ -113,7 +115,7 @@ extension Engine {
             throw EngineError(.invalidInput, "The event payload is not valid JSON. Send a JSON value, e.g. {\"approved\": true}.")
         }
         let delivery = EventDelivery(workflow: workflow, instanceID: instance.id, type: type, payload: payload, at: context.clock.now(),
-                                     maxBuffered: context.configuration.maxBufferedEvents)
+                                     maxBuffered: context.configuration.maxBufferedEvents, alongside: alongside)
         let result: StoreResult
         do {
             result = try await store.perform(.sendEvent(delivery))

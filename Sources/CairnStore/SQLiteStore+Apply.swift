@@ -224,7 +224,9 @@ extension SQLiteStore {
                 UPDATE steps SET status = 'received', output = ?, ended_at = ?, wake_at = NULL
                 WHERE instance = ? AND kind = 'waitForEvent' AND name = ? AND count = ?
                 """).execute(arguments: [EventCoding.encode(event), delivery.at.millis, instance, key.name, key.count])
-            return EventOutcome(instance: instance, deliveredTo: key, event: event, instanceStatus: status)
+            let outcome = EventOutcome(instance: instance, deliveredTo: key, event: event, instanceStatus: status)
+            try delivery.alongside?(outcome, SQLiteTransaction(db: db))
+            return outcome
         }
         let buffered = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM events WHERE instance = ?"), arguments: [instance]) ?? 0
         guard buffered < delivery.maxBuffered else {
@@ -232,7 +234,9 @@ extension SQLiteStore {
         }
         try db.cachedStatement(sql: "INSERT INTO events (instance, type, payload, sent_at) VALUES (?, ?, ?, ?)")
             .execute(arguments: [instance, delivery.type, delivery.payload, delivery.at.millis])
-        return EventOutcome(instance: instance, deliveredTo: nil, event: event, instanceStatus: status)
+        let outcome = EventOutcome(instance: instance, deliveredTo: nil, event: event, instanceStatus: status)
+        try delivery.alongside?(outcome, SQLiteTransaction(db: db))
+        return outcome
     }
 
     private static func recover(now: Date, _ db: Database) throws -> RecoveryPlan {

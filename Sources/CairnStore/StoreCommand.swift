@@ -120,14 +120,19 @@ public struct EventDelivery: Sendable {
     public var at: Date
     /// Events this instance may hold buffered; a delivery beyond it is refused.
     public var maxBuffered: Int
+    /// The caller's own write (a webhook's delivery record), in the same transaction as the
+    /// event; throwing undoes both.
+    public var alongside: (@Sendable (EventOutcome, any StoreTransaction) throws -> Void)?
 
-    public init(workflow: String, instanceID: String, type: String, payload: Data, at: Date, maxBuffered: Int = 1_000) {
+    public init(workflow: String, instanceID: String, type: String, payload: Data, at: Date, maxBuffered: Int = 1_000,
+                alongside: (@Sendable (EventOutcome, any StoreTransaction) throws -> Void)? = nil) {
         self.workflow = workflow
         self.instanceID = instanceID
         self.type = type
         self.payload = payload
         self.at = at
         self.maxBuffered = maxBuffered
+        self.alongside = alongside
     }
 }
 

@@ -1,0 +1,167 @@
+import Cairn
+import CairnEngine
+import CairnStore
+import Foundation
+
+extension HookService {
+    /// Headers never stored with a delivery.
+    static let unstoredHeaders: Set<String> = ["authorization", "cookie", "proxy-authorization", "set-cookie"]
+
+    /// Runs the hook's action for a verified delivery and records it (or its failure).
+    func act(_ hook: HookDefinition, verified: VerifiedDelivery, request: WebhookRequest, body: HookPayload, replayOf: Int64?) async -> HookAnswer {
+        let name = hook.name
+        let deliveryID = replayOf == nil ? verified.deliveryID : nil
+        if let deliveryID, let existing = try? store.read({ tx in try HookLedger.find(hook: name, delivery: deliveryID, tx) }) {
+            return Self.duplicate(existing)
+        }
+        let headers = Self.headersJSON(request)
+        func record(_ outcome: DeliveryRecord.Outcome, _ answer: HookAnswer, instance: String?, eventType: String? = nil, detail: String? = nil) -> DeliveryRecord {
+            DeliveryRecord(hook: name, deliveryID: verified.deliveryID, receivedAt: request.receivedAt, outcome: outcome, detail: detail,
+                           workflow: hook.action.workflow, instance: instance, eventType: eventType, status: answer.status, answer: answer.text,
+                           body: request.body, headersJSON: headers, secretIndex: verified.secretIndex, replayOf: replayOf)
+        }
+        switch hook.action {
+        case .create(let workflow, let headerNames):
+            let id = Self.instanceID(hook: name, delivery: deliveryID, replayOf: replayOf)
+            var params = body.value
+            if !headerNames.isEmpty {
+                var selected: [String: JSONValue] = [:]
+                for header in headerNames {
+                    if let value = try? request.header(header) { selected[header.lowercased()] = .string(value) }
+                }
+                if case .object(var members) = params {
+                    members["headers"] = .object(selected)
+                    params = .object(members)
+                } else {
+                    params = ["body": params, "headers": .object(selected)]
+                }
+            }
+            let answer = HookAnswer.json(202, ["instance": id])
+            let created = record(.created, answer, instance: id)
+            do {
+                let outcome = try await engine.start(workflow, id: id, paramsJSON: params.jsonData(), trigger: "webhook:\(name)") { outcome, tx in
+                    guard outcome.wasCreated else { return }
+                    try HookLedger.insert(created, tx)
+                }
+                guard outcome.wasCreated else {
+                    return .json(200, ["instance": id, "duplicate": true])
+                }
+                logger.info("webhook created an instance", metadata: ["hook": "\(name)", "instance": "\(id)", "delivery": "\(verified.deliveryID ?? "-")"])
+                return answer
+            } catch {
+                return await deadLetter(error, record: { record(.failed, $0, instance: id, detail: $1) })
+            }
+        case .event(let workflow, let type, let source):
+            let target: String?
+            switch source {
+            case .header(let header): target = try? request.header(header)
+            case .pointer(let pointer): target = body.json.flatMap { JSONPointer.resolve(pointer, in: $0) }?.stringValue
+            }
+            guard let id = target, (try? Identifier.validateInstanceID(id)) != nil else {
+                let wherefrom = switch source {
+                case .header(let header): "header \(header)"
+                case .pointer(let pointer): "JSON Pointer \(pointer)"
+                }
+                let message = target == nil
+                    ? "The delivery does not name an instance: \(wherefrom) is missing or not a string."
+                    : "The instance ID '\(target!.prefix(120))' from \(wherefrom) is not a valid instance ID."
+                let answer = HookAnswer.error(422, "invalid_input", message)
+                await store(record(.failed, answer, instance: target, eventType: type, detail: message))
+                return answer
+            }
+            let answer = HookAnswer.json(202, ["instance": id, "event": type])
+            let sent = record(.eventSent, answer, instance: id, eventType: type)
+            do {
+                try await engine.sendEvent(workflow, id: id, type: type, payload: body.value.jsonData()) { _, tx in
+                    guard try HookLedger.insert(sent, tx) else { throw DuplicateDelivery() }
+                }
+                logger.info("webhook sent an event", metadata: ["hook": "\(name)", "instance": "\(id)", "type": "\(type)"])
+                return answer
+            } catch let error as EngineError where error.code == .storage && error.message.contains(DuplicateDelivery.marker) {
+                return await repeatAnswer(name, deliveryID) ?? answer
+            } catch {
+                if "\(error)".contains(DuplicateDelivery.marker) { return await repeatAnswer(name, deliveryID) ?? answer }
+                return await deadLetter(error, record: { record(.failed, $0, instance: id, eventType: type, detail: $1) })
+            }
+        }
+    }
+
+    /// A repeat of a delivery that succeeded: `200` with the original result.
+    static func duplicate(_ existing: DeliveryRecord) -> HookAnswer {
+        var object: [String: Any] = ["duplicate": true]
+        if let instance = existing.instance { object["instance"] = instance }
+        if let type = existing.eventType { object["event"] = type }
+        return .json(200, object)
+    }
+
+    private func repeatAnswer(_ hook: String, _ delivery: String?) async -> HookAnswer? {
+        guard let delivery, let existing = try? store.read({ tx in try HookLedger.find(hook: hook, delivery: delivery, tx) }) else { return nil }
+        return Self.duplicate(existing)
+    }
+
+    /// Records a verified delivery whose action failed and answers with the failure's status.
+    private func deadLetter(_ error: any Error, record: (HookAnswer, String) -> DeliveryRecord) async -> HookAnswer {
+        let engineError = error as? EngineError
+        let message = engineError?.message ?? "\(error)"
+        let (status, code): (Int, String) = switch engineError?.code {
+        case .instanceNotFound?: (404, "instance_not_found")
+        case .instanceFinished?: (409, "instance_finished")
+        case .invalidInput?, .rejected?: (422, "invalid_input")
+        case .payloadTooLarge?: (413, "payload_too_large")
+        case .tooManyEvents?: (429, "too_many_events")
+        case .workflowNotFound?: (404, "workflow_not_found")
+        default: (503, "unavailable")
+        }
+        let answer = HookAnswer.error(status, code, message)
+        guard status != 503 else {
+            // The store could not commit: nothing is recorded, the sender should retry.
+            logger.error("webhook delivery not recorded", metadata: ["error": "\(message)"])
+            return answer
+        }
+        await store(record(answer, message))
+        return answer
+    }
+
+    private func store(_ record: DeliveryRecord) async {
+        do {
+            try await store.transaction { tx in _ = try HookLedger.insert(record, tx) }
+            logger.notice("webhook delivery failed; kept as a dead letter", metadata: ["hook": "\(record.hook)", "status": "\(record.status)", "detail": "\(record.detail ?? "")"])
+        } catch {
+            logger.error("cannot record a failed webhook delivery", metadata: ["hook": "\(record.hook)", "error": "\(error)"])
+        }
+    }
+
+    /// `hook-<name>-<delivery>` when that is a valid instance ID, else with a SHA-256 of the
+    /// delivery ID, so even without its delivery record a repeat could not create twice.
+    /// Without a delivery ID (or for a replay) the ID is new.
+    static func instanceID(hook: String, delivery: String?, replayOf: Int64?) -> String {
+        if let replayOf {
+            return "hook-\(hook)-replay-\(replayOf)-\(String(format: "%08x", UInt32.random(in: 0...UInt32.max)))"
+        }
+        guard let delivery else {
+            return "hook-\(hook)-\(UUID().uuidString.lowercased())"
+        }
+        let plain = "hook-\(hook)-\(delivery)"
+        if (try? Identifier.validateInstanceID(plain)) != nil { return plain }
+        // A keyed hash under a fixed key is as deterministic as a plain digest and needs only
+        // the HMAC the verifier already uses.
+        let digest = HMACSHA256.mac(key: Array("cairn-delivery-id".utf8), message: Data(delivery.utf8))
+        return "hook-\(hook)-" + digest.prefix(20).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func headersJSON(_ request: WebhookRequest) -> String {
+        var object: [String: String] = [:]
+        for header in request.headers where !unstoredHeaders.contains(header.name.lowercased()) {
+            object[header.name.lowercased()] = String(header.value.prefix(2048))
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// Thrown inside a delivery's transaction when a concurrent repeat recorded it first: the
+/// event is undone and the repeat answered like any other.
+struct DuplicateDelivery: Error, CustomStringConvertible {
+    static let marker = "duplicate webhook delivery"
+    var description: String { Self.marker }
+}
