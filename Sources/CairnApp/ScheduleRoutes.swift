@@ -73,9 +73,10 @@ enum ScheduleRoutes {
         }
     }
 
-    /// Turns ``TriggerError``s into the API's error envelope (here, at the edge).
+    /// Turns ``TriggerError``s into the API's error envelope (here, at the edge); the hooks'
+    /// management routes use it too.
     struct TriggerErrorMapping: RouterMiddleware {
-        typealias Context = BasicRequestContext
+        typealias Context = CairnRequestContext
 
         func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
             do {
@@ -85,6 +86,7 @@ enum ScheduleRoutes {
                 case .scheduleNotFound: .notFound
                 case .scheduleOrphaned: .conflict
                 case .invalidInput, .invalidSchedule: .unprocessableContent
+                case .hookNotFound, .deliveryNotFound: .notFound
                 case .starting, .storage: .serviceUnavailable
                 default: .internalServerError
                 }

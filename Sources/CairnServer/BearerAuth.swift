@@ -5,7 +5,7 @@ import Hummingbird
 /// compared in constant time (every byte, whatever the first difference), and a refusal
 /// never echoes what was sent.
 struct BearerAuth: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = CairnRequestContext
     let token: [UInt8]
 
     init(token: String) {

@@ -4,7 +4,7 @@ import Logging
 /// Turns every error a handler throws (engine errors, Hummingbird's own 404s, oversize
 /// bodies) into the JSON error envelope with its status code, and logs server faults.
 struct ErrorMapping: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = CairnRequestContext
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {

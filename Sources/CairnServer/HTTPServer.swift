@@ -48,7 +48,7 @@ public enum HTTPServer {
         logger: Logger,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some Service {
-        let router = Router(context: BasicRequestContext.self)
+        let router = Router(context: CairnRequestContext.self)
         router.middlewares.add(ErrorMapping())
         router.get("healthz") { _, _ in JSON.response(Health(status: "ok")) }
         router.get("readyz") { _, _ in

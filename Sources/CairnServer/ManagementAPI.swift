@@ -11,7 +11,7 @@ struct ManagementAPI: Sendable {
     let engine: Engine
     let body: RequestBody
 
-    func addRoutes(to group: RouterGroup<BasicRequestContext>) {
+    func addRoutes(to group: RouterGroup<CairnRequestContext>) {
         group.get("workflows") { _, _ in try listWorkflows() }
         group.get("workflows/:workflow") { _, context in try workflow(context.parameters.require("workflow")) }
         group.get("workflows/:workflow/instances") { request, context in

@@ -11,7 +11,7 @@ import Hummingbird
 /// }
 /// ```
 public struct RouteRegistration: Sendable {
-    public typealias Add = @Sendable (_ routes: RouterGroup<BasicRequestContext>, _ engine: Engine) -> Void
+    public typealias Add = @Sendable (_ routes: RouterGroup<CairnRequestContext>, _ engine: Engine) -> Void
 
     public var authenticated: Bool
     public var add: Add

@@ -21,6 +21,10 @@ public struct TriggerError: Error, CustomStringConvertible, Sendable {
         /// A webhook's verification settings are not acceptable (a missing or malformed
         /// secret, an inconsistent signed template).
         public static let invalidHook = Code(raw: "invalid_hook")
+        /// No hook has that name.
+        public static let hookNotFound = Code(raw: "hook_not_found")
+        /// The hook has no delivery with that sequence number.
+        public static let deliveryNotFound = Code(raw: "delivery_not_found")
         /// The ledger could not be read or written.
         public static let storage = Code(raw: "storage")
     }

@@ -17,6 +17,14 @@ public struct HookDefinition: Sendable {
         /// `workflow` named by a header or a JSON Pointer into the body.
         case event(workflow: String, eventType: String, instance: InstanceSource)
 
+        /// `create` or `event`, as in the config.
+        public var name: String {
+            switch self {
+            case .create: "create"
+            case .event: "event"
+            }
+        }
+
         /// The workflow the action concerns.
         public var workflow: String {
             switch self {
