@@ -47,6 +47,14 @@ public struct AppConfig: Sendable {
         public var format = LogFormat.text
     }
 
+    /// The `[webhooks]` table: settings shared by every `[[hooks]]` entry.
+    public struct Webhooks: Sendable {
+        /// How long delivery records are kept.
+        public var retentionMilliseconds: Int64 = 7 * 86_400_000
+        /// Refused deliveries one remote address may cause per minute before it gets 429.
+        public var failureBurst = 20
+    }
+
     /// One workflow the appliance serves: a name and the type (from the catalog) that runs it.
     public struct WorkflowEntry: Sendable {
         public var name: String
@@ -77,6 +85,15 @@ public struct AppConfig: Sendable {
     /// The line of each schedule's keys (`name`, `cron`, `workflow`, `params`), by schedule
     /// name, for the checks that run once the workflows are known.
     var scheduleLines: [String: [String: Int]] = [:]
+    /// `[[hooks]]` entries: signed webhooks that create instances or send events.
+    public var hooks: [HookDefinition] = []
+    /// Where each hook's secrets come from, by hook name, in configured order; what reports
+    /// show instead of the secrets.
+    public var hookSecretSources: [String: [HookSecretSource]] = [:]
+    /// The line of each hook's keys (`name`, `workflow`, …), by hook name, for the checks
+    /// that run once the workflows are known.
+    var hookLines: [String: [String: Int]] = [:]
+    public var webhooks = Webhooks()
     /// The file this was read from (for messages), if any.
     public var source: String?
 

@@ -61,12 +61,14 @@ public struct Appliance: Sendable {
     }
 
     /// Builds the appliance from a config: runs `configure`, then checks every workflow
-    /// entry against the known types and every schedule against the workflows (no files or
-    /// ports are touched).
+    /// entry against the known types and every schedule and hook against the workflows (no
+    /// ports are touched; `[[hooks]]` secrets were read when the config was loaded).
     public static func build(config: AppConfig, configure: Configure = { _ in }) throws -> Appliance {
         var appliance = Appliance(config: config)
         try configure(&appliance)
-        try appliance.checkSchedules(against: appliance.registrations())
+        let registrations = try appliance.registrations()
+        try appliance.checkSchedules(against: registrations)
+        try appliance.checkHooks(against: registrations)
         appliance.installSchedules()
         return appliance
     }

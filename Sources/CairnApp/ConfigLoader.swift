@@ -19,8 +19,10 @@ public enum ConfigLoader {
         return try parse(text, source: path)
     }
 
-    /// Parses config text; `source` names it in error messages.
-    public static func parse(_ text: String, source: String? = nil) throws -> AppConfig {
+    /// Parses config text; `source` names it in error messages. `env:` secrets of `[[hooks]]`
+    /// are looked up in `environment` (the process's by default).
+    public static func parse(_ text: String, source: String? = nil,
+                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)
@@ -30,7 +32,7 @@ public enum ConfigLoader {
         let reader = ConfigReader(lines: TOMLLines(text), source: source)
         var config = AppConfig()
         config.source = source
-        try reader.keys(root, allowed: ["server", "storage", "auth", "engine", "log", "workflows", "schedules"], path: "")
+        try reader.keys(root, allowed: ["server", "storage", "auth", "engine", "log", "workflows", "schedules", "webhooks", "hooks"], path: "")
         if let server = try reader.table(root, "server", path: "server") {
             try reader.keys(server, allowed: ["host", "port", "max_body_bytes", "idle_timeout"], path: "server")
             config.server.host = try reader.string(server, "host", path: "server") ?? config.server.host
@@ -88,6 +90,9 @@ public enum ConfigLoader {
         }
         config.workflows = try reader.workflows(root)
         (config.schedules, config.scheduleLines) = try reader.schedules(root)
+        config.webhooks = try reader.webhooks(root)
+        let hooks = try reader.hooks(root, environment: environment)
+        (config.hooks, config.hookSecretSources, config.hookLines) = (hooks.definitions, hooks.secretSources, hooks.lines)
         return config
     }
 }

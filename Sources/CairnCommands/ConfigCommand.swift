@@ -3,7 +3,7 @@ import CairnApp
 import Foundation
 
 /// `cairn config check`: validates a config and prints the resolved settings (workflows,
-/// schedules with their next fire time), secrets redacted; `--json` for scripts.
+/// schedules with their next fire time, hooks with where their secrets come from), secrets redacted; `--json` for scripts.
 struct ConfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "config",
@@ -76,6 +76,7 @@ struct ConfigCommand: AsyncParsableCommand {
             if types.isEmpty { print("  (none)") }
             for type in types { print("  \(type)  \(appliance.workflows.entries[type]?.summary ?? "")") }
             ConfigSchedules.printTable(settings.schedules, now: now)
+            ConfigHooks.printTable(settings)
         }
     }
 }

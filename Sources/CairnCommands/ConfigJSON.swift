@@ -56,6 +56,8 @@ enum ConfigJSON {
             "workflows": .array(workflows),
             "workflow_types": .array(types),
             "schedules": .array(settings.schedules.map { ConfigSchedules.json($0, now: now) }),
+            "webhooks": ConfigHooks.settings(settings.webhooks),
+            "hooks": .array(settings.hooks.map { ConfigHooks.json($0, sources: settings.hookSecretSources[$0.name] ?? []) }),
         ]
     }
 }

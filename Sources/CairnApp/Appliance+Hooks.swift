@@ -1,0 +1,20 @@
+import CairnTriggers
+
+extension Appliance {
+    /// Checks each `[[hooks]]` entry against the workflows the appliance serves: the action's
+    /// workflow must exist. Run by ``build(config:configure:)``, so `cairn config check` and
+    /// start-up refuse the same mistakes, with the file and line.
+    public func checkHooks(against registrations: [ResolvedWorkflow]) throws {
+        let served = Set(registrations.map(\.name))
+        for hook in config.hooks where !served.contains(hook.action.workflow) {
+            let lines = config.hookLines[hook.name] ?? [:]
+            let list = served.isEmpty ? "none (add a [[workflows]] entry first)" : served.sorted().joined(separator: ", ")
+            let verb = switch hook.action {
+            case .create: "starts"
+            case .event: "sends events to"
+            }
+            throw ConfigError("Hook \"\(hook.name)\" \(verb) workflow \"\(hook.action.workflow)\", which this appliance does not serve. Known workflows: \(list). Set workflow to one of them.",
+                              file: config.source, line: lines["workflow"] ?? hook.line)
+        }
+    }
+}
