@@ -1,6 +1,24 @@
 import CairnTriggers
 
 extension Appliance {
+    /// Adds the webhooks through the builder's hooks: the deliveries table, the service
+    /// (which purges old deliveries) and the routes — `POST /hooks/{name}` without the bearer
+    /// token (deliveries authenticate by signature), the listing and replay behind it.
+    mutating func installHooks() {
+        let definitions = config.hooks
+        let settings = config.webhooks
+        let box = ServiceBox<HookService>()
+        addMigrations(HookService.migrations)
+        addService { context in
+            let service = HookService(definitions: definitions, engine: context.engine, store: context.store, logger: context.logger,
+                                      retention: .milliseconds(settings.retentionMilliseconds), failureBurst: settings.failureBurst)
+            box.set(service)
+            return service
+        }
+        addRoutes(authenticated: false, HookRoutes.ingress(box).add)
+        addRoutes(authenticated: true, HookRoutes.management(box).add)
+    }
+
     /// Checks each `[[hooks]]` entry against the workflows the appliance serves: the action's
     /// workflow must exist. Run by ``build(config:configure:)``, so `cairn config check` and
     /// start-up refuse the same mistakes, with the file and line.

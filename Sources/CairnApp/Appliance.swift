@@ -70,6 +70,7 @@ public struct Appliance: Sendable {
         try appliance.checkSchedules(against: registrations)
         try appliance.checkHooks(against: registrations)
         appliance.installSchedules()
+        appliance.installHooks()
         return appliance
     }
 

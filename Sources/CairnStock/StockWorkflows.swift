@@ -4,7 +4,7 @@ import CairnExamples
 import Foundation
 
 /// The workflow types the stock `cairn` binary ships: `seed-example`, the get-started
-/// guide's workflow. A package with its own workflows leaves them out, or adds them too:
+/// guide's workflow, and `await-event`, which waits for one event (a webhook's target). A package with its own workflows leaves them out, or adds them too:
 ///
 /// ```swift
 /// await CairnCLI.main { app in
@@ -25,6 +25,15 @@ public enum StockWorkflows {
             let pause = try options.duration("pause", default: "20 seconds")
             let url = URL(string: source).flatMap { $0.scheme == nil ? nil : $0 } ?? URL(fileURLWithPath: source)
             return AnyWorkflow(MyWorkflow(source: url, pause: pause))
+        }
+        try catalog.add("await-event", summary: "Waits for one event (options: event_type, default \"approved\"; timeout, default 24 hours) and returns it with the params.") { options in
+            let type = try options.string("event_type", default: "approved")
+            do {
+                try Identifier.validateEventType(type)
+            } catch {
+                throw options.error("event_type = \"\(type)\" is not an event type: \(error)", key: "event_type")
+            }
+            return AnyWorkflow(AwaitEvent(eventType: type, timeout: try options.duration("timeout", default: "24 hours")))
         }
     }
 }
