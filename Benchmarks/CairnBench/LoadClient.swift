@@ -15,13 +15,21 @@ enum LoadClient {
     }
 
     static func run(port: Int, connections: Int, duration: Duration, request: String) -> Outcome {
+        let bytes = Array(request.utf8)
+        return run(port: port, connections: connections, duration: duration, acknowledged: 201) { _, _ in bytes }
+    }
+
+    /// Each connection sends `request(connection, n)` for its n-th request (signed deliveries
+    /// differ in ID and signature); a response with status `acknowledged` counts.
+    static func run(port: Int, connections: Int, duration: Duration, acknowledged: Int,
+                    request: @escaping @Sendable (_ connection: Int, _ n: Int) -> [UInt8]) -> Outcome {
         let deadline = ContinuousClock.now + duration
         let results = Mutex<[Outcome]>([])
         let group = DispatchGroup()
-        for _ in 0..<connections {
+        for connection in 0..<connections {
             group.enter()
             let thread = Thread {
-                let outcome = Self.client(port: port, deadline: deadline, request: Array(request.utf8))
+                let outcome = Self.client(port: port, deadline: deadline, acknowledged: acknowledged) { request(connection, $0) }
                 results.withLock { $0.append(outcome) }
                 group.leave()
             }
@@ -41,11 +49,14 @@ enum LoadClient {
         }
     }
 
-    private static func client(port: Int, deadline: ContinuousClock.Instant, request: [UInt8]) -> Outcome {
+    private static func client(port: Int, deadline: ContinuousClock.Instant, acknowledged: Int, request make: (Int) -> [UInt8]) -> Outcome {
         var outcome = Outcome()
         var fd = connect(port: port)
         var buffer = [UInt8](repeating: 0, count: 16 << 10)
+        var sent = 0
         while ContinuousClock.now < deadline {
+            let request = make(sent)
+            sent += 1
             if fd < 0 {
                 outcome.errors.append("connect failed: \(errno)")
                 return outcome
@@ -58,7 +69,7 @@ enum LoadClient {
             }
             let elapsed = ContinuousClock.now - start
             outcome.latencies.add(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-            if status == 201 { outcome.acknowledged += 1 } else { outcome.refused += 1 }
+            if status == acknowledged { outcome.acknowledged += 1 } else { outcome.refused += 1 }
         }
         if fd >= 0 { close(fd) }
         return outcome

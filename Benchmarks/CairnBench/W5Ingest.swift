@@ -1,13 +1,18 @@
+import CairnTriggers
 import Foundation
+import GRDBSQLite
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
 
 /// W5: POSTs creating instances on a running appliance (a child process running exactly what
-/// `cairn serve` runs, with the sample config's workflow) at 32 concurrent connections.
+/// `cairn serve` runs, with the sample config's workflow) at 32 concurrent connections; then,
+/// in the same run, Standard-Webhooks-signed deliveries with distinct IDs to a `create` hook.
 enum W5Ingest {
     static func run(directory: String, quick: Bool, report: Report) async throws {
         let token = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        let key = (0..<32).map { _ in UInt8.random(in: 0...255) }
+        let secret = "whsec_" + Data(key).base64EncodedString()
         let data = "\(directory)/w5"
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         try #"{"result":{"ipv4_cidrs":["10.0.0.0/8","192.168.0.0/16"]}}"#.write(toFile: "\(data)/ips.json", atomically: true, encoding: .utf8)
@@ -26,6 +31,12 @@ enum W5Ingest {
             type = "seed-example"
             [workflows.options]
             source = "\(data)/ips.json"
+            [[hooks]]
+            name = "ingest"
+            scheme = "standard"
+            secrets = ["\(secret)"]
+            action = "create"
+            workflow = "my-workflow"
             """
         try config.write(toFile: "\(data)/cairn.toml", atomically: true, encoding: .utf8)
         let server = try ChildProcess(arguments: ["serve-child", "--config", "\(data)/cairn.toml"], stderrTo: "\(data)/serve.log")
@@ -42,14 +53,58 @@ enum W5Ingest {
         }.value
 
         let stored = try await instanceCount(port: port, token: token)
+
+        // The same appliance, signed deliveries: each with its own webhook-id and signature.
+        let signed = await Task.detached {
+            LoadClient.run(port: port, connections: 32, duration: .seconds(seconds), acknowledged: 202) { connection, n in
+                Self.signedDelivery(connection: connection, n: n, key: key)
+            }
+        }.value
+        let storedAfter = try await instanceCount(port: port, token: token)
         server.kill(SIGTERM)
         await server.waitForExit()
-        report.add("W5 ingest", "acknowledged/s", Double(outcome.acknowledged) / Double(seconds), "req/s", atLeast: 4_000)
+        let deliveries = try rawCount("\(data)/cairn.sqlite", "SELECT COUNT(*) FROM hook_deliveries WHERE outcome = 'created'")
+        let plainRate = Double(outcome.acknowledged) / Double(seconds)
+        let signedRate = Double(signed.acknowledged) / Double(seconds)
+        report.add("W5 signed webhooks", "acknowledged/s", signedRate, "req/s")
+        report.add("W5 signed webhooks", "÷ plain API ingest", signedRate / plainRate, "ratio", atLeast: 0.8)
+        report.add("W5 signed webhooks", "latency p50", signed.latencies.p50, "ms")
+        report.add("W5 signed webhooks", "latency p99", signed.latencies.p99, "ms", atMost: 20)
+        report.check("W5 signed webhooks", "deliveries = acknowledged = created", deliveries == signed.acknowledged
+                     && storedAfter - stored == signed.acknowledged && signed.errors.isEmpty && signed.refused == 0,
+                     "\(deliveries)/\(signed.acknowledged)/\(storedAfter - stored), refused \(signed.refused)")
+        report.add("W5 ingest", "acknowledged/s", plainRate, "req/s", atLeast: 4_000)
         report.add("W5 ingest", "latency p50", outcome.latencies.p50, "ms")
         report.add("W5 ingest", "latency p99", outcome.latencies.p99, "ms", atMost: 20)
         report.add("W5 ingest", "refused", Double(outcome.refused), "requests")
         report.check("W5 ingest", "created = acknowledged", stored == outcome.acknowledged && outcome.errors.isEmpty,
                      "\(stored)/\(outcome.acknowledged)\(outcome.errors.isEmpty ? "" : " errors: \(outcome.errors.prefix(2))")")
+    }
+
+    /// One Standard Webhooks delivery: `webhook-id`, `webhook-timestamp`, and the base64
+    /// HMAC-SHA256 of `id.timestamp.body` under the decoded secret.
+    static func signedDelivery(connection: Int, n: Int, key: [UInt8]) -> [UInt8] {
+        let id = "msg_\(connection)_\(n)"
+        let timestamp = Int(Date().timeIntervalSince1970)
+        let body = #"{"order":\#(n),"connection":\#(connection)}"#
+        let tag = HMACSHA256.mac(key: key, message: Data("\(id).\(timestamp).\(body)".utf8))
+        let request = "POST /hooks/ingest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            + "webhook-id: \(id)\r\nwebhook-timestamp: \(timestamp)\r\nwebhook-signature: v1,\(Data(tag).base64EncodedString())\r\n"
+            + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
+        return Array(request.utf8)
+    }
+
+    /// A count read with SQLite's C API directly (the appliance has stopped; the store's lock
+    /// is gone).
+    static func rawCount(_ path: String, _ sql: String) throws -> Int {
+        var db: OpaquePointer?
+        guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, nil) == SQLITE_OK, let db else { throw BenchError("W5: cannot open \(path)") }
+        defer { sqlite3_close(db) }
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK, let statement else { throw BenchError("W5: cannot query \(path)") }
+        defer { sqlite3_finalize(statement) }
+        guard sqlite3_step(statement) == SQLITE_ROW else { return -1 }
+        return Int(sqlite3_column_int64(statement, 0))
     }
 
     private static func instanceCount(port: Int, token: String) async throws -> Int {

@@ -5,13 +5,13 @@ import Foundation
 ///
 /// Webhook providers sign with HMAC-SHA256 and nothing else, so this is the whole of the
 /// cryptography the verifier needs: the one-shot `HMAC()` and `CRYPTO_memcmp`.
-enum HMACSHA256 {
+public enum HMACSHA256 {
     /// The length of a tag in bytes.
-    static let byteCount = 32
+    public static let byteCount = 32
 
     /// The HMAC-SHA256 of `message` under `key`: 32 bytes, or none if libcrypto failed (it
     /// fails only when it cannot allocate), which ``equal(_:_:)`` never accepts.
-    static func mac(key: [UInt8], message: Data) -> [UInt8] {
+    public static func mac(key: [UInt8], message: Data) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: byteCount)
         var outLength: UInt32 = 0
         // An empty key or message may have no base address; HMAC() wants a valid pointer even
@@ -37,7 +37,7 @@ enum HMACSHA256 {
 
     /// Whether `a` and `b` hold the same bytes, in time that depends only on their length.
     /// Empty tags are never equal: an empty tag is a failed ``mac(key:message:)``.
-    static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    public static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         guard a.count == b.count, !a.isEmpty else { return false }
         return a.withUnsafeBytes { aBytes in
             b.withUnsafeBytes { bBytes in

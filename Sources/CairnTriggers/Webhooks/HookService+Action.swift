@@ -10,8 +10,12 @@ extension HookService {
     /// Runs the hook's action for a verified delivery and records it (or its failure).
     func act(_ hook: HookDefinition, verified: VerifiedDelivery, request: WebhookRequest, body: HookPayload, replayOf: Int64?) async -> HookAnswer {
         let name = hook.name
+        // A create needs no lookup of the delivery ID first: its derived instance ID and the
+        // ledger's unique key make a repeat create nothing inside the transaction, and a read
+        // per delivery costs (W5 signed). An event does: a repeat must answer as the original
+        // did even after that event finished its instance.
         let deliveryID = replayOf == nil ? verified.deliveryID : nil
-        if let deliveryID, let existing = try? store.read({ tx in try HookLedger.find(hook: name, delivery: deliveryID, tx) }) {
+        if case .event = hook.action, let deliveryID, let existing = try? store.read({ tx in try HookLedger.find(hook: name, delivery: deliveryID, tx) }) {
             return Self.duplicate(existing)
         }
         let headers = Self.headersJSON(request)
@@ -46,7 +50,7 @@ extension HookService {
                 guard outcome.wasCreated else {
                     return .json(200, ["instance": id, "duplicate": true])
                 }
-                logger.info("webhook created an instance", metadata: ["hook": "\(name)", "instance": "\(id)", "delivery": "\(verified.deliveryID ?? "-")"])
+                logger.debug("webhook created an instance", metadata: ["hook": "\(name)", "instance": "\(id)", "delivery": "\(verified.deliveryID ?? "-")"])
                 return answer
             } catch {
                 return await deadLetter(error, record: { record(.failed, $0, instance: id, detail: $1) })
@@ -75,7 +79,7 @@ extension HookService {
                 try await engine.sendEvent(workflow, id: id, type: type, payload: body.value.jsonData()) { _, tx in
                     guard try HookLedger.insert(sent, tx) else { throw DuplicateDelivery() }
                 }
-                logger.info("webhook sent an event", metadata: ["hook": "\(name)", "instance": "\(id)", "type": "\(type)"])
+                logger.debug("webhook sent an event", metadata: ["hook": "\(name)", "instance": "\(id)", "type": "\(type)"])
                 return answer
             } catch let error as EngineError where error.code == .storage && error.message.contains(DuplicateDelivery.marker) {
                 return await repeatAnswer(name, deliveryID) ?? answer

@@ -143,4 +143,41 @@ private struct Receiver: Workflow {
         #expect(id == HookService.instanceID(hook: "gh", delivery: "not an id/..", replayOf: nil))
         #expect(HookService.instanceID(hook: "gh", delivery: "72d3162e-cc78-11e3-81ab-4c9367dc0958", replayOf: nil) == "hook-gh-72d3162e-cc78-11e3-81ab-4c9367dc0958")
     }
+
+    @Test func slacksURLVerificationIsAnsweredWithTheChallengeAndCreatesNothing() async throws {
+        let secret = "8f742231b10e8888abcd99yyyzzz85a5"
+        let hook = try HookDefinition(name: "slack", verifier: WebhookVerifier(scheme: .slack, secrets: [secret]), action: .create(workflow: "receiver", headers: []))
+        try await run([hook]) { service, engine, _ in
+            let body = #"{"token": "x", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", "type": "url_verification"}"#
+            let timestamp = "\(Int(Date().timeIntervalSince1970))"
+            let tag = HMACSHA256.mac(key: Array(secret.utf8), message: Data("v0:\(timestamp):\(body)".utf8)).map { String(format: "%02x", $0) }.joined()
+            let request = WebhookRequest(body: Data(body.utf8), headers: [("X-Slack-Signature", "v0=\(tag)"), ("X-Slack-Request-Timestamp", timestamp)], receivedAt: Date())
+            let answer = await service.receive("slack", request: request, contentType: "application/json", remote: "a")
+            #expect(answer.status == 200)
+            #expect(json(answer)["challenge"] as? String == "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P")
+            var unsigned = request
+            unsigned.headers = [("X-Slack-Request-Timestamp", timestamp)]
+            #expect(await service.receive("slack", request: unsigned, contentType: "application/json", remote: "a").status == 401)
+            let instances = try engine.instances("receiver")
+            #expect(instances.isEmpty)
+        }
+    }
+
+    @Test func aDeadLetterIsReplayedOnceItsInstanceExists() async throws {
+        let hook = try github(.event(workflow: "receiver", eventType: "approved", instance: .header("X-Cairn-Instance")))
+        try await run([hook]) { service, engine, _ in
+            let early = await service.receive("gh", request: signed(#"{"ok": 1}"#, delivery: "r-1", extra: [("X-Cairn-Instance", "late-1")]), contentType: nil, remote: "a")
+            #expect(early.status == 404)
+            let dead = try #require(try service.deliveries("gh", before: nil, failedOnly: true, limit: 1).first)
+            _ = try await engine.createInstance("receiver", id: "late-1", paramsJSON: Data(#"{"wait": true}"#.utf8))
+            _ = try await engine.waitFor("receiver", id: "late-1") { $0.status == .waiting }
+            let replayed = try await service.replay("gh", seq: dead.seq)
+            #expect(replayed.status == 202)
+            let done = try await engine.waitUntilFinished("receiver", id: "late-1")
+            #expect(done.output?["approval"]?["ok"] == .int(1))
+            let all = try service.deliveries("gh", before: nil, failedOnly: false, limit: 10)
+            #expect(all.first?.replayOf == dead.seq && all.first?.outcome == .eventSent)
+            await #expect(throws: TriggerError.self) { try await service.replay("gh", seq: 999) }
+        }
+    }
 }
