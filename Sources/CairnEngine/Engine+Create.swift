@@ -62,6 +62,28 @@ extension Engine {
         let registered = try registered(workflow)
         var record = try newRecord(workflow: workflow, id: id, params: params, trigger: trigger, registered: registered)
         record.eventTime = eventTime
+        // Fast path, as `create`: the insert and the trigger's write ride the first step's
+        // commit. An ID that exists makes that commit fail as a duplicate; the idempotent
+        // path below then finds the instance and runs `alongside` with `.existing`.
+        var running = record
+        running.status = .running
+        running.startedAt = record.createdAt
+        let created = running
+        let context = self.context
+        var write: (@Sendable (any StoreTransaction) throws -> Void)?
+        if let alongside {
+            write = { tx in try alongside(.created(created), tx) }
+        }
+        if !isDraining, let lifetime = await dispatcher.startNew(Lifetime(creating: running, workflow: registered, context: context, alongside: write)) {
+            let outcome: Result<Void, EngineError> = try await lifetime.created.wait()
+            switch outcome {
+            case .success:
+                context.metrics.instancesCreated.increment()
+                return .created(running)
+            case .failure(let error):
+                guard error.code == EngineError.Code.duplicateInstanceID else { throw error }
+            }
+        }
         let result: StoreResult
         do {
             result = try await context.store.perform(.start(InstanceStart(record: record, alongside: alongside)))

@@ -79,14 +79,15 @@ final class Lifetime: StepRunner, Sendable {
     }
 
     /// A lifetime that creates its instance: the insert commits with the first step's start.
-    init(creating instance: InstanceRecord, workflow: RegisteredWorkflow, context: EngineContext) {
+    init(creating instance: InstanceRecord, workflow: RegisteredWorkflow, context: EngineContext,
+         alongside: (@Sendable (any StoreTransaction) throws -> Void)? = nil) {
         rowID = instance.rowID
         self.instance = instance
         self.workflow = workflow
         self.context = context
         self.logger = Self.logger(context, instance)
         var state = State(epoch: instance.epoch, creationPending: true, cache: [:], nextSeq: 1)
-        state.pending = [.insertInstance(instance)]
+        state.pending = [.insertInstance(instance)] + (alongside.map { [.alongside($0)] } ?? [])
         state.reported = Reported(status: instance.status)
         self.state = Mutex(state)
     }

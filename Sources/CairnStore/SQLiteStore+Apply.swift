@@ -76,6 +76,8 @@ extension SQLiteStore {
             switch op {
             case .insertInstance(let record):
                 _ = try insert(record, db, skipExisting: false)
+            case .alongside(let work):
+                try work(SQLiteTransaction(db: db))
             case .runState(let status, let reason, let wakeAt, let at):
                 try db.cachedStatement(sql: """
                     UPDATE instances SET status = ?, waiting_for = ?, wake_at = ?, updated_at = ?, started_at = COALESCE(started_at, ?)

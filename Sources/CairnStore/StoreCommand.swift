@@ -78,6 +78,8 @@ public struct StoreBatch: Sendable {
 /// One write inside a ``StoreBatch``.
 public enum StoreOp: Sendable {
     case insertInstance(InstanceRecord)
+    /// A trigger's own write (its ledger row) committed with the instance it creates.
+    case alongside(@Sendable (any StoreTransaction) throws -> Void)
     /// Sets a live status (`running`/`waiting`) unless the instance is pausing, paused or finished.
     case runState(InstanceStatus, waitingFor: WaitReason?, wakeAt: Date?, at: Date)
     /// Ends the lifetime as paused (after a pause request reached a step boundary).
