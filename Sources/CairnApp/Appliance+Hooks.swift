@@ -24,6 +24,11 @@ extension Appliance {
     /// start-up refuse the same mistakes, with the file and line.
     public func checkHooks(against registrations: [ResolvedWorkflow]) throws {
         let served = Set(registrations.map(\.name))
+        for hook in config.hooks where hook.maxBodyBytes > config.engine.maxPayloadBytes {
+            let lines = config.hookLines[hook.name] ?? [:]
+            throw ConfigError("Hook \"\(hook.name)\": max_body_bytes = \(hook.maxBodyBytes) is more than engine.max_payload_bytes (\(config.engine.maxPayloadBytes)), so a body that size would be verified and then refused as params. Lower max_body_bytes or raise engine.max_payload_bytes.",
+                              file: config.source, line: lines["max_body_bytes"] ?? hook.line)
+        }
         for hook in config.hooks where !served.contains(hook.action.workflow) {
             let lines = config.hookLines[hook.name] ?? [:]
             let list = served.isEmpty ? "none (add a [[workflows]] entry first)" : served.sorted().joined(separator: ", ")

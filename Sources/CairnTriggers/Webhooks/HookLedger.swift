@@ -41,7 +41,7 @@ enum HookLedger {
             INSERT INTO hook_deliveries (hook, delivery, dedup_key, received_at, outcome, detail, workflow, instance, event_type, status, answer, body, headers, secret_index, replay_of)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (hook, dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING
-            """, [.text(record.hook), .text(record.deliveryID), .text(record.outcome == .failed ? nil : record.deliveryID), .time(record.receivedAt), .text(record.outcome.rawValue), .text(record.detail),
+            """, [.text(record.hook), .text(record.deliveryID), .text(record.outcome == .failed || record.replayOf != nil ? nil : record.deliveryID), .time(record.receivedAt), .text(record.outcome.rawValue), .text(record.detail),
                   .text(record.workflow), .text(record.instance), .text(record.eventType), .integer(Int64(record.status)), .text(record.answer),
                   .blob(record.body), .text(record.headersJSON), .integer(record.secretIndex.map(Int64.init)), .integer(record.replayOf)]) > 0
     }

@@ -7,15 +7,28 @@ struct HookPayload: Sendable {
     let json: JSONValue?
     let value: JSONValue
 
-    init(body: Data, contentType: String?) {
+    /// What is wrong with a body an action cannot use: empty, not the JSON its content type
+    /// declares, or not UTF-8 text.
+    struct Refusal: Error {
+        var message: String
+    }
+
+    init(body: Data, contentType: String?) throws(Refusal) {
+        guard !body.isEmpty else { throw Refusal(message: "The delivery has an empty body; there is nothing to act on.") }
         let mediaType = contentType?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        let wantsJSON = mediaType == nil || mediaType == "application/json" || mediaType?.hasSuffix("+json") == true
-        if wantsJSON, !body.isEmpty, let parsed = try? JSONValue(json: body) {
+        let declaredJSON = mediaType == "application/json" || mediaType?.hasSuffix("+json") == true
+        if let parsed = try? JSONValue(json: body), declaredJSON || mediaType == nil {
             json = parsed
             value = parsed
-        } else {
-            json = nil
-            value = ["body": .string(String(decoding: body, as: UTF8.self))]
+            return
         }
+        if declaredJSON {
+            throw Refusal(message: "The body is declared as \(mediaType ?? "JSON") but is not valid JSON (or nests too deeply, or holds a number JSON cannot carry).")
+        }
+        guard let text = String(validating: body, as: UTF8.self), !text.contains("\u{0}") else {
+            throw Refusal(message: "The body is not UTF-8 text (or contains NUL); send JSON or text.")
+        }
+        json = nil
+        value = ["body": .string(text)]
     }
 }

@@ -48,7 +48,15 @@ extension HookService {
                     try HookLedger.insert(created, tx)
                 }
                 guard outcome.wasCreated else {
-                    return .json(200, ["instance": id, "duplicate": true])
+                    // The instance exists: a repeat of this delivery, or an ID someone else
+                    // took (by hand, or a delivery ID equal to another one's hash).
+                    if let deliveryID, let original = try? store.read({ tx in try HookLedger.find(hook: name, delivery: deliveryID, tx) }) {
+                        return Self.duplicate(original)
+                    }
+                    let message = "Instance '\(id)' already exists but was not created by this delivery; the delivery was not acted on."
+                    let conflict = HookAnswer.error(409, "instance_exists", message)
+                    await store(record(.failed, conflict, instance: id, detail: message))
+                    return conflict
                 }
                 logger.debug("webhook created an instance", metadata: ["hook": "\(name)", "instance": "\(id)", "delivery": "\(verified.deliveryID ?? "-")"])
                 return answer
@@ -126,7 +134,7 @@ extension HookService {
         return answer
     }
 
-    private func store(_ record: DeliveryRecord) async {
+    func store(_ record: DeliveryRecord) async {
         do {
             try await store.transaction { tx in _ = try HookLedger.insert(record, tx) }
             logger.notice("webhook delivery failed; kept as a dead letter", metadata: ["hook": "\(record.hook)", "status": "\(record.status)", "detail": "\(record.detail ?? "")"])

@@ -32,7 +32,13 @@ extension HookService {
         let request = WebhookRequest(body: stored.body, headers: headers, receivedAt: clock.now())
         let verified = VerifiedDelivery(deliveryID: stored.deliveryID, timestamp: nil, secretIndex: stored.secretIndex ?? 0)
         let contentType = headers.first { $0.name == "content-type" }?.value
-        return await act(definition, verified: verified, request: request, body: HookPayload(body: stored.body, contentType: contentType), replayOf: seq)
+        let body: HookPayload
+        do {
+            body = try HookPayload(body: stored.body, contentType: contentType)
+        } catch {
+            throw TriggerError(.invalidInput, "Delivery \(seq) of '\(hook)' has a body no action can use: \(error.message)")
+        }
+        return await act(definition, verified: verified, request: request, body: body, replayOf: seq)
     }
 
     func notFound(_ hook: String) -> TriggerError {

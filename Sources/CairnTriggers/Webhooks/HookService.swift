@@ -68,24 +68,34 @@ public final class HookService: Service, Sendable {
 
     /// Handles one delivery to hook `name`.
     public func receive(_ name: String, request: WebhookRequest, contentType: String?, remote: String) async -> HookAnswer {
-        guard let hook = hooks[name] else {
-            let known = hooks.keys.sorted()
-            return .error(404, "hook_not_found", "No hook named '\(name)'. Configured hooks: \(known.isEmpty ? "none" : known.joined(separator: ", ")).")
-        }
         let now = clock.now()
-        if limiter.isLimited(remote, now: now) {
-            return .error(429, "too_many_failures", "Too many deliveries from this address failed verification in the last minute. Check the signing secret, then retry after a minute.")
+        guard let hook = hooks[name] else {
+            // No list of the configured hooks for an unauthenticated caller; counts as a failure.
+            limiter.fail(remote, now: now)
+            return .error(404, "not_found", "No such hook. Check the URL against cairn hooks list.")
         }
         let verified: VerifiedDelivery
         do {
             verified = try hook.verifier.verify(request)
         } catch {
+            // Only refused deliveries are limited: a verified one always gets through, so
+            // forgeries from the address a proxy shares cannot block the real sender.
+            let limited = limiter.isLimited(remote, now: now)
             limiter.fail(remote, now: now)
             logger.notice("webhook refused", metadata: ["hook": "\(name)", "remote": "\(remote)", "reason": "\(error)"])
+            if limited {
+                return .error(429, "too_many_failures", "Too many deliveries from this address failed verification in the last minute. Check the signing secret, then retry after a minute.")
+            }
             // The answer does not say which check failed; the log does.
             return .error(401, "unauthorized", "The delivery could not be verified.")
         }
-        let body = HookPayload(body: request.body, contentType: contentType)
+        let body: HookPayload
+        do {
+            body = try HookPayload(body: request.body, contentType: contentType)
+        } catch {
+            logger.notice("webhook body refused", metadata: ["hook": "\(name)", "remote": "\(remote)", "reason": "\(error.message)"])
+            return .error(400, "bad_request", error.message)
+        }
         if hook.verifier.scheme == .slack, body.json?["type"]?.stringValue == "url_verification" {
             return .json(200, ["challenge": body.json?["challenge"]?.stringValue ?? ""])
         }

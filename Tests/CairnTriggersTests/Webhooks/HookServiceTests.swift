@@ -101,13 +101,16 @@ private struct Receiver: Workflow {
             #expect(refused.status == 401)
             #expect(refused.text == #"{"error":{"code":"unauthorized","message":"The delivery could not be verified."}}"#)
             for _ in 0..<19 { _ = await service.receive("gh", request: tampered, contentType: nil, remote: "10.0.0.9") }
-            let limited = await service.receive("gh", request: signed(#"{"ok": true}"#, delivery: "t-2"), contentType: nil, remote: "10.0.0.9")
+            let limited = await service.receive("gh", request: tampered, contentType: nil, remote: "10.0.0.9")
             #expect(limited.status == 429)
-            let other = await service.receive("gh", request: signed(#"{"ok": true}"#, delivery: "t-3"), contentType: nil, remote: "10.0.0.10")
-            #expect(other.status == 202)
+            // A verified delivery from the same address (a proxy shared with a forger) still passes.
+            let genuine = await service.receive("gh", request: signed(#"{"ok": true}"#, delivery: "t-2"), contentType: nil, remote: "10.0.0.9")
+            #expect(genuine.status == 202)
+            let unknownHook = await service.receive("nope", request: tampered, contentType: nil, remote: "10.0.0.10")
+            #expect(unknownHook.status == 404 && !unknownHook.text.contains("gh"))
             let instances = try engine.instances("receiver").map(\.id)
             let deliveries = try service.deliveries("gh", before: nil, failedOnly: false, limit: 10)
-            #expect(instances == ["hook-gh-t-3"])
+            #expect(instances == ["hook-gh-t-2"])
             #expect(deliveries.count == 1)
         }
     }
@@ -178,6 +181,47 @@ private struct Receiver: Workflow {
             let all = try service.deliveries("gh", before: nil, failedOnly: false, limit: 10)
             #expect(all.first?.replayOf == dead.seq && all.first?.outcome == .eventSent)
             await #expect(throws: TriggerError.self) { try await service.replay("gh", seq: 999) }
+        }
+    }
+
+    @Test func bodiesNoActionCanUseAreRefusedAndNothingIsStored() async throws {
+        try await run([try github(.create(workflow: "receiver", headers: []))]) { service, engine, _ in
+            #expect(await service.receive("gh", request: signed("", delivery: "b-1"), contentType: "application/json", remote: "a").status == 400)
+            #expect(await service.receive("gh", request: signed("hello", delivery: "b-2"), contentType: "application/json", remote: "a").status == 400)
+            var invalidUTF8 = signed("abc", delivery: "b-3")
+            invalidUTF8.body = Data([0x61, 0xFF, 0xFE])
+            let tag = HMACSHA256.mac(key: Array(Self.secret.utf8), message: invalidUTF8.body).map { String(format: "%02x", $0) }.joined()
+            invalidUTF8.headers[0] = (name: "x-hub-signature-256", value: "sha256=\(tag)")
+            #expect(await service.receive("gh", request: invalidUTF8, contentType: "text/plain", remote: "a").status == 400)
+            let text = await service.receive("gh", request: signed("plain words", delivery: "b-4"), contentType: "text/plain", remote: "a")
+            #expect(text.status == 202)
+            let deliveries = try service.deliveries("gh", before: nil, failedOnly: false, limit: 10)
+            #expect(deliveries.count == 1)
+            let done = try await engine.waitUntilFinished("receiver", id: "hook-gh-b-4")
+            #expect(done.output == ["body": "plain words"])
+        }
+    }
+
+    @Test func anInstanceIDTakenByAnotherInstanceIsAConflictNotADuplicate() async throws {
+        try await run([try github(.create(workflow: "receiver", headers: []))]) { service, engine, _ in
+            _ = try await engine.createInstance("receiver", id: "hook-gh-taken", paramsJSON: Data("{}".utf8))
+            let answer = await service.receive("gh", request: signed(#"{"x": 1}"#, delivery: "taken"), contentType: nil, remote: "a")
+            #expect(answer.status == 409)
+            let dead = try service.deliveries("gh", before: nil, failedOnly: true, limit: 10)
+            #expect(dead.count == 1)
+        }
+    }
+
+    @Test func replayingASuccessfulDeliveryCreatesAndRecordsANewInstance() async throws {
+        try await run([try github(.create(workflow: "receiver", headers: []))]) { service, engine, _ in
+            #expect(await service.receive("gh", request: signed(#"{"x": 1}"#, delivery: "ok-1"), contentType: nil, remote: "a").status == 202)
+            let original = try #require(try service.deliveries("gh", before: nil, failedOnly: false, limit: 1).first)
+            let replayed = try await service.replay("gh", seq: original.seq)
+            #expect(replayed.status == 202)
+            let rows = try service.deliveries("gh", before: nil, failedOnly: false, limit: 10)
+            #expect(rows.count == 2 && rows.first?.replayOf == original.seq && rows.first?.outcome == .created)
+            let instances = try engine.instances("receiver")
+            #expect(instances.count == 2)
         }
     }
 }
