@@ -9,20 +9,24 @@ import TOMLKit
 /// naming the key and the line, and saying what is allowed.
 public enum ConfigLoader {
     /// Reads the file at `path`.
-    public static func load(path: String) throws -> AppConfig {
+    public static func load(path: String, connectionOnly: Bool = false) throws -> AppConfig {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ConfigError("No config file at \(path). Pass one with --config (a commented sample is etc/cairn.toml).")
         }
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw ConfigError("Cannot read \(path) as UTF-8 text. Check its permissions and encoding.", file: path)
         }
-        return try parse(text, source: path)
+        return try parse(text, source: path, connectionOnly: connectionOnly)
     }
 
     /// Parses config text; `source` names it in error messages. `env:` secrets of `[[hooks]]`
     /// are looked up in `environment` (the process's by default).
+    /// With `connectionOnly`, only what a client needs to reach the appliance is read
+    /// (`[server]`, `[storage]`, `[auth]`): `cairn hooks list --config …` must not need every
+    /// hook's secret in its environment.
     public static func parse(_ text: String, source: String? = nil,
-                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
+                             environment: [String: String] = ProcessInfo.processInfo.environment,
+                             connectionOnly: Bool = false) throws -> AppConfig {
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)
@@ -88,6 +92,7 @@ public enum ConfigLoader {
                 config.log.format = LogFormat(rawValue: format) ?? .text
             }
         }
+        if connectionOnly { return config }
         config.workflows = try reader.workflows(root)
         (config.schedules, config.scheduleLines) = try reader.schedules(root)
         config.webhooks = try reader.webhooks(root)

@@ -22,7 +22,8 @@ struct ConnectionOptions: ParsableArguments {
         var appConfig: AppConfig?
         if let path = config ?? environment["CAIRN_CONFIG"] {
             do {
-                appConfig = try ConfigLoader.load(path: path)
+                // Only the address and token: a client needs no hook secrets or workflow types.
+                appConfig = try ConfigLoader.load(path: path, connectionOnly: true)
             } catch {
                 throw CLIFailure.usage("\(error)")
             }

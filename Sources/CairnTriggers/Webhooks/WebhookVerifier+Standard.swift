@@ -10,17 +10,25 @@ extension WebhookVerifier {
         let seconds = try Self.unixSeconds(timestamp[...], header: timestampName)
         var signatures: [[UInt8]] = []
         var ignored = 0
+        // A malformed v1 entry next to a valid one is skipped, as the reference libraries do;
+        // only a header with no usable v1 at all is malformed.
+        var firstMalformed: WebhookRefusal?
         for entry in header.split(separator: " ") {
             guard let comma = entry.firstIndex(of: ",") else {
                 throw SignatureText.malformed(name, "an entry has no ',' (expected v1,<base64>)")
             }
             if entry[..<comma] == "v1" {
-                signatures.append(try SignatureText.base64(entry[entry.index(after: comma)...], header: name))
+                do {
+                    signatures.append(try SignatureText.base64(entry[entry.index(after: comma)...], header: name))
+                } catch {
+                    firstMalformed = firstMalformed ?? error
+                }
             } else {
                 ignored += 1
             }
         }
         guard !signatures.isEmpty else {
+            if let firstMalformed { throw firstMalformed }
             throw WebhookRefusal(.signatureMismatch, "signature mismatch (\(name) has no v1 entry; \(ignored) entries of other versions such as v1a are not supported)")
         }
         let index = try requireMatch(Self.signed("\(id).\(timestamp).", request.body), signatures)

@@ -9,6 +9,9 @@ extension WebhookVerifier {
         var timestamp: Substring?
         var signatures: [[UInt8]] = []
         var ignored = 0
+        // A malformed v1 entry next to a valid one is skipped (any entry may match, as in
+        // Stripe's own libraries); only a header with no usable v1 at all is malformed.
+        var firstMalformed: WebhookRefusal?
         for entry in header.split(separator: ",", omittingEmptySubsequences: false) {
             guard let equals = entry.firstIndex(of: "=") else {
                 throw SignatureText.malformed(name, "an entry has no '=' (expected t=…,v1=…)")
@@ -19,7 +22,11 @@ extension WebhookVerifier {
                 guard timestamp == nil else { throw SignatureText.malformed(name, "t= appears more than once") }
                 timestamp = value
             case "v1":
-                signatures.append(try SignatureText.hex(value, header: name))
+                do {
+                    signatures.append(try SignatureText.hex(value, header: name))
+                } catch {
+                    firstMalformed = firstMalformed ?? error
+                }
             default:
                 ignored += 1
             }
@@ -27,6 +34,7 @@ extension WebhookVerifier {
         guard let timestamp else { throw SignatureText.malformed(name, "no t= timestamp") }
         let seconds = try Self.unixSeconds(timestamp, header: name)
         guard !signatures.isEmpty else {
+            if let firstMalformed { throw firstMalformed }
             guard ignored > 0 else { throw SignatureText.malformed(name, "no v1= signature") }
             throw WebhookRefusal(.signatureMismatch, "signature mismatch (\(name) has no v1 entry; v0 and other schemes are never accepted)")
         }

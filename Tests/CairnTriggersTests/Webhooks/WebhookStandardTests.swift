@@ -40,6 +40,10 @@ import Testing
         _ = try verify("v1a,AAAA \(Self.v1)  \(other)").get()
     }
 
+    @Test func aMalformedV1EntryNextToAValidOneIsSkipped() throws {
+        _ = try verify("v1,Zm9v \(Self.v1)").get()
+    }
+
     @Test func asymmetricEntriesAloneAreRefused() throws {
         let refused = try verify("v1a,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=").refusal
         #expect(refused?.code == .signatureMismatch)
@@ -50,7 +54,7 @@ import Testing
         ("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE", "has 43 characters"),
         ("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1O==", "not valid base64"),
         ("v1,g0hM9SsE-OTPJTGt_tmIKtSyZlE3uFJELVlNIOLJ1OE=", "not valid base64"),
-        ("v1,g0hM9SsE+OTPJTGt/tmIK SyZlE3uFJELVlNIOLJ1OE=", "characters"),
+        ("v1,g0hM9SsE+OTPJTGt/tmIK SyZlE3uFJELVlNIOLJ1OE=", "an entry has no ','"),
         ("v1,", "has 0 characters"),
         ("g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=", "an entry has no ','"),
         ("v1=g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=", "an entry has no ','"),
