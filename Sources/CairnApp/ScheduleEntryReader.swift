@@ -123,7 +123,7 @@ struct ScheduleEntryReader {
             throw error("params.\(reserved)", "params.\(reserved) is set by Cairn on every tick (cron, scheduledTime and schedule are added to each instance's params), so a configured value would be lost. Rename the param.")
         }
         let json = members.mapValues(\.json)
-        if let key = json.keys.sorted().first(where: { !Self.isFinite(json[$0]!) }) {
+        if let key = json.sorted(by: { $0.key < $1.key }).first(where: { !Self.isFinite($0.value) })?.key {
             throw error("params.\(key)", "params.\(key) holds nan or inf, which JSON cannot carry. Write a number, or a string such as \"inf\".")
         }
         return json

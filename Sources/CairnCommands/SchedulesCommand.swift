@@ -152,7 +152,8 @@ struct SchedulesCommand: AsyncParsableCommand {
                 var done: [BackfillResult.Entry] = []
                 for start in stride(from: 0, to: ticks.count, by: 25) {
                     let slice = ticks[start..<min(start + 25, ticks.count)]
-                    let answer = try await client.post(path, json: BackfillRequest(from: slice.first!.tick, to: slice.last!.tick, dryRun: false), as: BackfillResult.self)
+                    guard let first = slice.first, let last = slice.last else { continue }
+                    let answer = try await client.post(path, json: BackfillRequest(from: first.tick, to: last.tick, dryRun: false), as: BackfillResult.self)
                     done += answer.body.ticks
                     progress.update(done.count)
                 }

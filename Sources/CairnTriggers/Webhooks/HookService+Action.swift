@@ -74,9 +74,8 @@ extension HookService {
                 case .header(let header): "header \(header)"
                 case .pointer(let pointer): "JSON Pointer \(pointer)"
                 }
-                let message = target == nil
-                    ? "The delivery does not name an instance: \(wherefrom) is missing or not a string."
-                    : "The instance ID '\(target!.prefix(120))' from \(wherefrom) is not a valid instance ID."
+                let message = target.map { "The instance ID '\($0.prefix(120))' from \(wherefrom) is not a valid instance ID." }
+                    ?? "The delivery does not name an instance: \(wherefrom) is missing or not a string."
                 let answer = HookAnswer.error(422, "invalid_input", message)
                 await store(record(.failed, answer, instance: target, eventType: type, detail: message))
                 return answer
