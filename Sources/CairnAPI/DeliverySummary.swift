@@ -16,9 +16,12 @@ public struct DeliverySummary: Codable, Sendable, Hashable {
     public var status: Int
     public var bodyBytes: Int
     public var replayOf: Int64?
+    /// How many times the sender tried a delivery that stayed a dead letter (the latest
+    /// attempt's time, status and detail are shown); 1 otherwise.
+    public var attempts: Int
 
     public init(seq: Int64, deliveryId: String?, receivedAt: String, outcome: String, detail: String?, instanceId: String?,
-                eventType: String?, status: Int, bodyBytes: Int, replayOf: Int64?) {
+                eventType: String?, status: Int, bodyBytes: Int, replayOf: Int64?, attempts: Int = 1) {
         self.seq = seq
         self.deliveryId = deliveryId
         self.receivedAt = receivedAt
@@ -29,10 +32,11 @@ public struct DeliverySummary: Codable, Sendable, Hashable {
         self.status = status
         self.bodyBytes = bodyBytes
         self.replayOf = replayOf
+        self.attempts = attempts
     }
 
     enum CodingKeys: String, CodingKey {
-        case seq, outcome, detail, status
+        case seq, outcome, detail, status, attempts
         case deliveryId = "delivery_id"
         case receivedAt = "received_at"
         case instanceId = "instance_id"

@@ -62,6 +62,9 @@ extension HookEntryReader {
         guard let milliseconds = try? WorkflowDuration(parsing: text).milliseconds(), milliseconds >= 1000 else {
             throw error("tolerance", "tolerance = \"\(text)\" is not a duration of at least 1 second; write e.g. tolerance = \"5 minutes\" (the default).")
         }
+        guard milliseconds <= WebhookVerifier.maxTolerance.components.seconds * 1000 else {
+            throw error("tolerance", "tolerance = \"\(text)\" is longer than 1 hour; a longer window lets a captured delivery be replayed for longer. The providers' own libraries use 5 minutes (the default).")
+        }
         return .milliseconds(milliseconds)
     }
 

@@ -59,7 +59,7 @@ enum HookRoutes {
                 let deliveries = shown.map { record in
                     DeliverySummary(seq: record.seq, deliveryId: record.deliveryID, receivedAt: Timestamp.string(record.receivedAt), outcome: record.outcome.rawValue,
                                     detail: record.detail, instanceId: record.instance, eventType: record.eventType, status: record.status,
-                                    bodyBytes: record.body.count, replayOf: record.replayOf)
+                                    bodyBytes: record.body.count, replayOf: record.replayOf, attempts: record.attempts)
                 }
                 return JSON.response(DeliveryPage(deliveries: Array(deliveries), cursor: page.count > 50 ? shown.last.map { "\($0.seq)" } : nil))
             }

@@ -67,6 +67,12 @@ public enum HookSecretSource: Sendable, Hashable, CustomStringConvertible {
             }
             return (.file(path), String(value))
         }
+        if let colon = text.firstIndex(of: ":"), ["env", "file"].contains(text[..<colon].lowercased().trimmingCharacters(in: .whitespaces)) {
+            // "ENV:NAME" or "File:path" would otherwise become a literal secret that can never
+            // match, and the hook would refuse every delivery.
+            let kind = text[..<colon].lowercased().trimmingCharacters(in: .whitespaces)
+            throw Unresolved(message: "'\(text[...colon])' is not a secret source; write \(kind): in lower case with no space before the colon, e.g. \"\(kind):\(kind == "env" ? "GITHUB_WEBHOOK_SECRET" : "/run/secrets/github-webhook")\".")
+        }
         guard !text.isEmpty else {
             throw Unresolved(message: "the secret is empty. Write the signing secret, or better env:NAME or file:PATH so it stays out of the config file.")
         }

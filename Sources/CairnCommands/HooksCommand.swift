@@ -49,7 +49,7 @@ struct HooksCommand: AsyncParsableCommand {
             var rows = [["SEQ", "RECEIVED", "DELIVERY", "OUTCOME", "STATUS", "INSTANCE", "DETAIL"]]
             for delivery in answer.body.deliveries {
                 rows.append(["\(delivery.seq)", Output.time(Timestamp.date(delivery.receivedAt)), delivery.deliveryId ?? "-",
-                             delivery.outcome + (delivery.replayOf.map { " (replay of \($0))" } ?? ""), "\(delivery.status)",
+                             delivery.outcome + (delivery.replayOf.map { " (replay of \($0))" } ?? "") + (delivery.attempts > 1 ? " ×\(delivery.attempts)" : ""), "\(delivery.status)",
                              delivery.instanceId ?? "-", delivery.detail ?? ""])
             }
             Output.table(rows)

@@ -71,7 +71,7 @@ public enum HTTPServer {
         let idleTimeout = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
         return Application(
             router: router,
-            server: .http1(configuration: .init(additionalChannelHandlers: [CloseAfterResponse()], idleTimeout: idleTimeout)),
+            server: .http1(configuration: .init(additionalChannelHandlers: [MalformedRequestAnswer(), CloseAfterResponse()], idleTimeout: idleTimeout)),
             configuration: .init(address: .hostname(host, port: settings.port), serverName: "cairn"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? settings.port

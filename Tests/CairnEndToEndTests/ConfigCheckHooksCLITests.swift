@@ -6,7 +6,7 @@ import Testing
 /// them with the secrets reduced to their source, and no secret value is ever printed: not
 /// in the report, not in an error.
 @Suite struct ConfigCheckHooksCLITests {
-    static let envSecret = "env-secret-value-4711"
+    static let envSecret = "whsec_env-secret-value-4711"
     static let fileSecret = "file-secret-value-0815"
     static let literalSecret = "literal-secret-value-1234"
     static let variable = "CAIRN_E2E_HOOK_SECRET"

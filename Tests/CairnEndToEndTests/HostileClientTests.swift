@@ -105,4 +105,22 @@ import Testing
         #expect(closed, "the server kept reading an oversize body")
         #expect(try await serve.request("GET", "/healthz").status == 200)
     }
+
+    @Test func tooManyHeadersOrAMalformedRequestLineGetTheJSONErrorEnvelope() async throws {
+        let serve = try await ServeProcess(config: { ServeProcess.seedConfig(directory: $0) })
+        defer { serve.stop() }
+        let crowded = try RawConnection(port: serve.port)
+        var request = "POST /hooks/anything HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        for index in 0..<2000 { request += "X-Filler-\(index): \(index)\r\n" }
+        #expect(crowded.send(request + "Content-Length: 0\r\n\r\n"))
+        let (text, closed) = await crowded.readUntilClosed(timeout: .seconds(10))
+        #expect(text.hasPrefix("HTTP/1.1 431"), "\(text.prefix(300))")
+        #expect(text.contains(#"{"error":{"code":"headers_too_large","message":"#), "\(text.prefix(500))")
+        #expect(closed)
+        let garbled = try RawConnection(port: serve.port)
+        #expect(garbled.send("GET /healthz HTTP/9\r\n\r\n"))
+        let (answer, _) = await garbled.readUntilClosed(timeout: .seconds(10))
+        #expect(answer.hasPrefix("HTTP/1.1 400") && answer.contains(#""code":"bad_request""#), "\(answer.prefix(300))")
+        #expect(try await serve.request("GET", "/healthz").status == 200)
+    }
 }

@@ -38,6 +38,8 @@ public struct DeliveryRecord: Sendable, Hashable {
     public var secretIndex: Int?
     /// For a replay: the delivery it replays.
     public var replayOf: Int64?
+    /// How many times the sender tried a delivery that stayed a dead letter; 1 otherwise.
+    public var attempts = 1
 
     public init(hook: String, deliveryID: String?, receivedAt: Date, outcome: Outcome, detail: String? = nil, workflow: String,
                 instance: String?, eventType: String? = nil, status: Int, answer: String, body: Data, headersJSON: String,
@@ -74,5 +76,6 @@ public struct DeliveryRecord: Sendable, Hashable {
         headersJSON = row["headers"].text ?? "{}"
         secretIndex = row["secret_index"].integer.map { Int($0) }
         replayOf = row["replay_of"].integer
+        attempts = Int(row["attempts"].integer ?? 1)
     }
 }

@@ -41,6 +41,20 @@ public struct HookDefinition: Sendable {
         case pointer(String)
     }
 
+    /// The lower-cased headers a delivery's record keeps: those the scheme signs with,
+    /// `Content-Type` (to parse the body again on replay), and those the action reads. No
+    /// other header is stored, so credentials a proxy adds never reach the database.
+    public var storedHeaders: Set<String> {
+        var names = Set(verifier.signingHeaders)
+        names.insert("content-type")
+        switch action {
+        case .create(_, let headers): names.formUnion(headers.map { $0.lowercased() })
+        case .event(_, _, .header(let header)): names.insert(header.lowercased())
+        case .event: break
+        }
+        return names.subtracting(["authorization", "proxy-authorization", "cookie", "set-cookie"])
+    }
+
     /// The path segment: letters, digits, `-` and `_`.
     public var name: String
     /// Checks signatures and timestamps for the hook's scheme and secrets.

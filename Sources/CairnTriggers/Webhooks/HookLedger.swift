@@ -31,6 +31,12 @@ enum HookLedger {
             CREATE INDEX hook_deliveries_by_hook ON hook_deliveries (hook, seq);
             CREATE INDEX hook_deliveries_by_time ON hook_deliveries (received_at);
             """),
+        // A sender retrying a delivery whose action keeps failing updates one dead letter
+        // instead of adding a row per retry.
+        StoreMigration(feature: "hooks", number: 2, "dead-letter attempts", sql: """
+            ALTER TABLE hook_deliveries ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1;
+            CREATE INDEX hook_deliveries_dead_letters ON hook_deliveries (hook, delivery) WHERE outcome = 'failed' AND replay_of IS NULL;
+            """),
     ]
 
     /// Inserts a delivery unless one with its ID succeeded already; returns whether it
@@ -44,6 +50,23 @@ enum HookLedger {
             """, [.text(record.hook), .text(record.deliveryID), .text(record.outcome == .failed || record.replayOf != nil ? nil : record.deliveryID), .time(record.receivedAt), .text(record.outcome.rawValue), .text(record.detail),
                   .text(record.workflow), .text(record.instance), .text(record.eventType), .integer(Int64(record.status)), .text(record.answer),
                   .blob(record.body), .text(record.headersJSON), .integer(record.secretIndex.map(Int64.init)), .integer(record.replayOf)]) > 0
+    }
+
+    /// Records another failed attempt of a delivery already kept as a dead letter (same hook
+    /// and delivery ID): the attempt count, the latest answer and time. Returns whether one
+    /// was there to update.
+    static func recordRetry(of record: DeliveryRecord, _ tx: any StoreTransaction) throws -> Bool {
+        guard let delivery = record.deliveryID, record.replayOf == nil, record.outcome == .failed else { return false }
+        return try tx.execute("""
+            UPDATE hook_deliveries SET attempts = attempts + 1, received_at = ?, detail = ?, instance = ?, event_type = ?, status = ?, answer = ?
+            WHERE hook = ? AND delivery = ? AND outcome = 'failed' AND replay_of IS NULL
+            """, [.time(record.receivedAt), .text(record.detail), .text(record.instance), .text(record.eventType), .integer(Int64(record.status)),
+                  .text(record.answer), .text(record.hook), .text(delivery)]) > 0
+    }
+
+    /// How many times delivery `seq` of `hook` was replayed.
+    static func replayCount(hook: String, of seq: Int64, _ tx: any StoreTransaction) throws -> Int {
+        Int(try tx.row("SELECT COUNT(*) AS n FROM hook_deliveries WHERE hook = ? AND replay_of = ?", [.text(hook), .integer(seq)])?["n"].integer ?? 0)
     }
 
     static func find(hook: String, delivery: String, _ tx: any StoreTransaction) throws -> DeliveryRecord? {

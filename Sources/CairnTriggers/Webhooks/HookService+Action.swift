@@ -4,11 +4,12 @@ import CairnStore
 import Foundation
 
 extension HookService {
-    /// Headers never stored with a delivery.
-    static let unstoredHeaders: Set<String> = ["authorization", "cookie", "proxy-authorization", "set-cookie"]
-
     /// Runs the hook's action for a verified delivery and records it (or its failure).
-    func act(_ hook: HookDefinition, verified: VerifiedDelivery, request: WebhookRequest, body: HookPayload, replayOf: Int64?) async -> HookAnswer {
+    ///
+    /// - Parameters:
+    ///   - replayOf: for a replay, the delivery replayed, and this replay's number (1 for its
+    ///     first), which makes the new instance's ID.
+    func act(_ hook: HookDefinition, verified: VerifiedDelivery, request: WebhookRequest, body: HookPayload, replayOf: (seq: Int64, number: Int)?) async -> HookAnswer {
         let name = hook.name
         // A create needs no lookup of the delivery ID first: its derived instance ID and the
         // ledger's unique key make a repeat create nothing inside the transaction, and a read
@@ -18,11 +19,11 @@ extension HookService {
         if case .event = hook.action, let deliveryID, let existing = try? store.read({ tx in try HookLedger.find(hook: name, delivery: deliveryID, tx) }) {
             return Self.duplicate(existing)
         }
-        let headers = Self.headersJSON(request)
+        let headers = Self.headersJSON(request, keeping: hook.storedHeaders)
         func record(_ outcome: DeliveryRecord.Outcome, _ answer: HookAnswer, instance: String?, eventType: String? = nil, detail: String? = nil) -> DeliveryRecord {
             DeliveryRecord(hook: name, deliveryID: verified.deliveryID, receivedAt: request.receivedAt, outcome: outcome, detail: detail,
                            workflow: hook.action.workflow, instance: instance, eventType: eventType, status: answer.status, answer: answer.text,
-                           body: request.body, headersJSON: headers, secretIndex: verified.secretIndex, replayOf: replayOf)
+                           body: request.body, headersJSON: headers, secretIndex: verified.secretIndex, replayOf: replayOf?.seq)
         }
         switch hook.action {
         case .create(let workflow, let headerNames):
@@ -53,7 +54,9 @@ extension HookService {
                     if let deliveryID, let original = try? store.read({ tx in try HookLedger.find(hook: name, delivery: deliveryID, tx) }) {
                         return Self.duplicate(original)
                     }
-                    let message = "Instance '\(id)' already exists but was not created by this delivery; the delivery was not acted on."
+                    let message = replayOf == nil
+                        ? "Instance '\(id)' already exists but was not created by this delivery; the delivery was not acted on."
+                        : "Instance '\(id)' was just created by a concurrent replay of the same delivery; run the replay again for another instance."
                     let conflict = HookAnswer.error(409, "instance_exists", message)
                     await store(record(.failed, conflict, instance: id, detail: message))
                     return conflict
@@ -135,7 +138,9 @@ extension HookService {
 
     func store(_ record: DeliveryRecord) async {
         do {
-            try await store.transaction { tx in _ = try HookLedger.insert(record, tx) }
+            try await store.transaction { tx in
+                if try !HookLedger.recordRetry(of: record, tx) { try HookLedger.insert(record, tx) }
+            }
             logger.notice("webhook delivery failed; kept as a dead letter", metadata: ["hook": "\(record.hook)", "status": "\(record.status)", "detail": "\(record.detail ?? "")"])
         } catch {
             logger.error("cannot record a failed webhook delivery", metadata: ["hook": "\(record.hook)", "error": "\(error)"])
@@ -144,10 +149,10 @@ extension HookService {
 
     /// `hook-<name>-<delivery>` when that is a valid instance ID, else with a SHA-256 of the
     /// delivery ID, so even without its delivery record a repeat could not create twice.
-    /// Without a delivery ID (or for a replay) the ID is new.
-    static func instanceID(hook: String, delivery: String?, replayOf: Int64?) -> String {
+    /// A replay's is `hook-<name>-replay-<seq>-<number>`; without a delivery ID the ID is new.
+    static func instanceID(hook: String, delivery: String?, replayOf: (seq: Int64, number: Int)?) -> String {
         if let replayOf {
-            return "hook-\(hook)-replay-\(replayOf)-\(String(format: "%08x", UInt32.random(in: 0...UInt32.max)))"
+            return "hook-\(hook)-replay-\(replayOf.seq)-\(replayOf.number)"
         }
         guard let delivery else {
             return "hook-\(hook)-\(UUID().uuidString.lowercased())"
@@ -160,9 +165,10 @@ extension HookService {
         return "hook-\(hook)-" + digest.prefix(20).map { String(format: "%02x", $0) }.joined()
     }
 
-    static func headersJSON(_ request: WebhookRequest) -> String {
+    /// The headers of `request` named in `keeping`, as a JSON object with lower-cased names.
+    static func headersJSON(_ request: WebhookRequest, keeping: Set<String>) -> String {
         var object: [String: String] = [:]
-        for header in request.headers where !unstoredHeaders.contains(header.name.lowercased()) {
+        for header in request.headers where keeping.contains(header.name.lowercased()) {
             object[header.name.lowercased()] = String(header.value.prefix(2048))
         }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)

@@ -19,8 +19,11 @@ extension HookService {
     public func replay(_ hook: String, seq: Int64) async throws -> HookAnswer {
         guard let definition = hooks[hook] else { throw notFound(hook) }
         let stored: DeliveryRecord?
+        let replays: Int
         do {
-            stored = try store.read { tx in try HookLedger.find(hook: hook, seq: seq, tx) }
+            (stored, replays) = try store.read { tx in
+                (try HookLedger.find(hook: hook, seq: seq, tx), try HookLedger.replayCount(hook: hook, of: seq, tx))
+            }
         } catch {
             throw TriggerError(.storage, "Cannot read the webhook deliveries (\(error)). Check that the database is readable.", cause: error)
         }
@@ -38,7 +41,7 @@ extension HookService {
         } catch {
             throw TriggerError(.invalidInput, "Delivery \(seq) of '\(hook)' has a body no action can use: \(error.message)")
         }
-        return await act(definition, verified: verified, request: request, body: body, replayOf: seq)
+        return await act(definition, verified: verified, request: request, body: body, replayOf: (seq, replays + 1))
     }
 
     func notFound(_ hook: String) -> TriggerError {

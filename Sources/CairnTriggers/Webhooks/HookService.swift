@@ -89,6 +89,9 @@ public final class HookService: Service, Sendable {
             // The answer does not say which check failed; the log does.
             return .error(401, "unauthorized", "The delivery could not be verified.")
         }
+        if hook.verifier.scheme == .slack, let handshake = Self.slackHandshake(request.body) {
+            return handshake
+        }
         let body: HookPayload
         do {
             body = try HookPayload(body: request.body, contentType: contentType)
@@ -96,9 +99,18 @@ public final class HookService: Service, Sendable {
             logger.notice("webhook body refused", metadata: ["hook": "\(name)", "remote": "\(remote)", "reason": "\(error.message)"])
             return .error(400, "bad_request", error.message)
         }
-        if hook.verifier.scheme == .slack, body.json?["type"]?.stringValue == "url_verification" {
-            return .json(200, ["challenge": body.json?["challenge"]?.stringValue ?? ""])
-        }
         return await act(hook, verified: verified, request: request, body: body, replayOf: nil)
+    }
+
+    /// The answer to Slack's `url_verification` handshake (a verified JSON object of that
+    /// type, whatever its declared content type), which creates nothing; `nil` for any other
+    /// delivery.
+    static func slackHandshake(_ body: Data) -> HookAnswer? {
+        guard body.first == UInt8(ascii: "{"), let json = try? JSONValue(json: body),
+              json["type"]?.stringValue == "url_verification" else { return nil }
+        guard let challenge = json["challenge"]?.stringValue, !challenge.isEmpty else {
+            return .error(400, "bad_request", "The url_verification request has no challenge to answer.")
+        }
+        return .json(200, ["challenge": challenge])
     }
 }

@@ -45,8 +45,8 @@ public struct WebhookVerifier: Sendable {
         guard !secrets.isEmpty else {
             throw invalid("A \(scheme.rawValue) hook needs at least one secret; during a rotation list the new and the old one.")
         }
-        guard tolerance >= .zero else {
-            throw invalid("The timestamp tolerance must not be negative; the default is 5 minutes.")
+        guard tolerance >= .zero, tolerance <= Self.maxTolerance else {
+            throw invalid("The timestamp tolerance must lie between 0 and 1 hour (the default is 5 minutes): a longer window lets a captured delivery be replayed for longer.")
         }
         var keys: [[UInt8]] = []
         for (index, secret) in secrets.enumerated() {
@@ -57,7 +57,13 @@ public struct WebhookVerifier: Sendable {
                 guard let key = Base64.decode(encoded) else {
                     throw invalid("Secret number \(index + 1) of the standard hook is not 'whsec_' followed by base64; copy the signing secret exactly as the sender shows it.")
                 }
+                // The Standard Webhooks specification: keys are 24 to 64 random bytes.
+                guard (24...64).contains(key.count) else {
+                    throw invalid("Secret number \(index + 1) of the standard hook decodes to \(key.count) bytes; Standard Webhooks keys are 24 to 64 bytes. Copy the whole signing secret as the sender shows it.")
+                }
                 keys.append(key)
+            } else if scheme == .stripe, !secret.hasPrefix("whsec_") {
+                throw invalid("Secret number \(index + 1) of the stripe hook does not start with 'whsec_'. Use the endpoint's signing secret from the Stripe dashboard (not an API key), whole, prefix included.")
             } else {
                 keys.append(Array(secret.utf8))
             }
@@ -76,6 +82,23 @@ public struct WebhookVerifier: Sendable {
         self.tolerance = tolerance
         self.custom = custom
         self.keys = keys
+    }
+
+    /// The longest accepted tolerance.
+    public static let maxTolerance: Duration = .seconds(3600)
+
+    /// The lower-cased names of the headers this scheme reads: the signature, timestamp and
+    /// delivery-ID headers, plus the event-name headers a sender adds. A delivery's record
+    /// keeps these (and `Content-Type`), never any other header.
+    public var signingHeaders: [String] {
+        switch scheme {
+        case .github: ["x-hub-signature-256", "x-github-delivery", "x-github-event", "x-github-hook-id"]
+        case .stripe: ["stripe-signature"]
+        case .standard: ["webhook-id", "webhook-timestamp", "webhook-signature"]
+        case .slack: ["x-slack-signature", "x-slack-request-timestamp"]
+        case .shopify: ["x-shopify-hmac-sha256", "x-shopify-webhook-id", "x-shopify-topic", "x-shopify-shop-domain"]
+        case .hmacSHA256: [custom?.signatureHeader, custom?.timestampHeader, custom?.idHeader].compactMap { $0?.lowercased() }
+        }
     }
 
     /// Verifies `request` and returns its delivery ID and timestamp, or throws why not.

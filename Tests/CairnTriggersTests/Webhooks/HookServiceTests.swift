@@ -23,7 +23,7 @@ private struct Receiver: Workflow {
 @Suite struct HookServiceTests {
     static let secret = "It's a Secret to Everybody"
 
-    private func run(_ hooks: [HookDefinition], _ body: @Sendable (HookService, Engine, SQLiteStore) async throws -> Void) async throws {
+    func run(_ hooks: [HookDefinition], _ body: @Sendable (HookService, Engine, SQLiteStore) async throws -> Void) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let store = try SQLiteStore(path: directory.file("cairn.sqlite"), migrations: HookService.migrations)
@@ -37,11 +37,11 @@ private struct Receiver: Workflow {
         }
     }
 
-    private func github(_ action: HookDefinition.Action) throws -> HookDefinition {
+    func github(_ action: HookDefinition.Action) throws -> HookDefinition {
         try HookDefinition(name: "gh", verifier: WebhookVerifier(scheme: .github, secrets: [Self.secret]), action: action)
     }
 
-    private func signed(_ body: String, delivery: String?, extra: [(String, String)] = []) -> WebhookRequest {
+    func signed(_ body: String, delivery: String?, extra: [(String, String)] = []) -> WebhookRequest {
         let tag = HMACSHA256.mac(key: Array(Self.secret.utf8), message: Data(body.utf8)).map { String(format: "%02x", $0) }.joined()
         var headers = [(name: "x-hub-signature-256", value: "sha256=\(tag)"), (name: "x-github-event", value: "push")]
         if let delivery { headers.append((name: "x-github-delivery", value: delivery)) }
@@ -49,7 +49,7 @@ private struct Receiver: Workflow {
         return WebhookRequest(body: Data(body.utf8), headers: headers, receivedAt: Date())
     }
 
-    private func json(_ answer: HookAnswer) -> [String: Any] {
+    func json(_ answer: HookAnswer) -> [String: Any] {
         (try? JSONSerialization.jsonObject(with: answer.body)) as? [String: Any] ?? [:]
     }
 
@@ -220,8 +220,12 @@ private struct Receiver: Workflow {
             #expect(replayed.status == 202)
             let rows = try service.deliveries("gh", before: nil, failedOnly: false, limit: 10)
             #expect(rows.count == 2 && rows.first?.replayOf == original.seq && rows.first?.outcome == .created)
+            #expect(json(replayed)["instance"] as? String == "hook-gh-replay-\(original.seq)-1")
+            // A second replay is numbered on, so each replay's instance ID says what it is.
+            let again = try await service.replay("gh", seq: original.seq)
+            #expect(json(again)["instance"] as? String == "hook-gh-replay-\(original.seq)-2")
             let instances = try engine.instances("receiver")
-            #expect(instances.count == 2)
+            #expect(instances.count == 3)
         }
     }
 }

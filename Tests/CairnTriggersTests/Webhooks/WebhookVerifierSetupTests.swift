@@ -24,6 +24,33 @@ import Testing
         #expect(Self.configError { try WebhookVerifier(scheme: .slack, secrets: ["s"], tolerance: .seconds(-1)) }?.code == .invalidHook)
     }
 
+    @Test func aToleranceOverAnHourIsRefused() throws {
+        #expect(Self.configError { try WebhookVerifier(scheme: .slack, secrets: ["s"], tolerance: .seconds(3601)) }?.code == .invalidHook)
+        let hour = try WebhookVerifier(scheme: .slack, secrets: ["s"], tolerance: .seconds(3600))
+        #expect(hour.tolerance == .seconds(3600))
+    }
+
+    @Test func aStripeSecretMustBeTheWholeSigningSecret() {
+        let error = Self.configError { try WebhookVerifier(scheme: .stripe, secrets: ["whsec_ok", "sk_live_123"]) }
+        #expect(error?.message.hasPrefix("Secret number 2 of the stripe hook does not start with 'whsec_'") == true)
+    }
+
+    @Test func aStandardKeyMustDecodeTo24To64Bytes() throws {
+        let short = "whsec_" + Data(repeating: 7, count: 16).base64EncodedString()
+        let error = Self.configError { try WebhookVerifier(scheme: .standard, secrets: [short]) }
+        #expect(error?.message.contains("decodes to 16 bytes") == true)
+        let long = "whsec_" + Data(repeating: 7, count: 65).base64EncodedString()
+        #expect(Self.configError { try WebhookVerifier(scheme: .standard, secrets: [long]) }?.code == .invalidHook)
+        _ = try WebhookVerifier(scheme: .standard, secrets: ["whsec_" + Data(repeating: 7, count: 24).base64EncodedString()])
+    }
+
+    @Test func signingHeadersAreWhatTheSchemeReads() throws {
+        #expect(try WebhookVerifier(scheme: .standard, secrets: ["whsec_" + Data(repeating: 1, count: 32).base64EncodedString()]).signingHeaders
+            == ["webhook-id", "webhook-timestamp", "webhook-signature"])
+        let custom = WebhookVerifier.CustomHMAC(signatureHeader: "X-Sig", timestampHeader: "X-TS", signedTemplate: "{timestamp}.{body}")
+        #expect(try WebhookVerifier(scheme: .hmacSHA256, secrets: ["s"], custom: custom).signingHeaders == ["x-sig", "x-ts"])
+    }
+
     @Test func customSettingsBelongToHmacSHA256Only() {
         let custom = WebhookVerifier.CustomHMAC(signatureHeader: "X-Sig")
         #expect(Self.configError { try WebhookVerifier(scheme: .github, secrets: ["s"], custom: custom) }?.code == .invalidHook)

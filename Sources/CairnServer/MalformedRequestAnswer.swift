@@ -1,0 +1,58 @@
+import Hummingbird
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypes
+
+/// Answers a request the HTTP parser refuses (too many or too large headers, a malformed
+/// request line) with the API's JSON error envelope and closes the connection. Hummingbird
+/// would answer an empty `400` instead, which tells the sender nothing.
+///
+/// Header limits are Hummingbird's defaults: 80 KiB of headers, at most 1,000 of them.
+final class MalformedRequestAnswer: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundOut = HTTPResponsePart
+
+    private var answered = false
+    /// A request head went on to the application and its end has not: the application may
+    /// be answering it, so an error now is left to Hummingbird.
+    private var requestOpen = false
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head: requestOpen = true
+        case .body: break
+        case .end: requestOpen = false
+        }
+        context.fireChannelRead(data)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard let parserError = error as? HTTPParserError, !requestOpen else {
+            context.fireErrorCaught(error)
+            return
+        }
+        guard !answered else { return }
+        answered = true
+        let (status, code, message): (HTTPResponse.Status, String, String) = switch parserError {
+        case .headerOverflow:
+            (.init(code: 431), "headers_too_large",
+             "The request headers are too large or too many (at most 80 KiB and 1,000 fields). Send fewer or shorter headers.")
+        default:
+            (.badRequest, "bad_request", "The request is not valid HTTP/1.1 (\(parserError)). Check the request line and headers.")
+        }
+        let body = ByteBuffer(string: "{\"error\":{\"code\":\"\(code)\",\"message\":\"\(Self.escaped(message))\"}}\n")
+        let head = HTTPResponse(status: status, headerFields: [
+            .contentType: "application/json; charset=utf-8", .contentLength: "\(body.readableBytes)", .connection: "close",
+        ])
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(body)), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
+            context.close(promise: nil)
+        }
+    }
+
+    private static func escaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+    }
+}

@@ -1,0 +1,60 @@
+import Cairn
+import CairnEngine
+import CairnStore
+@testable import CairnTriggers
+import Foundation
+import Testing
+
+/// What a delivery's record keeps, how retries of a failing delivery are counted, and the
+/// Slack handshake whatever its content type.
+extension HookServiceTests {
+    @Test func aDeliveryKeepsOnlyTheSchemesHeadersTheContentTypeAndTheListedOnes() async throws {
+        try await run([try github(.create(workflow: "receiver", headers: ["X-Request-Source"]))]) { service, _, store in
+            let request = signed(#"{"a": 1}"#, delivery: "h-1", extra: [
+                ("Authorization", "Bearer sekrit"), ("X-Api-Key", "k-123"), ("Cookie", "session=1"),
+                ("X-Request-Source", "ci"), ("Content-Type", "application/json"),
+            ])
+            #expect(await service.receive("gh", request: request, contentType: "application/json", remote: "a").status == 202)
+            let stored = try #require(try store.read { tx in try HookLedger.find(hook: "gh", delivery: "h-1", tx) })
+            let headers = try #require(try JSONSerialization.jsonObject(with: Data(stored.headersJSON.utf8)) as? [String: String])
+            #expect(Set(headers.keys) == ["x-hub-signature-256", "x-github-event", "x-github-delivery", "x-request-source", "content-type"])
+            #expect(!stored.headersJSON.contains("sekrit") && !stored.headersJSON.contains("k-123"))
+        }
+    }
+
+    @Test func aSenderRetryingAFailingDeliveryUpdatesOneDeadLetter() async throws {
+        let hook = try github(.event(workflow: "receiver", eventType: "approved", instance: .header("X-Cairn-Instance")))
+        try await run([hook]) { service, _, _ in
+            for _ in 1...3 {
+                let answer = await service.receive("gh", request: signed(#"{"ok": 1}"#, delivery: "again-1", extra: [("X-Cairn-Instance", "nobody")]),
+                                                   contentType: nil, remote: "a")
+                #expect(answer.status == 404)
+            }
+            // A different delivery to the same missing instance is its own dead letter.
+            _ = await service.receive("gh", request: signed(#"{"ok": 2}"#, delivery: "again-2", extra: [("X-Cairn-Instance", "nobody")]), contentType: nil, remote: "a")
+            let dead = try service.deliveries("gh", before: nil, failedOnly: true, limit: 10)
+            #expect(dead.map(\.deliveryID) == ["again-2", "again-1"])
+            #expect(dead.map(\.attempts) == [1, 3])
+        }
+    }
+
+    @Test func slacksHandshakeIsAnsweredWhateverTheContentTypeAndOneWithoutAChallengeIsRefused() async throws {
+        let secret = "8f742231b10e8888abcd99yyyzzz85a5"
+        let hook = try HookDefinition(name: "slack", verifier: WebhookVerifier(scheme: .slack, secrets: [secret]), action: .create(workflow: "receiver", headers: []))
+        @Sendable func request(_ body: String) -> WebhookRequest {
+            let timestamp = "\(Int(Date().timeIntervalSince1970))"
+            let tag = HMACSHA256.mac(key: Array(secret.utf8), message: Data("v0:\(timestamp):\(body)".utf8)).map { String(format: "%02x", $0) }.joined()
+            return WebhookRequest(body: Data(body.utf8), headers: [("X-Slack-Signature", "v0=\(tag)"), ("X-Slack-Request-Timestamp", timestamp)], receivedAt: Date())
+        }
+        try await run([hook]) { service, engine, store in
+            let plain = await service.receive("slack", request: request(#"{"type": "url_verification", "challenge": "c-1"}"#), contentType: "text/plain", remote: "a")
+            #expect(plain.status == 200 && json(plain)["challenge"] as? String == "c-1")
+            let empty = await service.receive("slack", request: request(#"{"type": "url_verification"}"#), contentType: "application/json", remote: "a")
+            #expect(empty.status == 400)
+            let instances = try engine.instances("receiver")
+            #expect(instances.isEmpty)
+            let rows = try store.read { tx in try HookLedger.page(hook: "slack", before: nil, failedOnly: false, limit: 10, tx) }
+            #expect(rows.isEmpty)
+        }
+    }
+}
