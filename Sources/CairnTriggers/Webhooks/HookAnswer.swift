@@ -12,13 +12,16 @@ public struct HookAnswer: Sendable, Equatable {
         self.body = body
     }
 
-    static func json(_ status: Int, _ object: [String: Any]) -> HookAnswer {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return HookAnswer(status: status, body: data)
+    /// An object of string members, plus `"duplicate": true` for a repeat.
+    static func json(_ status: Int, _ members: [(key: String, value: String)], duplicate: Bool = false) -> HookAnswer {
+        var text = JSONText.object(members)
+        if duplicate { text = "{\"duplicate\":true" + (members.isEmpty ? "}" : "," + text.dropFirst()) }
+        return HookAnswer(status: status, body: Data(text.utf8))
     }
 
+    /// The API's error envelope, `{"error":{"code":…,"message":…}}`.
     static func error(_ status: Int, _ code: String, _ message: String) -> HookAnswer {
-        json(status, ["error": ["code": code, "message": message]])
+        HookAnswer(status: status, body: Data("{\"error\":\(JSONText.object([("code", code), ("message", message)]))}".utf8))
     }
 
     var text: String { String(decoding: body, as: UTF8.self) }

@@ -28,23 +28,26 @@ extension HookService {
         switch hook.action {
         case .create(let workflow, let headerNames):
             let id = Self.instanceID(hook: name, delivery: deliveryID, replayOf: replayOf)
-            var params = body.value
-            if !headerNames.isEmpty {
+            let paramsJSON: Data
+            if headerNames.isEmpty {
+                // A JSON body is already the params, byte for byte: no need to encode it again.
+                paramsJSON = body.json != nil ? request.body : body.value.jsonData()
+            } else {
                 var selected: [String: JSONValue] = [:]
                 for header in headerNames {
                     if let value = try? request.header(header) { selected[header.lowercased()] = .string(value) }
                 }
-                if case .object(var members) = params {
+                if case .object(var members) = body.value {
                     members["headers"] = .object(selected)
-                    params = .object(members)
+                    paramsJSON = JSONValue.object(members).jsonData()
                 } else {
-                    params = ["body": params, "headers": .object(selected)]
+                    paramsJSON = JSONValue.object(["body": body.value, "headers": .object(selected)]).jsonData()
                 }
             }
-            let answer = HookAnswer.json(202, ["instance": id])
+            let answer = HookAnswer.json(202, [("instance", id)])
             let created = record(.created, answer, instance: id)
             do {
-                let outcome = try await engine.start(workflow, id: id, paramsJSON: params.jsonData(), trigger: "webhook:\(name)") { outcome, tx in
+                let outcome = try await engine.start(workflow, id: id, paramsJSON: paramsJSON, trigger: "webhook:\(name)") { outcome, tx in
                     guard outcome.wasCreated else { return }
                     try HookLedger.insert(created, tx)
                 }
@@ -83,7 +86,7 @@ extension HookService {
                 await store(record(.failed, answer, instance: target, eventType: type, detail: message))
                 return answer
             }
-            let answer = HookAnswer.json(202, ["instance": id, "event": type])
+            let answer = HookAnswer.json(202, [("instance", id), ("event", type)])
             let sent = record(.eventSent, answer, instance: id, eventType: type)
             do {
                 try await engine.sendEvent(workflow, id: id, type: type, payload: body.value.jsonData()) { _, tx in
@@ -102,10 +105,10 @@ extension HookService {
 
     /// A repeat of a delivery that succeeded: `200` with the original result.
     static func duplicate(_ existing: DeliveryRecord) -> HookAnswer {
-        var object: [String: Any] = ["duplicate": true]
-        if let instance = existing.instance { object["instance"] = instance }
-        if let type = existing.eventType { object["event"] = type }
-        return .json(200, object)
+        var members: [(key: String, value: String)] = []
+        if let instance = existing.instance { members.append(("instance", instance)) }
+        if let type = existing.eventType { members.append(("event", type)) }
+        return .json(200, members, duplicate: true)
     }
 
     private func repeatAnswer(_ hook: String, _ delivery: String?) async -> HookAnswer? {
@@ -167,12 +170,14 @@ extension HookService {
 
     /// The headers of `request` named in `keeping`, as a JSON object with lower-cased names.
     static func headersJSON(_ request: WebhookRequest, keeping: Set<String>) -> String {
-        var object: [String: String] = [:]
-        for header in request.headers where keeping.contains(header.name.lowercased()) {
-            object[header.name.lowercased()] = String(header.value.prefix(2048))
+        var members: [(key: String, value: String)] = []
+        for header in request.headers {
+            let name = header.name.lowercased()
+            // A repeated header keeps its first value (a verified delivery had one value).
+            guard keeping.contains(name), !members.contains(where: { $0.key == name }) else { continue }
+            members.append((name, String(header.value.prefix(2048))))
         }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
+        return JSONText.object(members)
     }
 }
 

@@ -111,6 +111,6 @@ public final class HookService: Service, Sendable {
         guard let challenge = json["challenge"]?.stringValue, !challenge.isEmpty else {
             return .error(400, "bad_request", "The url_verification request has no challenge to answer.")
         }
-        return .json(200, ["challenge": challenge])
+        return .json(200, [("challenge", challenge)])
     }
 }

@@ -35,3 +35,22 @@ import Testing
         }
     }
 }
+
+/// The hand-written JSON of answers and stored headers parses back to what went in.
+@Suite struct JSONTextTests {
+    @Test func escapesQuotesBackslashesAndControlCharacters() throws {
+        let tricky = "a\"b\\c\nd\u{1}e\u{7F}é💥/"
+        let text = JSONText.object([("z", "last"), ("k", tricky)])
+        #expect(text.hasPrefix(#"{"k":"#))
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String])
+        #expect(parsed == ["k": tricky, "z": "last"])
+        #expect(JSONText.quoted("\u{1F}") == #""\u001f""#)
+    }
+
+    @Test func aDuplicateAnswerLeadsWithItsFlag() throws {
+        let answer = HookAnswer.json(200, [("instance", "i-1")], duplicate: true)
+        #expect(answer.text == #"{"duplicate":true,"instance":"i-1"}"#)
+        #expect(HookAnswer.json(200, [], duplicate: true).text == #"{"duplicate":true}"#)
+        #expect(HookAnswer.error(401, "unauthorized", "No.").text == #"{"error":{"code":"unauthorized","message":"No."}}"#)
+    }
+}
