@@ -64,7 +64,7 @@ struct HookEntryReader {
         }
         var lines: [String: Int] = [:]
         // Only keys that are there: the lookup of a missing key answers the entry's line.
-        for key in ["name", "workflow", "secrets", "action"] where table[key] != nil { lines[key] = reader.lines.line(of: "\(path).\(key)") }
+        for key in ["name", "workflow", "secrets", "action", "max_body_bytes"] where table[key] != nil { lines[key] = reader.lines.line(of: "\(path).\(key)") }
         return (definition, sources, lines)
     }
 

@@ -14,9 +14,9 @@ enum HookRoutes {
                 let service = try service(box)
                 let name = try context.parameters.require("name")
                 guard let limit = service.maxBodyBytes(name) else {
-                    return response(await service.receive(name, request: WebhookRequest(body: Data(), headers: [], receivedAt: Date()), contentType: nil, remote: context.peer))
+                    return response(await service.receive(name, request: WebhookRequest(body: Data(), headers: [], receivedAt: service.now()), contentType: nil, remote: context.peer))
                 }
-                let received = Date()
+                let received = service.now()
                 if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
                     throw APIError(.contentTooLarge, "payload_too_large", "The delivery is \(length) bytes; hook '\(name)' accepts at most \(limit) bytes (max_body_bytes).")
                 }

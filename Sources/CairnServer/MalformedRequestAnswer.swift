@@ -8,27 +8,30 @@ import NIOHTTPTypes
 /// would answer an empty `400` instead, which tells the sender nothing.
 ///
 /// Header limits are Hummingbird's defaults: 80 KiB of headers, at most 1,000 of them.
-final class MalformedRequestAnswer: ChannelInboundHandler, RemovableChannelHandler {
+final class MalformedRequestAnswer: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
 
     private var answered = false
-    /// A request head went on to the application and its end has not: the application may
-    /// be answering it, so an error now is left to Hummingbird.
-    private var requestOpen = false
+    /// Requests whose head went on to the application and whose response has not ended: an
+    /// answer now could be read as theirs (a pipelining client), so the error is left to
+    /// Hummingbird, which closes the connection after them.
+    private var unanswered = 0
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head: requestOpen = true
-        case .body: break
-        case .end: requestOpen = false
-        }
+        if case .head = unwrapInboundIn(data) { unanswered += 1 }
         context.fireChannelRead(data)
     }
 
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data) { unanswered = max(0, unanswered - 1) }
+        context.write(data, promise: promise)
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard let parserError = error as? HTTPParserError, !requestOpen else {
+        guard let parserError = error as? HTTPParserError, unanswered == 0 else {
             context.fireErrorCaught(error)
             return
         }

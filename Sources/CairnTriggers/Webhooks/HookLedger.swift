@@ -91,8 +91,12 @@ enum HookLedger {
         return try tx.rows(sql, arguments).map(DeliveryRecord.init)
     }
 
-    /// Deletes deliveries received before `cutoff`; returns how many.
+    /// The most deliveries one purge transaction deletes.
+    static let purgeBatch = 10_000
+
+    /// Deletes up to ``purgeBatch`` deliveries received before `cutoff`; returns how many.
     static func purge(before cutoff: Date, _ tx: any StoreTransaction) throws -> Int {
-        try tx.execute("DELETE FROM hook_deliveries WHERE seq IN (SELECT seq FROM hook_deliveries WHERE received_at < ? ORDER BY received_at LIMIT 10000)", [.time(cutoff)])
+        try tx.execute("DELETE FROM hook_deliveries WHERE seq IN (SELECT seq FROM hook_deliveries WHERE received_at < ? ORDER BY received_at LIMIT ?)",
+                       [.time(cutoff), .integer(Int64(purgeBatch))])
     }
 }

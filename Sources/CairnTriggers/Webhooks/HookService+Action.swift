@@ -49,7 +49,9 @@ extension HookService {
             do {
                 let outcome = try await engine.start(workflow, id: id, paramsJSON: paramsJSON, trigger: "webhook:\(name)") { outcome, tx in
                     guard outcome.wasCreated else { return }
-                    try HookLedger.insert(created, tx)
+                    // Its record exists while the instance does not (the engine purged the
+                    // instance first): a repeat, which must not run the workflow again.
+                    guard try HookLedger.insert(created, tx) else { throw DuplicateDelivery() }
                 }
                 guard outcome.wasCreated else {
                     // The instance exists: a repeat of this delivery, or an ID someone else
@@ -66,6 +68,8 @@ extension HookService {
                 }
                 logger.debug("webhook created an instance", metadata: ["hook": "\(name)", "instance": "\(id)", "delivery": "\(verified.deliveryID ?? "-")"])
                 return answer
+            } catch let error as EngineError where DuplicateDelivery.matches(error) {
+                return await repeatAnswer(name, deliveryID) ?? answer
             } catch {
                 return await deadLetter(error, record: { record(.failed, $0, instance: id, detail: $1) })
             }
@@ -94,10 +98,9 @@ extension HookService {
                 }
                 logger.debug("webhook sent an event", metadata: ["hook": "\(name)", "instance": "\(id)", "type": "\(type)"])
                 return answer
-            } catch let error as EngineError where error.code == .storage && error.message.contains(DuplicateDelivery.marker) {
+            } catch let error as EngineError where DuplicateDelivery.matches(error) {
                 return await repeatAnswer(name, deliveryID) ?? answer
             } catch {
-                if "\(error)".contains(DuplicateDelivery.marker) { return await repeatAnswer(name, deliveryID) ?? answer }
                 return await deadLetter(error, record: { record(.failed, $0, instance: id, eventType: type, detail: $1) })
             }
         }
@@ -129,12 +132,13 @@ extension HookService {
         case .workflowNotFound?: (404, "workflow_not_found")
         default: (503, "unavailable")
         }
-        let answer = HookAnswer.error(status, code, message)
         guard status != 503 else {
-            // The store could not commit: nothing is recorded, the sender should retry.
+            // The store could not commit: nothing is recorded, the sender should retry. The
+            // detail (which may hold SQL) goes to the log, not to the sender.
             logger.error("webhook delivery not recorded", metadata: ["error": "\(message)"])
-            return answer
+            return HookAnswer.error(503, "unavailable", "The delivery could not be stored right now; nothing was recorded. Retry it later.")
         }
+        let answer = HookAnswer.error(status, code, message)
         await store(record(answer, message))
         return answer
     }
@@ -186,4 +190,10 @@ extension HookService {
 struct DuplicateDelivery: Error, CustomStringConvertible {
     static let marker = "duplicate webhook delivery"
     var description: String { Self.marker }
+
+    /// Whether the engine error is this one, thrown inside the transaction (the store
+    /// reports a feature's own error as `rejected` with its description).
+    static func matches(_ error: EngineError) -> Bool {
+        error.code == .rejected && error.message == marker
+    }
 }

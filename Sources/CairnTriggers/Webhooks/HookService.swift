@@ -43,6 +43,10 @@ public final class HookService: Service, Sendable {
         limiter = FailureLimiter(burstPerMinute: failureBurst)
     }
 
+    /// The current time on the engine's clock: a delivery's receive time, against which its
+    /// timestamp is checked.
+    public func now() -> Date { clock.now() }
+
     /// The configured hooks, by name.
     public var definitions: [HookDefinition] { hooks.values.sorted { $0.name < $1.name } }
 
@@ -56,8 +60,15 @@ public final class HookService: Service, Sendable {
             while !Task.isCancelled {
                 let cutoff = self.clock.now().addingTimeInterval(-Double(self.retention.components.seconds))
                 do {
-                    let purged = try await self.store.transaction { tx in try HookLedger.purge(before: cutoff, tx) }
-                    if purged > 0 { self.logger.info("purged old webhook deliveries", metadata: ["count": "\(purged)"]) }
+                    // In batches, so a busy hook's backlog never holds the writer for long,
+                    // until none is left.
+                    var total = 0
+                    while !Task.isCancelled {
+                        let purged = try await self.store.transaction { tx in try HookLedger.purge(before: cutoff, tx) }
+                        total += purged
+                        if purged < HookLedger.purgeBatch { break }
+                    }
+                    if total > 0 { self.logger.info("purged old webhook deliveries", metadata: ["count": "\(total)"]) }
                 } catch {
                     self.logger.error("cannot purge old webhook deliveries; retrying in an hour", metadata: ["error": "\(error)"])
                 }

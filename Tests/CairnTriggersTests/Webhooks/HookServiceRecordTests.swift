@@ -57,4 +57,51 @@ extension HookServiceTests {
             #expect(rows.isEmpty)
         }
     }
+
+    @Test func fiftyParallelRepeatsOfOneEventDeliverySendOneEvent() async throws {
+        let hook = try github(.event(workflow: "receiver", eventType: "approved", instance: .header("X-Cairn-Instance")))
+        try await run([hook]) { service, engine, store in
+            _ = try await engine.createInstance("receiver", id: "par-1", paramsJSON: Data(#"{"wait": true}"#.utf8))
+            _ = try await engine.waitFor("receiver", id: "par-1") { $0.status == .waiting }
+            let statuses = await withTaskGroup(of: Int.self) { group in
+                for _ in 0..<50 {
+                    group.addTask {
+                        await service.receive("gh", request: signed(#"{"ok": 1}"#, delivery: "same-1", extra: [("X-Cairn-Instance", "par-1")]), contentType: nil, remote: "a").status
+                    }
+                }
+                return await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == 202 }.count == 1, "\(statuses)")
+            #expect(statuses.allSatisfy { $0 == 202 || $0 == 200 }, "\(statuses)")
+            let rows = try store.read { tx in try HookLedger.page(hook: "gh", before: nil, failedOnly: false, limit: 100, tx) }
+            #expect(rows.count == 1 && rows.first?.outcome == .eventSent)
+        }
+    }
+}
+
+/// The limiter stays small and cheap under a flood of addresses.
+@Suite struct FailureLimiterTests {
+    @Test func anAddressIsLimitedAfterItsBurstAndFreedAfterAMinute() {
+        let limiter = FailureLimiter(burstPerMinute: 3)
+        let start = Date(timeIntervalSince1970: 1_000_000)
+        for second in 0..<3 { limiter.fail("203.0.113.9", now: start.addingTimeInterval(Double(second))) }
+        #expect(limiter.isLimited("203.0.113.9", now: start.addingTimeInterval(3)))
+        #expect(!limiter.isLimited("203.0.113.10", now: start.addingTimeInterval(3)))
+        #expect(!limiter.isLimited("203.0.113.9", now: start.addingTimeInterval(61)))
+    }
+
+    @Test func ipv6AddressesCountPerSlash64() {
+        #expect(FailureLimiter.key("2001:db8:1:2:aaaa::1") == FailureLimiter.key("2001:db8:1:2:bbbb::2"))
+        #expect(FailureLimiter.key("2001:db8:1:2::1") != FailureLimiter.key("2001:db8:1:3::1"))
+        #expect(FailureLimiter.key("198.51.100.7") == "198.51.100.7")
+    }
+
+    @Test func aFloodOfDistinctAddressesIsNotRecordedPastTheCap() {
+        let limiter = FailureLimiter(burstPerMinute: 1)
+        let now = Date(timeIntervalSince1970: 2_000_000)
+        for index in 0..<(FailureLimiter.maxAddresses + 500) { limiter.fail("10.\(index >> 16).\((index >> 8) & 255).\(index & 255)", now: now) }
+        // The first ones stay limited; one past the cap was never recorded.
+        #expect(limiter.isLimited("10.0.0.0", now: now))
+        #expect(!limiter.isLimited("10.0.\((FailureLimiter.maxAddresses + 100) >> 8 & 255).\((FailureLimiter.maxAddresses + 100) & 255)", now: now))
+    }
 }
