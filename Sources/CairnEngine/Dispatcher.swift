@@ -135,7 +135,7 @@ actor Dispatcher {
     /// Applies pause / resume / terminate / restart, through the live lifetime when there is one
     /// so the request is ordered with its writes. Requests for one instance run one at a time,
     /// in arrival order; none of them waits for more than the lifetime's next step boundary.
-    func control(_ row: Int64, _ action: ControlRequest.Action) async throws -> ControlOutcome {
+    func control(_ row: Int64, _ action: ControlRequest.Action, error: ErrorInfo? = nil) async throws -> ControlOutcome {
         await acquireControl(of: row)
         defer { releaseControl(of: row) }
         while let lifetime = live[row] {
@@ -148,18 +148,18 @@ actor Dispatcher {
                 if let result = await lifetime.cancelPause() { return try result.get() }
                 // Resume changes nothing unless a pause is settling; answer with the stored status.
                 guard case .pause = lifetime.poisoned() else { return try await storeControl(row, action) }
-            case .terminate, .restart:
+            case .terminate, .restart, .fail:
                 lifetime.stop()
             }
             // Throws only if this request is cancelled; the request then ends without a change.
             try await lifetime.exited.wait()
         }
-        return try await storeControl(row, action)
+        return try await storeControl(row, action, error: error)
     }
 
-    private func storeControl(_ row: Int64, _ action: ControlRequest.Action) async throws -> ControlOutcome {
+    private func storeControl(_ row: Int64, _ action: ControlRequest.Action, error: ErrorInfo? = nil) async throws -> ControlOutcome {
         let storeAction: ControlRequest.Action = action == .requestPause ? .pause : action
-        let result = try await context.store.perform(.control(ControlRequest(instance: row, action: storeAction, at: context.clock.now())))
+        let result = try await context.store.perform(.control(ControlRequest(instance: row, action: storeAction, at: context.clock.now(), error: error)))
         guard case .control(let outcome) = result else {
             return ControlOutcome(status: .unknown, shouldRun: false, changed: false)
         }

@@ -84,11 +84,24 @@ extension Engine {
         try await control(workflow, id, .restart)
     }
 
-    private func control(_ workflow: String, _ id: String, _ action: ControlRequest.Action) async throws -> InstanceStatus {
+    /// Ends an unfinished instance as `errored` with `error`, for a failure found outside its
+    /// run (the file a dropped-file instance reads vanished); a running step is abandoned.
+    /// Refused (`invalid_transition`) for a finished instance.
+    @discardableResult
+    public func fail(_ workflow: String, id: String, error: ErrorInfo) async throws -> InstanceStatus {
+        try await control(workflow, id, .fail, error: error)
+    }
+
+    private func control(_ workflow: String, _ id: String, _ action: ControlRequest.Action, error: ErrorInfo? = nil) async throws -> InstanceStatus {
         let instance = try record(workflow, id: id)
         do {
-            let outcome = try await dispatcher.control(instance.rowID, action)
+            let outcome = try await dispatcher.control(instance.rowID, action, error: error)
             context.watch.changed()
+            if outcome.changed, outcome.status.isFinished {
+                // Ended from outside its run: observers hear of it like of an end by the run.
+                let finished = FinishedInstance(workflow: workflow, id: instance.id, status: outcome.status, at: context.clock.now())
+                for observer in context.finishObservers.withLock({ $0 }) { observer(finished) }
+            }
             context.logger.info("instance \(action.rawValue)", metadata: ["workflow": "\(workflow)", "instance": "\(instance.id)", "status": "\(outcome.status.rawValue)"])
             return outcome.status
         } catch let error as StoreError {

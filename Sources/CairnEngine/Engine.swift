@@ -137,8 +137,9 @@ public final class Engine: Sendable {
         }
     }
 
-    /// Calls `observer` each time an instance ends (complete or errored by its own run),
-    /// right after that end has committed. Observers must return quickly.
+    /// Calls `observer` each time an instance ends (complete or errored by its own run,
+    /// terminated, or failed from outside), right after that end has committed. Observers
+    /// must return quickly.
     public func onFinish(_ observer: @escaping @Sendable (FinishedInstance) -> Void) {
         context.finishObservers.withLock { $0.append(observer) }
     }

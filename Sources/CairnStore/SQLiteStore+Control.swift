@@ -64,6 +64,16 @@ extension SQLiteStore {
             try db.execute(sql: "DELETE FROM timers WHERE instance = ?", arguments: [instance])
             return ControlOutcome(status: .terminated, shouldRun: false, changed: true)
 
+        case .fail:
+            if status.isFinished { throw refuse("fail") }
+            let error = request.error ?? ErrorInfo(name: "Error", message: "Failed from outside its run.")
+            try db.execute(sql: """
+                UPDATE instances SET status = 'errored', epoch = epoch + 1, ended_at = ?, updated_at = ?, error_name = ?, error_message = ?,
+                waiting_for = NULL, wake_at = NULL, paused_at = NULL WHERE rowid = ?
+                """, arguments: [at, at, error.name, error.message, instance])
+            try db.execute(sql: "DELETE FROM timers WHERE instance = ?", arguments: [instance])
+            return ControlOutcome(status: .errored, shouldRun: false, changed: true)
+
         case .restart:
             for table in ["steps", "attempts", "events", "timers"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE instance = ?", arguments: [instance])

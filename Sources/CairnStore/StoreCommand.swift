@@ -147,15 +147,20 @@ public struct EventOutcome: Sendable {
 }
 
 public struct ControlRequest: Sendable {
-    public enum Action: String, Sendable { case pause, resume, terminate, restart, requestPause }
+    /// `fail` ends an unfinished instance as `errored` with ``error``, for a failure found
+    /// outside its run (a dropped file that vanished).
+    public enum Action: String, Sendable { case pause, resume, terminate, restart, requestPause, fail }
     public var instance: Int64
     public var action: Action
     public var at: Date
+    /// The error a `fail` records.
+    public var error: ErrorInfo?
 
-    public init(instance: Int64, action: Action, at: Date) {
+    public init(instance: Int64, action: Action, at: Date, error: ErrorInfo? = nil) {
         self.instance = instance
         self.action = action
         self.at = at
+        self.error = error
     }
 }
 

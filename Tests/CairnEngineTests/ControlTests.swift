@@ -3,6 +3,7 @@ import CairnEngine
 import CairnStore
 import CairnTesting
 import Foundation
+import Synchronization
 import Testing
 
 /// Status changes on live instances answer promptly, one at a time per instance, and never
@@ -54,6 +55,24 @@ import Testing
             await #expect(throws: EngineError.self) { try await engine.pause("n", id: "f") }
             await #expect(throws: EngineError.self) { try await engine.terminate("n", id: "f") }
             #expect(try engine.record("n", id: "f").status == .complete)
+        }
+    }
+
+    @Test func failEndsAnUnfinishedInstanceAsErroredAndObserversHearOfItAndOfATerminate() async throws {
+        _ = try await withSleepingInstance("x") { engine, clock in
+            let heard = Mutex<[String]>([])
+            engine.onFinish { finished in heard.withLock { $0.append("\(finished.id):\(finished.status.rawValue)") } }
+            let status = try await engine.fail("n", id: "x", error: ErrorInfo(name: "FileVanished", message: "The file is gone."))
+            #expect(status == .errored)
+            let view = try engine.instance("n", id: "x")
+            #expect(view.status == .errored && view.error == ErrorInfo(name: "FileVanished", message: "The file is gone."))
+            clock.advance(by: 3600)      // its timer is gone: nothing runs on
+            #expect(try engine.record("n", id: "x").status == .errored)
+            await #expect(throws: EngineError.self) { try await engine.fail("n", id: "x", error: ErrorInfo(name: "E", message: "again")) }
+            _ = try await engine.create("n", id: "y")
+            try await engine.waitFor("n", id: "y") { $0.status == .waiting }
+            try await engine.terminate("n", id: "y")
+            #expect(heard.withLock { $0 } == ["x:errored", "y:terminated"])
         }
     }
 
