@@ -219,9 +219,15 @@ extension SQLiteStore {
         }
         let event = ReceivedEvent(type: delivery.type, payload: delivery.payload, timestamp: delivery.at)
         if let waiter = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT name, count FROM steps WHERE instance = ? AND event_type = ? AND status = 'waiting' ORDER BY seq LIMIT 1"),
+            db.cachedStatement(sql: "SELECT name, count, wake_at FROM steps WHERE instance = ? AND event_type = ? AND status = 'waiting' ORDER BY seq LIMIT 1"),
             arguments: [instance, delivery.type]) {
             let key = StepKey(kind: .waitForEvent, name: waiter["name"], count: waiter["count"])
+            if let timeout: Int64 = waiter["wake_at"] {
+                // The wait's timeout timer is moot now: without it, a restart resumes the
+                // instance at once instead of at the timeout (recovery skips instances whose
+                // timer lies ahead).
+                try db.cachedStatement(sql: "DELETE FROM timers WHERE instance = ? AND wake_at = ?").execute(arguments: [instance, timeout])
+            }
             try db.cachedStatement(sql: """
                 UPDATE steps SET status = 'received', output = ?, ended_at = ?, wake_at = NULL
                 WHERE instance = ? AND kind = 'waitForEvent' AND name = ? AND count = ?

@@ -68,6 +68,34 @@ import Testing
         }
     }
 
+    @Test func anInstanceWhoseEventArrivedResumesAtOnceAfterACrashNotAtItsTimeout() async throws {
+        struct Approval: Workflow {
+            func run(event: WorkflowEvent<NoParams>, step: WorkflowStep) async throws -> String {
+                let approval = try await step.waitForEvent("approval", type: "approved", timeout: .hours(24), as: String.self)
+                return approval.payload
+            }
+        }
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.file("c.sqlite")
+        let clock = ManualClock()
+        try await withTestEngine(databasePath: path, clock: clock, register: { try $0.register(Approval(), as: "a") }) { engine in
+            _ = try await engine.create("a", id: "e")
+            try await engine.waitFor("a", id: "e") { $0.status == .waiting && $0.waitingFor == .event }
+            #expect(try engine.store.pendingTimerCount() == 1)
+        }
+        // The event commits and the process dies before the instance wakes: no engine runs.
+        let store = try SQLiteStore(path: path)
+        _ = try await store.perform(.sendEvent(EventDelivery(workflow: "a", instanceID: "e", type: "approved", payload: Data(#""yes""#.utf8), at: clock.now())))
+        #expect(try store.pendingTimerCount() == 0)
+        store.close()
+        // The clock does not move: the 24-hour timeout must not be what resumes it.
+        try await withTestEngine(databasePath: path, clock: clock, register: { try $0.register(Approval(), as: "a") }) { engine in
+            let done = try await engine.waitForCompletion("a", id: "e")
+            #expect(done.output == Data(#""yes""#.utf8))
+        }
+    }
+
     // MARK: A real process, killed with SIGKILL
 
     @Test func aKilledProcessResumesAndRunsEachFinishedStepOnce() async throws {
