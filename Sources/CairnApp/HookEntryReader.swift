@@ -89,6 +89,9 @@ struct HookEntryReader {
         if action == "create" {
             let headers = try stringArray("headers", example: "[\"X-GitHub-Event\"]") ?? []
             for header in headers { try checkHeaderName(header, key: "headers") }
+            if let credential = headers.first(where: { ["authorization", "proxy-authorization", "cookie", "set-cookie"].contains($0.lowercased()) }) {
+                throw error("headers", "headers lists \(credential), a credential header; it would be copied into every instance's params and stored. Remove it (webhooks authenticate by signature).")
+            }
             return .create(workflow: workflow, headers: headers)
         }
         guard let eventType = try string("event_type", example: "\"payment-received\"") else {

@@ -139,6 +139,7 @@ import Testing
         ("scheme = \"github\"\nsecrets = []\naction = \"create\"\nworkflow = \"seed\"", 4, ["secrets is empty", "add at least one"]),
         ("scheme = \"github\"\nsecrets = \"\(sentinel)\"\naction = \"create\"\nworkflow = \"seed\"", 4, ["secrets must be an array of strings"]),
         ("scheme = \"github\"\nsecrets = [\"\(sentinel)\", \"env:CAIRN_HOOK_TEST_UNSET\"]\naction = \"create\"\nworkflow = \"seed\"", 4, ["secret number 2", "env:CAIRN_HOOK_TEST_UNSET", "not set", "Export it"]),
+        ("scheme = \"github\"\nsecrets = [\"\(sentinel)\"]\naction = \"create\"\nworkflow = \"seed\"\nheaders = [\"X-GitHub-Event\", \"Authorization\"]", 7, ["Authorization, a credential header"]),
         ("scheme = \"github\"\nsecrets = [\"ENV:GH_SECRET\"]\naction = \"create\"\nworkflow = \"seed\"", 4, ["'ENV:' is not a secret source", "env: in lower case"]),
         ("scheme = \"stripe\"\nsecrets = [\"\(sentinel)\"]\naction = \"create\"\nworkflow = \"seed\"", 4, ["does not start with 'whsec_'", "Stripe dashboard"]),
         ("scheme = \"stripe\"\nsecrets = [\"whsec_\(sentinel)\"]\ntolerance = \"2 hours\"\naction = \"create\"\nworkflow = \"seed\"", 5, ["longer than 1 hour"]),

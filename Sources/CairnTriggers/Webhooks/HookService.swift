@@ -81,7 +81,11 @@ public final class HookService: Service, Sendable {
     public func receive(_ name: String, request: WebhookRequest, contentType: String?, remote: String) async -> HookAnswer {
         let now = clock.now()
         guard let hook = hooks[name] else {
-            // No list of the configured hooks for an unauthenticated caller; counts as a failure.
+            // No list of the configured hooks for an unauthenticated caller; counts as a
+            // failure, and a limited address cannot probe for names either.
+            if limiter.isLimited(remote, now: now) {
+                return .error(429, "too_many_failures", "Too many deliveries from this address failed verification in the last minute. Check the signing secret, then retry after a minute.")
+            }
             limiter.fail(remote, now: now)
             return .error(404, "not_found", "No such hook. Check the URL against cairn hooks list.")
         }

@@ -108,6 +108,8 @@ private struct Receiver: Workflow {
             #expect(genuine.status == 202)
             let unknownHook = await service.receive("nope", request: tampered, contentType: nil, remote: "10.0.0.10")
             #expect(unknownHook.status == 404 && !unknownHook.text.contains("gh"))
+            // A limited address gets 429 for unknown names too: it cannot probe for hooks.
+            #expect(await service.receive("nope", request: tampered, contentType: nil, remote: "10.0.0.9").status == 429)
             let instances = try engine.instances("receiver").map(\.id)
             let deliveries = try service.deliveries("gh", before: nil, failedOnly: false, limit: 10)
             #expect(instances == ["hook-gh-t-2"])
