@@ -94,6 +94,10 @@ public struct AppConfig: Sendable {
     /// that run once the workflows are known.
     var hookLines: [String: [String: Int]] = [:]
     public var webhooks = Webhooks()
+    /// `[[drops]]` entries: watched directories that start an instance per file.
+    public var drops: [DropDefinition] = []
+    /// The line of each drop's keys (`name`, `directory`, `workflow`, …), by drop name.
+    var dropLines: [String: [String: Int]] = [:]
     /// The file this was read from (for messages), if any.
     public var source: String?
 

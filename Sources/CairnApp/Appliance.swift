@@ -69,8 +69,10 @@ public struct Appliance: Sendable {
         let registrations = try appliance.registrations()
         try appliance.checkSchedules(against: registrations)
         try appliance.checkHooks(against: registrations)
+        try appliance.checkDrops(against: registrations)
         appliance.installSchedules()
         appliance.installHooks()
+        appliance.installDrops()
         return appliance
     }
 

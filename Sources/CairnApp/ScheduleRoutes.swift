@@ -85,8 +85,8 @@ enum ScheduleRoutes {
                 let status: HTTPResponse.Status = switch error.code {
                 case .scheduleNotFound: .notFound
                 case .scheduleOrphaned: .conflict
-                case .invalidInput, .invalidSchedule: .unprocessableContent
-                case .hookNotFound, .deliveryNotFound: .notFound
+                case .invalidInput, .invalidSchedule, .invalidDrop: .unprocessableContent
+                case .hookNotFound, .deliveryNotFound, .dropNotFound: .notFound
                 case .starting, .storage: .serviceUnavailable
                 default: .internalServerError
                 }

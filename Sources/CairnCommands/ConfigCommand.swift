@@ -77,6 +77,7 @@ struct ConfigCommand: AsyncParsableCommand {
             for type in types { print("  \(type)  \(appliance.workflows.entries[type]?.summary ?? "")") }
             ConfigSchedules.printTable(settings.schedules, now: now)
             ConfigHooks.printTable(settings)
+            ConfigDrops.printTable(settings.drops)
         }
     }
 }

@@ -58,6 +58,7 @@ enum ConfigJSON {
             "schedules": .array(settings.schedules.map { ConfigSchedules.json($0, now: now) }),
             "webhooks": ConfigHooks.settings(settings.webhooks),
             "hooks": .array(settings.hooks.map { ConfigHooks.json($0, sources: settings.hookSecretSources[$0.name] ?? []) }),
+            "drops": .array(settings.drops.map(ConfigDrops.json)),
         ]
     }
 }

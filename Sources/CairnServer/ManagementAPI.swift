@@ -114,8 +114,8 @@ struct ManagementAPI: Sendable {
             guard let raw = object[key] else { continue }
             guard let text = raw as? String else { throw APIError.badRequest("'\(key)' in \(what) must be a string.") }
             if let id, id != text { throw APIError.badRequest("\(what) gives both 'id' and 'instance_id' with different values; send one.") }
-            guard !text.hasPrefix("cron-"), !text.hasPrefix("hook-") else {
-                throw APIError(.unprocessableContent, "invalid_instance_id", "Instance IDs starting with 'cron-' or 'hook-' are reserved for schedules and webhooks (one per tick or delivery). Choose another ID; to run a schedule now use: cairn schedules trigger <name>")
+            guard !text.hasPrefix("cron-"), !text.hasPrefix("hook-"), !text.hasPrefix("drop-") else {
+                throw APIError(.unprocessableContent, "invalid_instance_id", "Instance IDs starting with 'cron-', 'hook-' or 'drop-' are reserved for schedules, webhooks and file drops (one per tick, delivery or file). Choose another ID; to run a schedule now use: cairn schedules trigger <name>")
             }
             id = text
         }

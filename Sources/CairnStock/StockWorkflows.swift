@@ -26,6 +26,9 @@ public enum StockWorkflows {
             let url = URL(string: source).flatMap { $0.scheme == nil ? nil : $0 } ?? URL(fileURLWithPath: source)
             return AnyWorkflow(MyWorkflow(source: url, pause: pause))
         }
+        try catalog.add("count-lines", summary: "Reads a dropped file (params path and name, as a [[drops]] entry gives them) and returns its size and line count.") { _ in
+            AnyWorkflow(CountLines())
+        }
         try catalog.add("await-event", summary: "Waits for one event (options: event_type, default \"approved\"; timeout, default 24 hours) and returns it with the params.") { options in
             let type = try options.string("event_type", default: "approved")
             do {

@@ -25,6 +25,10 @@ public struct TriggerError: Error, CustomStringConvertible, Sendable {
         public static let hookNotFound = Code(raw: "hook_not_found")
         /// The hook has no delivery with that sequence number.
         public static let deliveryNotFound = Code(raw: "delivery_not_found")
+        /// A drop's definition is not acceptable (directory, pattern, limits).
+        public static let invalidDrop = Code(raw: "invalid_drop")
+        /// No drop has that name.
+        public static let dropNotFound = Code(raw: "drop_not_found")
         /// The ledger could not be read or written.
         public static let storage = Code(raw: "storage")
     }

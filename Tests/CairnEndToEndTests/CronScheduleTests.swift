@@ -49,7 +49,7 @@ import Testing
         let impossible = try await serve.request("POST", "/schedules/nightly/backfill", body: #"{"from": "2026-02-30T00:00:00Z", "to": "2026-03-02T00:00:00Z"}"#)
         #expect(impossible.status == 400 && impossible.errorMessage.contains("'from' must be an RFC 3339 time"))
         let hijack = try await serve.request("POST", "/workflows/my-workflow/instances", body: #"{"id": "cron-nightly-20991231T0200Z"}"#)
-        #expect(hijack.status == 422 && hijack.errorMessage.contains("reserved for schedules and webhooks"))
+        #expect(hijack.status == 422 && hijack.errorMessage.contains("reserved for schedules, webhooks and file drops"))
         #expect(try await serve.sqlite("SELECT COUNT(*) FROM instances WHERE id = 'cron-nightly-20991231T0200Z'") == "0")
 
         let run = try await serve.request("POST", "/schedules/nightly/trigger")

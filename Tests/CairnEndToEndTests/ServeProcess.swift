@@ -56,7 +56,7 @@ final class ServeProcess: @unchecked Sendable {
     static let sampleIPs = #"{"result":{"ipv4_cidrs":["10.0.0.0/8","192.168.0.0/16","172.16.0.0/12"]}}"#
 
     /// Starts (or restarts, after a stop) the process on the same directory.
-    func start(extraArguments: [String] = []) async throws {
+    func start(extraArguments: [String] = [], environment: [String: String] = [:]) async throws {
         if !FileManager.default.fileExists(atPath: directory.file("ips.json")) {
             try Self.sampleIPs.write(toFile: directory.file("ips.json"), atomically: true, encoding: .utf8)
         }
@@ -66,6 +66,7 @@ final class ServeProcess: @unchecked Sendable {
         process.executableURL = try CLI.binary()
         process.arguments = ["serve", "--config", configPath, "--port", "0", "--log-format", "json"] + extraArguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardError = log
         process.standardOutput = log

@@ -13,7 +13,7 @@ import Testing
             ("[[workflows]]\nname = \"a\"\ntype = \"seed-example\"\n\n[[workflows]]\nname = \"a\"\ntype = \"seed-example\"\n",
              ["cairn.toml:6:", "Duplicate workflow name \"a\"", "line 2"]),
             ("[engine]\nretention = \"3 fortnights\"\n", ["cairn.toml:2:", "'engine.retention'", "not a duration"]),
-            ("[[workflows]]\nname = \"a\"\ntype = \"cobol\"\n", ["cairn.toml:1:", "Known types: await-event, seed-example"]),
+            ("[[workflows]]\nname = \"a\"\ntype = \"cobol\"\n", ["cairn.toml:1:", "Known types: await-event, count-lines, seed-example"]),
             ("[[workflows]]\nname = \"a\"\ntype = \"seed-example\"\n[workflows.options]\nsorce = \"x\"\n", ["unknown option 'sorce'"]),
             ("[server\nport = 1\n", ["cairn.toml:1:", "TOML syntax error"]),
         ]

@@ -1,6 +1,6 @@
 import Synchronization
 
-/// Wakes the schedule loop early (a pause, a resume, a new buffered tick) without polling.
+/// Wakes a service loop early (a schedule paused, a file dropped) without polling.
 /// A ring while nobody waits is remembered until the next wait.
 final class Doorbell: Sendable {
     private struct State {

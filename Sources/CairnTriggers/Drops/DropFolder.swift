@@ -1,0 +1,72 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A drop's directory and its `.cairn/processing`, `done` and `failed`, addressed by raw
+/// file-name bytes (names need not be UTF-8).
+struct DropFolder: Sendable {
+    /// The subdirectories of `.cairn/`.
+    enum Area: String, Sendable, CaseIterable {
+        case processing, done, failed
+    }
+
+    let directory: String
+
+    /// `directory/.cairn/<area>`.
+    func path(of area: Area) -> String { "\(directory)/.cairn/\(area.rawValue)" }
+
+    /// A NUL-terminated path for C calls: the directory (or an area) and `name`.
+    func cPath(_ name: FileName, in area: Area? = nil) -> [CChar] {
+        let base = area.map { path(of: $0) } ?? directory
+        var bytes = Array(base.utf8)
+        bytes.append(UInt8(ascii: "/"))
+        bytes += name.bytes
+        bytes.append(0)
+        return bytes.map { CChar(bitPattern: $0) }
+    }
+
+    /// Creates `.cairn/` and its areas (mode 0750) where missing.
+    func prepare() throws(TriggerError) {
+        for path in ["\(directory)/.cairn"] + Area.allCases.map(path(of:)) {
+            if mkdir(path, 0o750) != 0, errno != EEXIST {
+                throw TriggerError(.invalidDrop, "Cannot create \(path): \(String(cString: strerror(errno))). Let the user cairn runs as write \(directory).")
+            }
+            var info = stat()
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
+                throw TriggerError(.invalidDrop, "\(path) is not a directory (a file or a symlink is in its place). Remove it; Cairn creates it.")
+            }
+        }
+    }
+
+    /// The entries of the directory (or an area), without `.` and `..`; empty when it
+    /// cannot be read.
+    func list(_ area: Area? = nil) -> [FileName] {
+        let base = area.map { path(of: $0) } ?? directory
+        guard let stream = opendir(base) else { return [] }
+        defer { closedir(stream) }
+        var names: [FileName] = []
+        while let entry = readdir(stream) {
+            let bytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+            if bytes == [46] || bytes == [46, 46] { continue }
+            names.append(FileName(bytes: bytes))
+        }
+        return names
+    }
+
+    /// Renames `name` (in `from`, or the directory) to `target` in `to`; `0` or the errno.
+    func move(_ name: FileName, from: Area?, to area: Area, as target: FileName) -> Int32 {
+        rename(cPath(name, in: from), cPath(target, in: area)) == 0 ? 0 : errno
+    }
+
+    /// Whether `name` exists in `area` (without following a link).
+    func exists(_ name: FileName, in area: Area) -> Bool {
+        var info = stat()
+        return lstat(cPath(name, in: area), &info) == 0
+    }
+
+    /// Deletes `name` from `area`; true when it is gone.
+    func remove(_ name: FileName, in area: Area) -> Bool {
+        unlink(cPath(name, in: area)) == 0 || errno == ENOENT
+    }
+}
