@@ -63,16 +63,17 @@ struct DropEntryReader {
         guard (1...10_000).contains(batch) else { throw error("batch", "batch = \(batch) must be from 1 to 10000 (the default is 100).") }
         let scanInterval = try duration("scan_interval", example: "\"30 seconds\"", allowZero: false) ?? 30_000
         guard scanInterval >= 1000 else { throw error("scan_interval", "scan_interval must be at least 1 second (the default is 30 seconds).") }
+        let settle = try duration("settle", example: "\"2 seconds\"", allowZero: true) ?? 2000
+        let keepDone = try retention("keep_done", default: 7 * 86_400_000)
+        let keepFailed = try retention("keep_failed", default: nil)
+        let dedupeWindow = try duration("dedupe_window", example: "\"7 days\"", allowZero: false) ?? 7 * 86_400_000
+        let params = try readParams()
         let definition: DropDefinition
         do {
             definition = try DropDefinition(
-                name: name, directory: directory, workflow: workflow, pattern: pattern, params: try readParams(),
-                settle: .milliseconds(try duration("settle", example: "\"2 seconds\"", allowZero: true) ?? 2000),
-                scanInterval: .milliseconds(scanInterval),
-                keepDone: try retention("keep_done", default: 7 * 86_400_000), keepFailed: try retention("keep_failed", default: nil),
-                maxFileBytes: Int64(maxBytes), batch: batch, dedupe: dedupe,
-                dedupeWindow: .milliseconds(try duration("dedupe_window", example: "\"7 days\"", allowZero: false) ?? 7 * 86_400_000),
-                line: reader.lines.line(of: path))
+                name: name, directory: directory, workflow: workflow, pattern: pattern, params: params, settle: .milliseconds(settle),
+                scanInterval: .milliseconds(scanInterval), keepDone: keepDone, keepFailed: keepFailed, maxFileBytes: Int64(maxBytes), batch: batch,
+                dedupe: dedupe, dedupeWindow: .milliseconds(dedupeWindow), line: reader.lines.line(of: path))
         } catch {
             throw reader.error("\(path).name", "\(error)")
         }

@@ -62,6 +62,8 @@ import Glibc
         #expect(try serve.sqlite("SELECT COUNT(*) FROM instances WHERE workflow = 'count' AND status = 'complete'") == "1")
         #expect(try serve.sqlite("SELECT COUNT(*) FROM drop_files WHERE status = 'done'") == "1")
         #expect(list("\(inbox)/.cairn/processing").isEmpty)
+        let metrics = try await serve.request("GET", "/metrics").text
+        #expect(metrics.contains("cairn_drop_files_total") && metrics.contains("outcome=\"taken\"") && metrics.contains("outcome=\"done\""), "\(metrics)")
         let listing = try await CLI.run(["drops", "files", "inbox", "--url", serve.baseURL, "--config", serve.configPath], in: serve.directory.path)
         #expect(listing.code == 0 && listing.out.contains("orders.csv") && listing.out.contains("done"), "\(listing.err)\(listing.out)")
     }

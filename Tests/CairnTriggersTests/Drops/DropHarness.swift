@@ -48,9 +48,10 @@ struct DropHarness: Sendable {
     }
 
     func drop(_ name: String = "inbox", workflow: String = "reader", settle: Duration = .milliseconds(300), scan: Duration = .seconds(30),
-              dedupe: DropDefinition.Dedupe = .none, batch: Int = 100, maxFileBytes: Int64 = 1 << 30) throws -> DropDefinition {
-        try DropDefinition(name: name, directory: inbox, workflow: workflow, settle: settle, scanInterval: scan, maxFileBytes: maxFileBytes,
-                           batch: batch, dedupe: dedupe)
+              dedupe: DropDefinition.Dedupe = .none, batch: Int = 100, maxFileBytes: Int64 = 1 << 30,
+              keepDone: Duration? = .seconds(86_400), pattern: String? = nil) throws -> DropDefinition {
+        try DropDefinition(name: name, directory: inbox, workflow: workflow, pattern: pattern.map { try FileGlob($0) }, settle: settle, scanInterval: scan,
+                           keepDone: keepDone, maxFileBytes: maxFileBytes, batch: batch, dedupe: dedupe)
     }
 
     /// Runs `body` while the service watches `drops`; stops it (as a crash would: no drain) after.

@@ -138,4 +138,53 @@ import Glibc
             #expect(try engine.instances("reader").count == 1)
         }
     }
+
+    @Test func namesWithNewlinesOrInvalidUTF8AreTakenAndShownEscaped() async throws {
+        let harness = try DropHarness()
+        defer { harness.remove() }
+        try await harness.run([try harness.drop()]) { _, engine, store in
+            try harness.write("two\nlines.csv", "a\n")
+            var path = Array("\(harness.inbox)/bad".utf8) + [0xFF, 0xFE] + Array(".csv".utf8)
+            path.append(0)
+            let descriptor = path.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_CREAT | O_WRONLY, 0o644) } }
+            #expect(descriptor >= 0)
+            _ = Glibc.write(descriptor, "b\n", 2)
+            close(descriptor)
+            try await Poll.until("both done") { try store.dropRows().filter { $0.status == .done }.count == 2 }
+            let names = Set(try store.dropRows().map(\.name))
+            #expect(names == ["two\\nlines.csv", "bad\\xff\\xfe.csv"])
+            for row in try store.dropRows() {
+                let view = try engine.instance("reader", id: try #require(row.instance))
+                #expect(view.status == .complete, "\(row.name): \(String(describing: view.error))")
+            }
+        }
+    }
+
+    @Test func retentionDeletesDoneFilesPastKeepDone() async throws {
+        let harness = try DropHarness()
+        defer { harness.remove() }
+        try await harness.run([try harness.drop()]) { _, _, store in
+            try harness.write("old.csv", "x\n")
+            try await Poll.until("done") { try store.dropRows().first?.status == .done }
+        }
+        #expect(harness.list("done").count == 1)
+        // The next start applies a retention of a millisecond: the file goes, its row stays.
+        try await harness.run([try harness.drop(keepDone: .milliseconds(1))]) { _, _, store in
+            try await Poll.until("deleted") { harness.list("done").isEmpty }
+            try await Poll.until("row forgets the file") { try store.dropRows().first?.stored == nil }
+            #expect(try store.dropRows().first?.status == .done)
+        }
+    }
+
+    @Test func aPatternTakesOnlyMatchingNames() async throws {
+        let harness = try DropHarness()
+        defer { harness.remove() }
+        try await harness.run([try harness.drop(pattern: "*.csv")]) { _, _, store in
+            try harness.write("notes.txt", "skip me")
+            try harness.write("data.csv", "take me")
+            try await Poll.until("csv done") { try store.dropRows().first?.status == .done }
+            #expect(try store.dropRows().map(\.name) == ["data.csv"])
+            #expect(harness.list() == [".cairn", "notes.txt"])
+        }
+    }
 }
