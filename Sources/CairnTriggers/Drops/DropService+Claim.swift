@@ -25,7 +25,7 @@ extension DropService {
         var claimed: [Claimed] = []
         for name in names {
             guard let stored = take(name, runtime) else { continue }
-            if var file = inspect(stored, runtime) {
+            if var file = await inspect(stored, runtime) {
                 file.name = name.display
                 claimed.append(file)
             }
@@ -81,18 +81,23 @@ extension DropService {
         return stored
     }
 
-    /// Opens a claimed file (never following a link, never blocking on a FIFO), and digests it.
-    func inspect(_ stored: FileName, _ runtime: DropRuntime) -> Claimed? {
+    /// Opens a claimed file (never following a link, never blocking on a FIFO), and digests
+    /// it. A file this process may not read, or that is no longer a regular file, goes to
+    /// `failed/` with the reason; `nil` for those and for a transient read error (the next
+    /// pass retries).
+    func inspect(_ stored: FileName, _ runtime: DropRuntime) async -> Claimed? {
         let drop = runtime.definition
         guard let parsed = Self.parseStored(stored, drop: drop.name) else { return nil }
         let descriptor = open(runtime.folder.cPath(stored, in: .processing), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            logger.error("cannot open a claimed file", metadata: ["drop": "\(drop.name)", "file": "\(stored.display)", "error": "\(String(cString: strerror(errno)))"])
+        var status = stat()
+        guard descriptor >= 0, fstat(descriptor, &status) == 0, FileInfo(status).kind == .regular else {
+            let reason = descriptor < 0 ? "cannot be read by this process (\(String(cString: strerror(errno))))" : "is no longer a regular file"
+            if descriptor >= 0 { close(descriptor) }
+            let unreadable = Claimed(instance: parsed.instance, name: parsed.name, stored: stored, size: 0, sha256: "", modified: Date(timeIntervalSince1970: 0))
+            await failWithoutInstance(unreadable, runtime, reason: "unreadable", "\(parsed.name) \(reason); give the user cairn runs as read access and drop it again.")
             return nil
         }
         defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, FileInfo(status).kind == .regular else { return nil }
         do {
             let (size, digest) = try SHA256Digest.of(descriptor: descriptor)
             return Claimed(instance: parsed.instance, name: parsed.name, stored: stored, size: size, sha256: SHA256Digest.hex(digest),
@@ -175,8 +180,10 @@ extension DropService {
     func failWithoutInstance(_ file: Claimed, _ runtime: DropRuntime, reason: String, _ message: String) async {
         let drop = runtime.definition
         let moved = runtime.folder.move(file.stored, from: .processing, to: .failed, as: file.stored) == 0
-        let row = DropFileRecord(drop: drop.name, instance: nil, name: file.name, stored: moved ? "failed/" + file.stored.display : nil, size: file.size,
-                                 sha256: file.sha256, modified: file.modified, status: .failed, detail: message, claimedAt: clock.now(), finishedAt: clock.now())
+        let digested = !file.sha256.isEmpty
+        let row = DropFileRecord(drop: drop.name, instance: nil, name: file.name, stored: moved ? "failed/" + file.stored.display : nil,
+                                 size: digested ? file.size : nil, sha256: digested ? file.sha256 : nil, modified: digested ? file.modified : nil,
+                                 status: .failed, detail: message, claimedAt: clock.now(), finishedAt: clock.now())
         await record(row)
         metrics.count(drop.name, "refused", reason: reason)
         logger.notice("dropped file refused", metadata: ["drop": "\(drop.name)", "file": "\(file.name)", "reason": "\(message)"])

@@ -73,7 +73,7 @@ extension DropService {
                 _ = runtime.folder.move(file, from: .processing, to: area, as: file)
                 continue
             }
-            if let claimed = inspect(file, runtime) { orphans.append(claimed) }
+            if let claimed = await inspect(file, runtime) { orphans.append(claimed) }
         }
         if !orphans.isEmpty {
             logger.info("drop reconciles claimed files without an instance", metadata: ["drop": "\(drop.name)", "count": "\(orphans.count)"])
