@@ -15,7 +15,7 @@ struct DropEntryReader {
     let table: TOMLTable
     /// `drops[2]`, for line lookups.
     let path: String
-    /// Relative directories start here (the config file's directory).
+    /// Relative directories start here (the working directory, like the storage path).
     let base: String
     private var name: String?
 

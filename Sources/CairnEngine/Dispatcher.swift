@@ -132,7 +132,7 @@ actor Dispatcher {
 
     // MARK: Control
 
-    /// Applies pause / resume / terminate / restart, through the live lifetime when there is one
+    /// Applies pause / resume / terminate / restart / fail, through the live lifetime when there is one
     /// so the request is ordered with its writes. Requests for one instance run one at a time,
     /// in arrival order; none of them waits for more than the lifetime's next step boundary.
     func control(_ row: Int64, _ action: ControlRequest.Action, error: ErrorInfo? = nil) async throws -> ControlOutcome {

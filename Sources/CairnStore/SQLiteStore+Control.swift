@@ -2,7 +2,7 @@ import Cairn
 import Foundation
 internal import GRDB
 
-/// pause / resume / terminate / restart, each one transaction.
+/// pause / resume / terminate / restart / fail, each one transaction.
 extension SQLiteStore {
     static func control(_ request: ControlRequest, _ db: Database) throws -> ControlOutcome {
         let instance = request.instance

@@ -26,6 +26,7 @@ public struct DropDefinition: Sendable {
     public var name: String
     /// The watched directory, absolute.
     public var directory: String
+    /// The workflow each file starts.
     public var workflow: String
     /// Only names matching it are taken; `nil` takes all.
     public var pattern: FileGlob?
@@ -43,14 +44,19 @@ public struct DropDefinition: Sendable {
     public var maxFileBytes: Int64
     /// The most files claimed in one pass.
     public var batch: Int
+    /// Whether a file whose content was processed before is skipped.
     public var dedupe: Dedupe
     /// How far back `dedupe = "content"` looks.
     public var dedupeWindow: Duration
     /// The config line of the entry, for messages.
     public var line: Int?
 
+    /// The longest drop name.
     public static let maxNameLength = 48
 
+    /// A drop with the documented defaults; throws `invalid_drop` for a bad name, a relative
+    /// directory or limits out of range (the directory itself is checked by
+    /// ``checkDirectory()``).
     public init(name: String, directory: String, workflow: String, pattern: FileGlob? = nil, params: [String: JSONValue] = [:],
                 settle: Duration = .seconds(2), scanInterval: Duration = .seconds(30), keepDone: Duration? = .seconds(7 * 86_400),
                 keepFailed: Duration? = nil, maxFileBytes: Int64 = 1 << 30, batch: Int = 100, dedupe: Dedupe = .none,

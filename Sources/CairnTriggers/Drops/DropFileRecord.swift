@@ -16,7 +16,9 @@ public struct DropFileRecord: Sendable, Hashable {
         case duplicate
     }
 
+    /// The ledger's sequence number (the cursor of the files listing).
     public var seq: Int64 = 0
+    /// The drop that took it.
     public var drop: String
     /// The instance started for it; `nil` for refused files and duplicates.
     public var instance: String?
@@ -25,15 +27,22 @@ public struct DropFileRecord: Sendable, Hashable {
     /// Its path relative to `<directory>/.cairn/` (`processing/…`, `done/…`, `failed/…`);
     /// `nil` once retention deleted it or when it could not be moved.
     public var stored: String?
+    /// Bytes, once digested.
     public var size: Int64?
+    /// Hex SHA-256 of the content, once digested.
     public var sha256: String?
+    /// Its mtime when claimed.
     public var modified: Date?
+    /// Where it is in its life.
     public var status: Status
     /// Why it failed or was refused.
     public var detail: String?
+    /// When it was claimed (or refused).
     public var claimedAt: Date
+    /// When its instance ended (or it was refused or skipped).
     public var finishedAt: Date?
 
+    /// A row as the service records it.
     public init(drop: String, instance: String?, name: String, stored: String?, size: Int64?, sha256: String?, modified: Date?,
                 status: Status, detail: String? = nil, claimedAt: Date, finishedAt: Date? = nil) {
         self.drop = drop

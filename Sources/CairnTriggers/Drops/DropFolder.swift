@@ -39,19 +39,26 @@ struct DropFolder: Sendable {
         }
     }
 
-    /// The entries of the directory (or an area), without `.` and `..`; empty when it
-    /// cannot be read.
-    func list(_ area: Area? = nil) -> [FileName] {
+    /// The entries of the directory (or an area), without `.` and `..`. Throws when it
+    /// cannot be read whole: a partial listing must never pass for the truth (reconcile
+    /// would take the missing files for vanished ones).
+    func list(_ area: Area? = nil) throws(TriggerError) -> [FileName] {
         let base = area.map { path(of: $0) } ?? directory
-        guard let stream = opendir(base) else { return [] }
+        guard let stream = opendir(base) else {
+            throw TriggerError(.storage, "Cannot read \(base): \(String(cString: strerror(errno))).")
+        }
         defer { closedir(stream) }
         var names: [FileName] = []
-        while let entry = readdir(stream) {
+        while true {
+            errno = 0
+            guard let entry = readdir(stream) else {
+                if errno != 0 { throw TriggerError(.storage, "Reading \(base) failed: \(String(cString: strerror(errno))).") }
+                return names
+            }
             let bytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
             if bytes == [46] || bytes == [46, 46] { continue }
             names.append(FileName(bytes: bytes))
         }
-        return names
     }
 
     /// Renames `name` (in `from`, or the directory) to `target` in `to`; `0` or the errno.

@@ -103,6 +103,13 @@ enum DropLedger {
             """, [.text(drop), .time(cutoff), .integer(Int64(limit))]).map(DropFileRecord.init)
     }
 
+    /// Deletes rows of `statuses` whose file retention already deleted, finished before `cutoff`.
+    static func purge(drop: String, statuses: [DropFileRecord.Status], before cutoff: Date, _ tx: any StoreTransaction) throws -> Int {
+        let list = statuses.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        return try tx.execute("DELETE FROM drop_files WHERE drop_name = ? AND status IN (\(list)) AND stored IS NULL AND finished_at < ?",
+                              [.text(drop), .time(cutoff)])
+    }
+
     static func forget(seq: Int64, _ tx: any StoreTransaction) throws {
         try tx.execute("UPDATE drop_files SET stored = NULL WHERE seq = ?", [.integer(seq)])
     }

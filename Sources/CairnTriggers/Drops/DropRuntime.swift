@@ -19,6 +19,8 @@ final class DropRuntime: Sendable {
         /// Instances that ended: their status.
         var ended: [String: InstanceEnd] = [:]
         var lastRetention = Date.distantPast
+        /// Completed scan-and-reconcile passes (tests wait for the first).
+        var passes = 0
     }
 
     /// How an instance of this drop ended.

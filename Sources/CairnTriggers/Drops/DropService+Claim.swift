@@ -24,7 +24,7 @@ extension DropService {
     func claim(_ names: [FileName], _ runtime: DropRuntime) async {
         var claimed: [Claimed] = []
         for name in names {
-            guard let stored = take(name, runtime) else { continue }
+            guard let stored = await take(name, runtime) else { continue }
             if var file = await inspect(stored, runtime) {
                 file.name = name.display
                 claimed.append(file)
@@ -35,7 +35,7 @@ extension DropService {
 
     /// Checks `name` and renames it into `processing/`; refuses what must not be taken.
     /// Returns its name in `processing/`, or `nil`.
-    func take(_ name: FileName, _ runtime: DropRuntime) -> FileName? {
+    func take(_ name: FileName, _ runtime: DropRuntime) async -> FileName? {
         let drop = runtime.definition
         guard let info = FileInfo.of(runtime.folder.cPath(name)) else {
             logger.debug("dropped file vanished before it was claimed", metadata: ["drop": "\(drop.name)", "file": "\(name.display)"])
@@ -45,18 +45,18 @@ extension DropService {
         case .regular: break
         case .directory: return nil
         case .symlink:
-            refuse(name, runtime, reason: "symlink", "\(name.display) is a symbolic link; links are never followed. Drop the file itself.")
+            await refuse(name, runtime, reason: "symlink", "\(name.display) is a symbolic link; links are never followed. Drop the file itself.")
             return nil
         default:
-            refuse(name, runtime, reason: "not_regular", "\(name.display) is \(info.kind.noun), not a regular file; only regular files are taken.")
+            await refuse(name, runtime, reason: "not_regular", "\(name.display) is \(info.kind.noun), not a regular file; only regular files are taken.")
             return nil
         }
         guard info.links == 1 else {
-            refuse(name, runtime, reason: "hard_link", "\(name.display) has \(info.links) hard links; another link could lie outside the directory. Drop a copy (cp, not ln).")
+            await refuse(name, runtime, reason: "hard_link", "\(name.display) has \(info.links) hard links; another link could lie outside the directory. Drop a copy (cp, not ln).")
             return nil
         }
         guard info.size <= drop.maxFileBytes else {
-            refuse(name, runtime, reason: "too_large", "\(name.display) is \(info.size) bytes; this drop takes at most \(drop.maxFileBytes) (max_file_bytes).")
+            await refuse(name, runtime, reason: "too_large", "\(name.display) is \(info.size) bytes; this drop takes at most \(drop.maxFileBytes) (max_file_bytes).")
             return nil
         }
         if Self.isOpenForWriting(runtime.folder.cPath(name)) {
@@ -69,8 +69,18 @@ extension DropService {
         let stored = FileName("\(id)-\(name.safe)")
         let error = runtime.folder.move(name, from: nil, to: .processing, as: stored)
         guard error == 0 else {
-            if error == ENOENT {
+            if error == ENOENT, FileInfo.of(runtime.folder.cPath(name)) == nil {
                 logger.debug("dropped file vanished before it was claimed", metadata: ["drop": "\(drop.name)", "file": "\(name.display)"])
+            } else if error == ENOENT {
+                // The file is there, so processing/ is not: .cairn was removed or the
+                // directory replaced. Make it again; the file is claimed at the next pass.
+                logger.error("drop's .cairn/processing is missing; creating it again", metadata: ["drop": "\(drop.name)"])
+                do {
+                    try runtime.folder.prepare()
+                    runtime.enqueue(name)
+                } catch {
+                    logger.error("drop cannot create .cairn/ again", metadata: ["drop": "\(drop.name)", "error": "\(error.message)"])
+                }
             } else {
                 logger.error("cannot claim a dropped file; it stays for the next scan", metadata: ["drop": "\(drop.name)", "file": "\(name.display)",
                                                                                                   "error": "\(String(cString: strerror(error)))"])
@@ -82,29 +92,65 @@ extension DropService {
     }
 
     /// Opens a claimed file (never following a link, never blocking on a FIFO), and digests
-    /// it. A file this process may not read, or that is no longer a regular file, goes to
-    /// `failed/` with the reason; `nil` for those and for a transient read error (the next
-    /// pass retries).
+    /// it off the cooperative threads. A file this process may not read, that is no longer a
+    /// regular file, or that grew past `max_file_bytes` goes to `failed/` with the reason;
+    /// `nil` for those and for a transient error (the next pass retries).
     func inspect(_ stored: FileName, _ runtime: DropRuntime) async -> Claimed? {
         let drop = runtime.definition
         guard let parsed = Self.parseStored(stored, drop: drop.name) else { return nil }
-        let descriptor = open(runtime.folder.cPath(stored, in: .processing), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-        var status = stat()
-        guard descriptor >= 0, fstat(descriptor, &status) == 0, FileInfo(status).kind == .regular else {
-            let reason = descriptor < 0 ? "cannot be read by this process (\(String(cString: strerror(errno))))" : "is no longer a regular file"
-            if descriptor >= 0 { close(descriptor) }
+        let path = runtime.folder.cPath(stored, in: .processing)
+        let limit = drop.maxFileBytes
+        let outcome = await Self.offload { Self.digest(path, limit: limit) }
+        switch outcome {
+        case .digested(let size, let digest, let modified):
+            return Claimed(instance: parsed.instance, name: parsed.name, stored: stored, size: size, sha256: digest, modified: modified)
+        case .transient(let reason):
+            logger.error("cannot read a claimed file; it stays in processing/ for the next pass", metadata: ["drop": "\(drop.name)", "file": "\(stored.display)", "error": "\(reason)"])
+            return nil
+        case .refused(let reason, let why):
             let unreadable = Claimed(instance: parsed.instance, name: parsed.name, stored: stored, size: 0, sha256: "", modified: Date(timeIntervalSince1970: 0))
-            await failWithoutInstance(unreadable, runtime, reason: "unreadable", "\(parsed.name) \(reason); give the user cairn runs as read access and drop it again.")
+            await failWithoutInstance(unreadable, runtime, reason: reason, "\(parsed.name) \(why)")
             return nil
         }
+    }
+
+    /// What reading a claimed file gave.
+    enum Digested: Sendable {
+        case digested(size: Int64, sha256: String, modified: Date)
+        case transient(String)
+        /// A metrics reason and the rest of a sentence saying what is wrong and what to do.
+        case refused(String, String)
+    }
+
+    /// Opens and digests `path` (blocking; run through ``offload(_:)``).
+    static func digest(_ path: [CChar], limit: Int64) -> Digested {
+        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            let code = errno
+            if [EMFILE, ENFILE, EINTR, ENOMEM].contains(code) { return .transient(String(cString: strerror(code))) }
+            return .refused("unreadable", "cannot be read by this process (\(String(cString: strerror(code)))); give the user cairn runs as read access and drop it again.")
+        }
         defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, FileInfo(status).kind == .regular else {
+            return .refused("not_regular", "is no longer a regular file; only regular files are taken.")
+        }
         do {
-            let (size, digest) = try SHA256Digest.of(descriptor: descriptor)
-            return Claimed(instance: parsed.instance, name: parsed.name, stored: stored, size: size, sha256: SHA256Digest.hex(digest),
-                           modified: FileInfo(status).modifiedDate)
+            let (size, digest) = try SHA256Digest.of(descriptor: descriptor, limit: limit)
+            guard size <= limit else {
+                return .refused("too_large", "grew past \(limit) bytes (max_file_bytes) after it was claimed.")
+            }
+            return .digested(size: size, sha256: SHA256Digest.hex(digest), modified: FileInfo(status).modifiedDate)
         } catch {
-            logger.error("cannot read a claimed file; it stays in processing/ for the next pass", metadata: ["drop": "\(drop.name)", "file": "\(stored.display)", "error": "\(error.message)"])
-            return nil
+            return .transient(error.message)
+        }
+    }
+
+    /// Runs blocking file work on a global queue, so hashing large files never holds one of
+    /// the few cooperative threads the engine and the HTTP server share.
+    static func offload<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global(qos: .utility).async { continuation.resume(returning: work()) }
         }
     }
 
@@ -116,11 +162,13 @@ extension DropService {
         var fresh: [Claimed] = []
         if drop.dedupe == .content {
             let since = clock.now().addingTimeInterval(-drop.dedupeWindow.seconds)
+            var accepted: [String: String] = [:]      // digests taken in this batch, not yet committed
             for file in files {
-                let original = try? store.read { tx in try DropLedger.seen(drop: drop.name, sha256: file.sha256, since: since, tx) }
+                let original = accepted[file.sha256] ?? (try? store.read { tx in try DropLedger.seen(drop: drop.name, sha256: file.sha256, since: since, tx) }) ?? nil
                 if let original, original != file.instance {
                     await skipDuplicate(file, of: original, runtime)
                 } else {
+                    accepted[file.sha256] = file.instance
                     fresh.append(file)
                 }
             }
@@ -138,6 +186,8 @@ extension DropService {
                 do {
                     _ = try await engine.start(request.workflow, id: request.id, paramsJSON: request.params, trigger: request.trigger, alongside: request.alongside)
                     metrics.count(drop.name, "taken")
+                } catch is CancellationError {
+                    return      // shutting down: the files stay in processing/ for the next start
                 } catch let error as EngineError where error.code != .storage && error.code != .stopped {
                     await failWithoutInstance(file, runtime, reason: "refused", "workflow \(drop.workflow) refused the file: \(error.message)")
                 } catch {
@@ -191,14 +241,14 @@ extension DropService {
 
     /// Refuses a file still in the directory: moves it (never following it) to `failed/`
     /// under a unique name and records why.
-    func refuse(_ name: FileName, _ runtime: DropRuntime, reason: String, _ message: String) {
+    func refuse(_ name: FileName, _ runtime: DropRuntime, reason: String, _ message: String) async {
         let drop = runtime.definition
         let stamp = Int64(clock.now().timeIntervalSince1970 * 1000)
         let target = FileName("refused-\(stamp)-\(String(UInt16.random(in: 0...UInt16.max), radix: 16))-\(name.safe)")
         let moved = runtime.folder.move(name, from: nil, to: .failed, as: target) == 0
         let row = DropFileRecord(drop: drop.name, instance: nil, name: name.display, stored: moved ? "failed/" + target.display : nil, size: nil,
                                  sha256: nil, modified: nil, status: .failed, detail: message, claimedAt: clock.now(), finishedAt: clock.now())
-        Task { await self.record(row) }
+        await record(row)
         metrics.count(drop.name, "refused", reason: reason)
         logger.notice("dropped file refused", metadata: ["drop": "\(drop.name)", "file": "\(name.display)", "reason": "\(message)"])
     }

@@ -49,10 +49,17 @@ extension DropService {
 
     /// Makes `processing/` and the ledger agree, both ways: a file without a row gets its
     /// instance (a crash between claim and create); a row whose instance ended gets its file
-    /// moved (a crash before the move); a row whose file vanished errors its instance.
-    func reconcile(_ runtime: DropRuntime) async {
+    /// moved (a crash before the move). At `startup` only, a row whose file vanished errors
+    /// its instance (while running, the workflow may be reading or handling the file).
+    func reconcile(_ runtime: DropRuntime, startup: Bool) async {
         let drop = runtime.definition
-        let files = Set(runtime.folder.list(.processing))
+        let files: Set<FileName>
+        do {
+            files = Set(try runtime.folder.list(.processing))
+        } catch {
+            logger.error("drop cannot list processing/; reconciling at the next scan", metadata: ["drop": "\(drop.name)", "error": "\(error.message)"])
+            return
+        }
         let rows: [DropFileRecord]
         do {
             rows = try store.read { tx in try DropLedger.processing(drop: drop.name, tx) }
@@ -97,17 +104,17 @@ extension DropService {
             let present = stored.map { files.contains($0) } ?? false
             if view.status.isFinished {
                 runtime.ended(instance, view.status == .complete ? .complete : .failed("the instance ended \(view.status.rawValue)"))
-            } else if !present {
-                if let stored, runtime.folder.exists(stored, in: .done) || runtime.folder.exists(stored, in: .failed) { continue }
+            } else if startup, !present, let stored, !runtime.folder.exists(stored, in: .processing) {
+                if runtime.folder.exists(stored, in: .done) || runtime.folder.exists(stored, in: .failed) { continue }
                 let message = "The dropped file \(row.name) vanished from \(drop.stateDirectory)/processing/ before its instance finished; drop it again to process it."
                 do {
-                    try await engine.fail(drop.workflow, id: instance, error: ErrorInfo(name: "DroppedFileVanished", message: message))
+                    let status = try await engine.fail(drop.workflow, id: instance, error: ErrorInfo(name: "DroppedFileVanished", message: message))
+                    if status == .errored { runtime.ended(instance, .failed(message)) }
+                    logger.warning("dropped file vanished from processing/; its instance is errored", metadata: ["drop": "\(drop.name)", "instance": "\(instance)"])
                 } catch {
-                    logger.error("cannot error the instance of a vanished file", metadata: ["drop": "\(drop.name)", "instance": "\(instance)", "error": "\(error)"])
+                    // Finished meanwhile (the observer reports how), or the store failed (next start).
+                    logger.notice("cannot error the instance of a vanished file", metadata: ["drop": "\(drop.name)", "instance": "\(instance)", "error": "\(error)"])
                 }
-                // The end reaches the loop through onFinish; the row fails with the message.
-                runtime.ended(instance, .failed(message))
-                logger.warning("dropped file vanished from processing/; its instance is errored", metadata: ["drop": "\(drop.name)", "instance": "\(instance)"])
             }
         }
         await finishEnded(runtime)
@@ -127,17 +134,33 @@ extension DropService {
         if let keep = drop.keepFailed { plans.append(([.failed], keep)) }
         for (statuses, keep) in plans {
             let cutoff = now.addingTimeInterval(-keep.seconds)
-            guard let rows = try? store.read({ tx in try DropLedger.expired(drop: drop.name, statuses: statuses, before: cutoff, limit: 10_000, tx) }) else { continue }
-            var forgotten: [Int64] = []
-            for row in rows {
-                guard let stored = row.stored, let slash = stored.firstIndex(of: "/"),
-                      let area = DropFolder.Area(rawValue: String(stored[..<slash])) else { continue }
-                if runtime.folder.remove(FileName(String(stored[stored.index(after: slash)...])), in: area) { forgotten.append(row.seq) }
+            var total = 0
+            // In batches until none is left, so a busy drop never falls behind.
+            while !Task.isCancelled {
+                guard let rows = try? store.read({ tx in try DropLedger.expired(drop: drop.name, statuses: statuses, before: cutoff, limit: 1_000, tx) }),
+                      !rows.isEmpty else { break }
+                var forgotten: [Int64] = []
+                for row in rows {
+                    guard let stored = row.stored, let slash = stored.firstIndex(of: "/"),
+                          let area = DropFolder.Area(rawValue: String(stored[..<slash])) else { continue }
+                    if runtime.folder.remove(FileName(String(stored[stored.index(after: slash)...])), in: area) { forgotten.append(row.seq) }
+                }
+                let seqs = forgotten
+                guard !seqs.isEmpty else { break }
+                do {
+                    try await store.transaction { tx in for seq in seqs { try DropLedger.forget(seq: seq, tx) } }
+                } catch {
+                    logger.error("cannot record deleted drop files; retention retries in an hour", metadata: ["drop": "\(drop.name)", "error": "\(error)"])
+                    break
+                }
+                total += seqs.count
+                if rows.count < 1_000 { break }
+                await Task.yield()
             }
-            guard !forgotten.isEmpty else { continue }
-            let seqs = forgotten
-            try? await store.transaction { tx in for seq in seqs { try DropLedger.forget(seq: seq, tx) } }
-            logger.info("drop retention deleted finished files", metadata: ["drop": "\(drop.name)", "count": "\(forgotten.count)"])
+            // Rows of deleted files go too once dedupe no longer needs them.
+            let rowCutoff = now.addingTimeInterval(-max(keep.seconds, drop.dedupe == .content ? drop.dedupeWindow.seconds : 0))
+            _ = try? await store.transaction { tx in try DropLedger.purge(drop: drop.name, statuses: statuses, before: rowCutoff, tx) }
+            if total > 0 { logger.info("drop retention deleted finished files", metadata: ["drop": "\(drop.name)", "count": "\(total)"]) }
         }
     }
 }

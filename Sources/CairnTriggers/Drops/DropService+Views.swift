@@ -14,7 +14,7 @@ extension DropService {
     /// Every drop with its counts.
     public func overviews() throws -> [Overview] {
         try definitions.map { drop in
-            let waiting = DropFolder(directory: drop.directory).list().count { drop.wants($0) }
+            let waiting = ((try? DropFolder(directory: drop.directory).list()) ?? []).count { drop.wants($0) }
             do {
                 return try store.read { tx in
                     Overview(definition: drop, waiting: waiting, counts: try DropLedger.counts(drop: drop.name, tx),

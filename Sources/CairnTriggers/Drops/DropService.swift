@@ -4,6 +4,9 @@ import CairnStore
 import Foundation
 import Logging
 import ServiceLifecycle
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Watches each drop's directory and starts one instance per complete file, exactly once:
 /// inotify (`IN_CLOSE_WRITE`, `IN_MOVED_TO`) is the fast path, a scan at start-up and every
@@ -37,6 +40,7 @@ public final class DropService: Service, Sendable {
     /// `processing/`), so end-to-end tests can check what start-up makes of the crash.
     let killAfterClaim = ProcessInfo.processInfo.environment["CAIRN_TEST_KILL_AFTER_CLAIM"]
 
+    /// A service for `definitions` on `engine`; its clock is the engine's.
     public init(definitions: [DropDefinition], engine: Engine, store: any WorkflowStore, logger: Logger) {
         runtimes = Dictionary(definitions.map { ($0.name, DropRuntime($0)) }, uniquingKeysWith: { first, _ in first })
         self.engine = engine
@@ -50,9 +54,13 @@ public final class DropService: Service, Sendable {
 
     /// Watches every drop until graceful shutdown.
     public func run() async throws {
-        let byPrefix = runtimes.values.map { ("\(Self.idPrefix)\($0.definition.name)-", $0) }
+        // A read lease (the still-being-written check) makes the kernel send SIGIO to its
+        // holder when someone opens the file for writing; its default action would end the
+        // process.
+        signal(SIGIO, SIG_IGN)
+        let runtimes = self.runtimes
         engine.onFinish { finished in
-            guard finished.id.hasPrefix(Self.idPrefix), let runtime = byPrefix.first(where: { finished.id.hasPrefix($0.0) })?.1,
+            guard let name = Self.dropName(of: finished.id), let runtime = runtimes[name],
                   finished.workflow == runtime.definition.workflow else { return }
             runtime.ended(finished.id, finished.status == .complete ? .complete : .failed("the instance ended \(finished.status.rawValue)"))
         }
@@ -68,6 +76,14 @@ public final class DropService: Service, Sendable {
             }
         }
         for runtime in runtimes.values { runtime.state.withLock { $0.watcher?.stop() } }
+    }
+
+    /// The drop an instance ID belongs to: `drop-<name>-<16 hex>`.
+    static func dropName(of instance: String) -> String? {
+        guard instance.hasPrefix(idPrefix), instance.count > idPrefix.count + 17 else { return nil }
+        let suffix = instance.suffix(17)
+        guard suffix.first == "-", suffix.dropFirst().allSatisfy(\.isHexDigit) else { return nil }
+        return String(instance.dropFirst(idPrefix.count).dropLast(17))
     }
 
     /// One drop's loop: prepare, reconcile, then claim what arrives until cancelled.
@@ -103,7 +119,8 @@ public final class DropService: Service, Sendable {
             if rescan || now >= nextScan {
                 if runtime.state.withLock({ $0.watcher == nil }), nextScan != .distantPast { startWatcher(runtime) }
                 scan(runtime, now: now)
-                await reconcile(runtime)
+                await reconcile(runtime, startup: nextScan == .distantPast)
+                runtime.state.withLock { $0.passes += 1 }
                 await applyRetention(runtime, now: now)
                 nextScan = now.addingTimeInterval(drop.scanInterval.seconds)
             } else {
@@ -145,13 +162,23 @@ public final class DropService: Service, Sendable {
     /// settle table that left the directory are forgotten.
     func scan(_ runtime: DropRuntime, now: Date) {
         let drop = runtime.definition
-        let present = runtime.folder.list().filter { drop.wants($0) }
+        let present: [FileName]
+        do {
+            present = try runtime.folder.list().filter { drop.wants($0) }
+        } catch {
+            logger.error("drop cannot scan its directory; retrying at the next scan", metadata: ["drop": "\(drop.name)", "error": "\(error.message)"])
+            return
+        }
+        // lstat outside the lock: the engine's finish observer takes it too.
+        let queued = runtime.state.withLock { $0.queued }
+        let found = present.filter { !queued.contains($0) }.compactMap { name in
+            FileInfo.of(runtime.folder.cPath(name)).flatMap { $0.kind == .directory ? nil : (name, $0) }
+        }
         var ready: [FileName] = []
         runtime.state.withLock { state in
             let names = Set(present)
             state.settling = state.settling.filter { names.contains($0.key) }
-            for name in present where !state.queued.contains(name) {
-                guard let info = FileInfo.of(runtime.folder.cPath(name)), info.kind != .directory else { continue }
+            for (name, info) in found {
                 if info.kind != .regular {
                     ready.append(name)       // refused at once: nothing to wait for
                 } else if let seen = state.settling[name], info.isSettled(since: seen.info) {
@@ -179,13 +206,5 @@ public final class DropService: Service, Sendable {
                 runtime.state.withLock { $0.settling[name] = DropRuntime.Settling(info: info, since: now) }
             }
         }
-    }
-}
-
-extension Duration {
-    /// The duration in seconds, as a `TimeInterval`.
-    var seconds: TimeInterval {
-        let (whole, fraction) = components
-        return Double(whole) + Double(fraction) / 1e18
     }
 }

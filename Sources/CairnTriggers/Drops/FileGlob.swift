@@ -41,7 +41,15 @@ public struct FileGlob: Sendable, Equatable, CustomStringConvertible {
                 continue
             }
             if scalar == "{" {
-                guard let close = scalars[index...].firstIndex(of: "}") else { throw invalid("a '{' is never closed") }
+                // The closing brace, skipping escaped characters.
+                var cursor = index + 1
+                var close: Int?
+                while cursor < scalars.count {
+                    if scalars[cursor] == "\\" { cursor += 2; continue }
+                    if scalars[cursor] == "}" { close = cursor; break }
+                    cursor += 1
+                }
+                guard let close else { throw invalid("a '{' is never closed") }
                 let inner = String(String.UnicodeScalarView(scalars[(index + 1)..<close]))
                 guard !inner.contains("{") else { throw invalid("'{' alternatives cannot be nested") }
                 let options = inner.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
@@ -76,6 +84,7 @@ public struct FileGlob: Sendable, Equatable, CustomStringConvertible {
                 tokens.append(.one)
                 index += 1
             case "\\":
+                guard index + 1 < scalars.count else { throw invalid("it ends with a lone '\\'") }
                 tokens.append(.literal(scalars[index + 1]))
                 index += 2
             case "[":

@@ -9,10 +9,12 @@ public struct FileName: Hashable, Sendable, Comparable, CustomStringConvertible 
     /// The raw bytes, without a terminating NUL.
     public var bytes: [UInt8]
 
+    /// The name with these bytes.
     public init(bytes: [UInt8]) {
         self.bytes = bytes
     }
 
+    /// The UTF-8 bytes of `text`.
     public init(_ text: String) {
         bytes = Array(text.utf8)
     }

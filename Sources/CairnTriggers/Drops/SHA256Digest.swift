@@ -30,8 +30,9 @@ enum SHA256Digest {
         return digest
     }
 
-    /// The size and digest of the open file `descriptor`, read from its start.
-    static func of(descriptor: Int32) throws(Failure) -> (size: Int64, digest: [UInt8]) {
+    /// The size and digest of the open file `descriptor`, read from its start. Stops once
+    /// more than `limit` bytes were read (the size then says so).
+    static func of(descriptor: Int32, limit: Int64 = .max) throws(Failure) -> (size: Int64, digest: [UInt8]) {
         guard let context = EVP_MD_CTX_new() else { throw Failure(message: "libcrypto could not allocate a digest context") }
         defer { EVP_MD_CTX_free(context) }
         guard EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else { throw Failure(message: "libcrypto could not start SHA-256") }
@@ -48,6 +49,7 @@ enum SHA256Digest {
             _ = buffer.withUnsafeBytes { EVP_DigestUpdate(context, $0.baseAddress, count) }
             size += Int64(count)
             offset += off_t(count)
+            if size > limit { break }
         }
         var digest = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0

@@ -41,8 +41,8 @@ import Glibc
             #expect(harness.list("done") == ["\(id)-orphan.csv"] && harness.list("processing").isEmpty)
         }
         // A second start finds nothing left to do and starts nothing twice.
-        try await harness.run([try harness.drop()]) { _, engine, store in
-            try await Task.sleep(for: .milliseconds(300))
+        try await harness.run([try harness.drop()]) { service, engine, store in
+            try await Poll.until("the first pass of the second start") { service.runtimes["inbox"]?.state.withLock { $0.passes } ?? 0 >= 1 }
             #expect(try store.dropRows().count == 1)
             #expect(try engine.instances("reader").count == 1)
         }
@@ -94,5 +94,14 @@ import Glibc
             try await Poll.until("done") { try store.dropRows().first?.status == .done }
             #expect(harness.list("processing").isEmpty && harness.list("done").count == 1)
         }
+    }
+}
+
+@Suite struct DropInstanceIDTests {
+    @Test func theDropOfAnInstanceIsReadExactlyEvenWhenOneNamePrefixesAnother() {
+        #expect(DropService.dropName(of: "drop-a-0123456789abcdef") == "a")
+        #expect(DropService.dropName(of: "drop-a-b-0123456789abcdef") == "a-b")
+        #expect(DropService.dropName(of: "drop-a-b-xyz") == nil)
+        #expect(DropService.dropName(of: "hook-a-0123456789abcdef") == nil)
     }
 }

@@ -65,3 +65,22 @@ import Testing
         }
     }
 }
+
+/// Any pattern text is refused or matched, never a trap (style: parsers of outside input get
+/// a fuzz test).
+@Suite struct FileGlobFuzzTests {
+    @Test func randomPatternsAndNamesNeverCrash() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("ab*?[]{}\\!^-,.é/")
+        for _ in 0..<20_000 {
+            let pattern = String((0..<Int.random(in: 0...10, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            let name = FileName(String((0..<Int.random(in: 0...8, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }))
+            if let glob = try? FileGlob(pattern) { _ = glob.matches(name) }
+        }
+    }
+
+    @Test func anEscapedBraceAtTheEndOfAnAlternativeIsRefusedNotATrap() {
+        #expect(throws: TriggerError.self) { try FileGlob("*{a\\}") }
+        #expect(throws: TriggerError.self) { try FileGlob("x\\") }
+    }
+}
