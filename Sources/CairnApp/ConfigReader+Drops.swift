@@ -11,6 +11,7 @@ extension ConfigReader {
             throw mismatch("", "drops", expected: "an array of tables ([[drops]])", got: value)
         }
         var definitions: [DropDefinition] = []
+        var canonical: [String: String] = [:]      // by drop name: the directory with links resolved
         var lines: [String: [String: Int]] = [:]
         for index in 0..<array.count {
             let path = "drops[\(index)]"
@@ -22,12 +23,27 @@ extension ConfigReader {
             if let first = lines[definition.name] {
                 throw error("\(path).name", "Duplicate drop name \"\(definition.name)\" (first defined at line \(first["name"] ?? 0)). Give each drop its own name: it is part of every file's instance ID.")
             }
-            if let other = definitions.first(where: { $0.directory == definition.directory }) {
-                throw error("\(path).directory", "Drop \"\(definition.name)\" watches \(definition.directory), which drop \"\(other.name)\" watches already; two drops would race for each file. Use one drop with a pattern, or separate directories.")
+            let resolved = Self.resolved(definition.directory)
+            for other in definitions {
+                let theirs = canonical[other.name] ?? other.directory
+                if theirs == resolved {
+                    throw error("\(path).directory", "Drop \"\(definition.name)\" watches \(definition.directory), which drop \"\(other.name)\" watches already; two drops would race for each file. Use one drop with a pattern, or separate directories.")
+                }
+                if resolved.hasPrefix(theirs + "/.cairn/") || resolved == theirs + "/.cairn" || theirs.hasPrefix(resolved + "/.cairn/") || theirs == resolved + "/.cairn" {
+                    throw error("\(path).directory", "Drop \"\(definition.name)\" watches \(definition.directory), inside the .cairn/ of drop \"\(other.name)\" (or the other way round); a drop's claimed and finished files must not be dropped again. Use separate directories.")
+                }
             }
+            canonical[definition.name] = resolved
             definitions.append(definition)
             lines[definition.name] = keyLines
         }
         return (definitions, lines)
+    }
+
+    /// `path` with symbolic links, `.`, `..` and repeated slashes resolved (as far as it exists).
+    static func resolved(_ path: String) -> String {
+        guard let real = realpath(path, nil) else { return URL(fileURLWithPath: path).standardized.path }
+        defer { free(real) }
+        return String(cString: real)
     }
 }

@@ -35,7 +35,8 @@ struct DropEntryReader {
         guard var directory = try string("directory", example: "\"/srv/drop/invoices\"") else {
             throw error(nil, "has no directory. Add directory = \"/srv/drop/invoices\", the folder files are dropped into.")
         }
-        if !directory.hasPrefix("/") { directory = URL(fileURLWithPath: directory, relativeTo: URL(fileURLWithPath: base, isDirectory: true)).standardized.path }
+        directory = directory.hasPrefix("/") ? URL(fileURLWithPath: directory).standardized.path
+            : URL(fileURLWithPath: directory, relativeTo: URL(fileURLWithPath: base, isDirectory: true)).standardized.path
         guard let workflow = try string("workflow", example: "\"ingest\"") else {
             throw error(nil, "has no workflow. Add workflow = \"<name of a [[workflows]] entry>\", the workflow each file starts.")
         }

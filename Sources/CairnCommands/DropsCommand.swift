@@ -50,7 +50,8 @@ struct DropsCommand: AsyncParsableCommand {
             }
             var rows = [["SEQ", "CLAIMED", "NAME", "STATUS", "SIZE", "INSTANCE", "DETAIL"]]
             for file in answer.body.files {
-                rows.append(["\(file.seq)", Output.time(Timestamp.date(file.claimedAt)), file.name, file.status, file.size.map { "\($0)" } ?? "-",
+                let name = file.name.count > 60 ? file.name.prefix(29) + "…" + file.name.suffix(30) : file.name
+                rows.append(["\(file.seq)", Output.time(Timestamp.date(file.claimedAt)), name, file.status, file.size.map { "\($0)" } ?? "-",
                              file.instanceId ?? "-", file.detail ?? ""])
             }
             Output.table(rows)

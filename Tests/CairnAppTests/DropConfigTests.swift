@@ -55,6 +55,7 @@ import Glibc
 
     static let mistakes: [(String, Int, [String])] = [
         ("pattern = \"[abc\"", 8, ["pattern = \"[abc\" is not a valid glob", "never closed"]),
+        ("pattern = \"{,}\"", 8, ["matches no name"]),
         ("dedupe = \"name\"", 8, ["dedupe = \"name\" is not a mode", "\"content\""]),
         ("dedupe_window = \"1 day\"", 8, ["dedupe_window applies only with dedupe = \"content\""]),
         ("batch = 0", 8, ["batch = 0 must be from 1 to 10000"]),
@@ -87,6 +88,31 @@ import Glibc
         #expect(symlink("/tmp", directory.file("d/.cairn")) == 0)
         let linked = try #require(throws: ConfigError.self) { try build(config(directory.file("d"), "")) }
         #expect(linked.description.contains(".cairn exists but is not a directory"), "\(linked)")
+    }
+
+    @Test func oneDirectoryUnderTwoSpellingsOrInsideAnotherDropsCairnIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try FileManager.default.createDirectory(atPath: directory.file("d/.cairn/done"), withIntermediateDirectories: true)
+        #expect(symlink(directory.file("d"), directory.file("link")) == 0)
+        func second(_ path: String) -> String {
+            config(directory.file("d"), "") + "[[drops]]\nname = \"second\"\ndirectory = \"\(path)\"\nworkflow = \"count\"\n"
+        }
+        for spelling in [directory.file("d") + "//", directory.path + "/./d", directory.file("link")] {
+            let error = try #require(throws: ConfigError.self) { try build(second(spelling)) }
+            #expect(error.description.contains("watches already"), "\(spelling): \(error)")
+        }
+        let nested = try #require(throws: ConfigError.self) { try build(second(directory.file("d/.cairn/done"))) }
+        #expect(nested.description.contains("inside the .cairn/ of drop"), "\(nested)")
+    }
+
+    @Test func anAreaOfCairnThatIsAFileIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try FileManager.default.createDirectory(atPath: directory.file(".cairn"), withIntermediateDirectories: true)
+        try "x".write(toFile: directory.file(".cairn/processing"), atomically: true, encoding: .utf8)
+        let error = try #require(throws: ConfigError.self) { try build(config(directory.path, "")) }
+        #expect(error.description.contains(".cairn/processing exists but is not a directory"), "\(error)")
     }
 
     @Test func aWorkflowThatDoesNotExistOrRefusesTheFileParamsIsRefused() throws {

@@ -125,13 +125,14 @@ public struct DropDefinition: Sendable {
         guard access(directory, W_OK | X_OK) == 0 else {
             throw invalid("directory \(directory) is not writable by this process (uid \(getuid())); claiming a file renames it. Give the user cairn runs as write access.")
         }
-        var state = stat()
-        if lstat(stateDirectory, &state) == 0 {
+        for path in [stateDirectory] + ["processing", "done", "failed"].map({ "\(stateDirectory)/\($0)" }) {
+            var state = stat()
+            guard lstat(path, &state) == 0 else { continue }      // created at start
             guard state.st_mode & S_IFMT == S_IFDIR else {
-                throw invalid("\(stateDirectory) exists but is not a directory (a symlink or a file). Remove it; Cairn creates it.")
+                throw invalid("\(path) exists but is not a directory (a symlink or a file). Remove it; Cairn creates it.")
             }
             guard state.st_dev == info.st_dev else {
-                throw invalid("\(stateDirectory) lies on another file system than \(directory), so claiming a file could not be an atomic rename. Remove the mount at .cairn.")
+                throw invalid("\(path) lies on another file system than \(directory), so claiming a file could not be an atomic rename. Remove the mount there.")
             }
         }
     }

@@ -62,8 +62,41 @@ struct DropFolder: Sendable {
     }
 
     /// Renames `name` (in `from`, or the directory) to `target` in `to`; `0` or the errno.
+    /// `.cairn` and the areas are opened without following links (`ELOOP`/`ENOTDIR` when one
+    /// was replaced by a symlink), so a writer of the directory cannot redirect a move.
     func move(_ name: FileName, from: Area?, to area: Area, as target: FileName) -> Int32 {
-        rename(cPath(name, in: from), cPath(target, in: area)) == 0 ? 0 : errno
+        let source = from.map(openArea) ?? open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard source >= 0 else { return errno }
+        defer { close(source) }
+        let destination = openArea(area)
+        guard destination >= 0 else { return errno }
+        defer { close(destination) }
+        let from = name.bytes.map { CChar(bitPattern: $0) } + [0]
+        let to = target.bytes.map { CChar(bitPattern: $0) } + [0]
+        return renameat(source, from, destination, to) == 0 ? 0 : errno
+    }
+
+    /// A descriptor of `.cairn/<area>`, opened without following a link at either level; -1
+    /// (with `errno`) otherwise.
+    private func openArea(_ area: Area) -> Int32 {
+        let state = open("\(directory)/.cairn", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard state >= 0 else { return -1 }
+        defer { close(state) }
+        return openat(state, area.rawValue, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+    }
+
+    /// Why `.cairn/` or one of its areas cannot be used (missing, not a real directory, on
+    /// another file system than the directory); `nil` when all are fine.
+    func stateProblem() -> String? {
+        var root = stat()
+        guard stat(directory, &root) == 0 else { return "\(directory) cannot be read (\(String(cString: strerror(errno))))" }
+        for path in ["\(directory)/.cairn"] + Area.allCases.map(path(of:)) {
+            var info = stat()
+            guard lstat(path, &info) == 0 else { return "\(path) is missing" }
+            guard info.st_mode & S_IFMT == S_IFDIR else { return "\(path) is not a real directory (a symlink or a file is in its place); remove it, Cairn creates it" }
+            guard info.st_dev == root.st_dev else { return "\(path) lies on another file system than \(directory), so a claim could not be an atomic rename; remove the mount" }
+        }
+        return nil
     }
 
     /// Whether `name` exists in `area` (without following a link).

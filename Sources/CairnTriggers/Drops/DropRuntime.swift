@@ -21,6 +21,8 @@ final class DropRuntime: Sendable {
         var lastRetention = Date.distantPast
         /// Completed scan-and-reconcile passes (tests wait for the first).
         var passes = 0
+        /// Passes skipped because `.cairn/` or the directory was not usable.
+        var skipped = 0
     }
 
     /// How an instance of this drop ended.

@@ -56,7 +56,7 @@ extension DropService {
             return nil
         }
         guard info.size <= drop.maxFileBytes else {
-            await refuse(name, runtime, reason: "too_large", "\(name.display) is \(info.size) bytes; this drop takes at most \(drop.maxFileBytes) (max_file_bytes).")
+            await refuse(name, runtime, reason: "too_large", "\(name.display) is \(info.size) bytes; this drop takes at most \(drop.maxFileBytes) (max_file_bytes).", size: info.size)
             return nil
         }
         if Self.isOpenForWriting(runtime.folder.cPath(name)) {
@@ -71,6 +71,8 @@ extension DropService {
         guard error == 0 else {
             if error == ENOENT, FileInfo.of(runtime.folder.cPath(name)) == nil {
                 logger.debug("dropped file vanished before it was claimed", metadata: ["drop": "\(drop.name)", "file": "\(name.display)"])
+            } else if error == ELOOP || error == ENOTDIR {
+                logger.error("drop's .cairn/processing is not a real directory; not claiming", metadata: ["drop": "\(drop.name)"])
             } else if error == ENOENT {
                 // The file is there, so processing/ is not: .cairn was removed or the
                 // directory replaced. Make it again; the file is claimed at the next pass.
@@ -241,12 +243,12 @@ extension DropService {
 
     /// Refuses a file still in the directory: moves it (never following it) to `failed/`
     /// under a unique name and records why.
-    func refuse(_ name: FileName, _ runtime: DropRuntime, reason: String, _ message: String) async {
+    func refuse(_ name: FileName, _ runtime: DropRuntime, reason: String, _ message: String, size: Int64? = nil) async {
         let drop = runtime.definition
         let stamp = Int64(clock.now().timeIntervalSince1970 * 1000)
         let target = FileName("refused-\(stamp)-\(String(UInt16.random(in: 0...UInt16.max), radix: 16))-\(name.safe)")
         let moved = runtime.folder.move(name, from: nil, to: .failed, as: target) == 0
-        let row = DropFileRecord(drop: drop.name, instance: nil, name: name.display, stored: moved ? "failed/" + target.display : nil, size: nil,
+        let row = DropFileRecord(drop: drop.name, instance: nil, name: name.display, stored: moved ? "failed/" + target.display : nil, size: size,
                                  sha256: nil, modified: nil, status: .failed, detail: message, claimedAt: clock.now(), finishedAt: clock.now())
         await record(row)
         metrics.count(drop.name, "refused", reason: reason)

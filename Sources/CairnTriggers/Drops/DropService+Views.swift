@@ -14,7 +14,8 @@ extension DropService {
     /// Every drop with its counts.
     public func overviews() throws -> [Overview] {
         try definitions.map { drop in
-            let waiting = ((try? DropFolder(directory: drop.directory).list()) ?? []).count { drop.wants($0) }
+            let folder = DropFolder(directory: drop.directory)
+            let waiting = ((try? folder.list()) ?? []).count { drop.wants($0) && FileInfo.of(folder.cPath($0))?.kind == .regular }
             do {
                 return try store.read { tx in
                     Overview(definition: drop, waiting: waiting, counts: try DropLedger.counts(drop: drop.name, tx),

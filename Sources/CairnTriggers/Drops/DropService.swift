@@ -118,6 +118,15 @@ public final class DropService: Service, Sendable {
             }
             if rescan || now >= nextScan {
                 if runtime.state.withLock({ $0.watcher == nil }), nextScan != .distantPast { startWatcher(runtime) }
+                guard stateIsUsable(runtime) else {
+                    // Nothing moves until .cairn is sound again: claims and moves would
+                    // follow whatever took its place.
+                    nextScan = now.addingTimeInterval(drop.scanInterval.seconds)
+                    _ = runtime.takeBacklog(Int.max)
+                    runtime.state.withLock { $0.skipped += 1 }
+                    await sleep(runtime, until: nextScan)
+                    continue
+                }
                 scan(runtime, now: now)
                 await reconcile(runtime, startup: nextScan == .distantPast)
                 runtime.state.withLock { $0.passes += 1 }
@@ -135,6 +144,18 @@ public final class DropService: Service, Sendable {
             let settleDue = runtime.state.withLock { $0.settling.values.map(\.since).min() }.map { $0.addingTimeInterval(drop.settle.seconds) }
             await sleep(runtime, until: min(nextScan, settleDue ?? nextScan))
         }
+    }
+
+    /// Whether `.cairn/` and its areas are real directories on the directory's file system,
+    /// making them again when they are missing; logs what is wrong otherwise.
+    private func stateIsUsable(_ runtime: DropRuntime) -> Bool {
+        guard let problem = runtime.folder.stateProblem() else { return true }
+        if (try? runtime.folder.prepare()) != nil, runtime.folder.stateProblem() == nil {
+            logger.warning("drop made .cairn/ again", metadata: ["drop": "\(runtime.definition.name)", "was": "\(problem)"])
+            return true
+        }
+        logger.error("drop does not claim or move files until .cairn/ is fixed", metadata: ["drop": "\(runtime.definition.name)", "problem": "\(problem)"])
+        return false
     }
 
     /// Starts inotify on the drop's directory, or logs why it falls back to scanning.

@@ -62,6 +62,7 @@ public struct FileGlob: Sendable, Equatable, CustomStringConvertible {
             expansions = expansions.map { $0 + String(scalar) }
             index += 1
         }
+        guard expansions.contains(where: { !$0.isEmpty }) else { throw invalid("it matches no name (every alternative is empty)") }
         scalars = []
         var alternatives: [[Token]] = []
         for expansion in expansions {

@@ -51,12 +51,17 @@ public struct FileName: Hashable, Sendable, Comparable, CustomStringConvertible 
         return text
     }
 
-    /// A name safe in a path and in JSON: the display form with `/`, spaces kept, and every
-    /// escape's backslash replaced by `_`, at most 120 bytes.
+    /// A name safe in a path and in JSON: the display form with every escape's backslash
+    /// replaced by `_`, at most 120 bytes; a longer one keeps its start and its end (the
+    /// extension) around a `~`.
     public var safe: String {
-        var text = display.replacingOccurrences(of: "\\", with: "_").replacingOccurrences(of: "/", with: "_")
-        while text.utf8.count > 120 { text.removeFirst() }
-        return text.isEmpty ? "_" : text
+        let text = display.replacingOccurrences(of: "\\", with: "_").replacingOccurrences(of: "/", with: "_")
+        guard text.utf8.count > 120 else { return text.isEmpty ? "_" : text }
+        var head = String(text.prefix(59))
+        var tail = String(text.suffix(60))
+        while head.utf8.count > 59 { head.removeLast() }
+        while tail.utf8.count > 60 { tail.removeFirst() }
+        return head + "~" + tail
     }
 
     public var description: String { display }

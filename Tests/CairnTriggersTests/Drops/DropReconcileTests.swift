@@ -97,6 +97,41 @@ import Glibc
     }
 }
 
+/// What the directory and `.cairn/` may turn into while the appliance runs.
+@Suite struct DropStateTests {
+    @Test func aDirectoryMovedAwayAndBackErrorsNothingAndALinkedCairnIsNeverFollowed() async throws {
+        let harness = try DropHarness()
+        defer { harness.remove() }
+        try await harness.run([try harness.drop(workflow: "waiter", scan: .seconds(1))]) { service, engine, store in
+            let runtime = try #require(service.runtimes["inbox"])
+            try harness.write("held.csv", "x")
+            try await Poll.until("claimed") { try store.dropRows().first?.status == .processing }
+            let instance = try #require(try store.dropRows().first?.instance)
+            _ = try await engine.waitFor("waiter", id: instance) { $0.status == .waiting }
+            // Away for a pass or more: nothing may read as vanished.
+            let skippedBefore = runtime.state.withLock { $0.skipped }
+            #expect(rename(harness.inbox, harness.root.file("away")) == 0)
+            try await Poll.until("a pass skipped") { runtime.state.withLock { $0.skipped } > skippedBefore }
+            #expect(rename(harness.root.file("away"), harness.inbox) == 0)
+            let passes = runtime.state.withLock { $0.passes }
+            try await Poll.until("a pass after the return") { runtime.state.withLock { $0.passes } > passes }
+            #expect(try engine.instance("waiter", id: instance).status == .waiting)
+            #expect(try store.dropRows().first?.status == .processing)
+
+            // .cairn replaced by a symlink to a look-alike elsewhere: no file is claimed.
+            let elsewhere = harness.root.file("elsewhere")
+            for area in ["processing", "done", "failed"] { try FileManager.default.createDirectory(atPath: "\(elsewhere)/\(area)", withIntermediateDirectories: true) }
+            #expect(rename("\(harness.inbox)/.cairn", harness.root.file("real-cairn")) == 0)
+            #expect(symlink(elsewhere, "\(harness.inbox)/.cairn") == 0)
+            let skipped = runtime.state.withLock { $0.skipped }
+            try harness.write("lured.csv", "y")
+            try await Poll.until("a pass refused") { runtime.state.withLock { $0.skipped } > skipped + 1 }
+            #expect(harness.list().contains("lured.csv"))
+            #expect(((try? FileManager.default.contentsOfDirectory(atPath: "\(elsewhere)/processing")) ?? []).isEmpty)
+        }
+    }
+}
+
 @Suite struct DropInstanceIDTests {
     @Test func theDropOfAnInstanceIsReadExactlyEvenWhenOneNamePrefixesAnother() {
         #expect(DropService.dropName(of: "drop-a-0123456789abcdef") == "a")
