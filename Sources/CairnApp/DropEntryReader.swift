@@ -5,7 +5,7 @@ import TOMLKit
 
 /// Reads one `[[drops]]` entry. Every error names the drop, sits on the line of the
 /// offending key and says what to write instead.
-struct DropEntryReader {
+struct DropEntryReader: ConfigEntryReader {
     static let keys = ["name", "directory", "workflow", "pattern", "params", "settle", "scan_interval", "keep_done", "keep_failed",
                        "max_file_bytes", "batch", "dedupe", "dedupe_window"]
     /// Set by Cairn for every file; a configured param of the same name would be overwritten.
@@ -107,36 +107,7 @@ struct DropEntryReader {
         return members.mapValues(\.json)
     }
 
-    // MARK: Typed values
+    // MARK: Typed values (ConfigEntryReader)
 
-    private var subject: String { name.map { "Drop \"\($0)\"" } ?? "A [[drops]] entry" }
-
-    func error(_ key: String?, _ message: String) -> ConfigError {
-        reader.error(key.map { "\(path).\($0)" } ?? path, key == nil ? "\(subject) \(message)" : "\(subject): \(message)")
-    }
-
-    private func typed(_ key: String, _ type: TOMLType, expected: String, example: String) throws -> (any TOMLValueConvertible)? {
-        guard let value = table[key] else { return nil }
-        guard value.tomlValue.type == type else {
-            throw error(key, "\(key) must be \(expected); write e.g. \(key) = \(example).")
-        }
-        return value
-    }
-
-    private func string(_ key: String, example: String) throws -> String? {
-        try typed(key, .string, expected: "a string", example: example)?.string
-    }
-
-    private func int(_ key: String, example: String) throws -> Int? {
-        try typed(key, .int, expected: "an integer", example: example)?.int
-    }
-
-    /// A duration such as "30 seconds", in milliseconds.
-    private func duration(_ key: String, example: String, allowZero: Bool) throws -> Int64? {
-        guard let text = try string(key, example: example) else { return nil }
-        guard let milliseconds = try? WorkflowDuration(parsing: text).milliseconds(), milliseconds > 0 || (allowZero && milliseconds == 0) else {
-            throw error(key, "\(key) = \"\(text)\" is not a duration\(allowZero ? "" : " longer than zero"); write e.g. \(key) = \(example).")
-        }
-        return milliseconds
-    }
+    var subject: String { name.map { "Drop \"\($0)\"" } ?? "A [[drops]] entry" }
 }

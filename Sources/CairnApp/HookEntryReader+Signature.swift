@@ -101,38 +101,7 @@ extension HookEntryReader {
         return String(base) + "_WEBHOOK_SECRET"
     }
 
-    // MARK: Typed values
+    // MARK: Typed values (ConfigEntryReader)
 
-    private var subject: String { name.map { "Hook \"\($0)\"" } ?? "A [[hooks]] entry" }
-
-    /// An error on the line of `key` (of the entry when `nil`).
-    func error(_ key: String?, _ message: String) -> ConfigError {
-        reader.error(key.map { "\(path).\($0)" } ?? path, key == nil ? "\(subject) \(message)" : "\(subject): \(message)")
-    }
-
-    func string(_ key: String, example: String) throws -> String? {
-        guard let value = table[key] else { return nil }
-        guard value.tomlValue.type == .string, let text = value.string else {
-            throw error(key, "\(key) must be a string; write e.g. \(key) = \(example).")
-        }
-        return text
-    }
-
-    func int(_ key: String, example: String) throws -> Int? {
-        guard let value = table[key] else { return nil }
-        guard value.tomlValue.type == .int, let number = value.int else {
-            throw error(key, "\(key) must be an integer; write e.g. \(key) = \(example).")
-        }
-        return number
-    }
-
-    func stringArray(_ key: String, example: String) throws -> [String]? {
-        guard let value = table[key] else { return nil }
-        let array = value.tomlValue.type == .array ? value.array : nil
-        let strings = array.map { array in (0..<array.count).compactMap { array[$0].tomlValue.type == .string ? array[$0].string : nil } }
-        guard let array, let strings, strings.count == array.count else {
-            throw error(key, "\(key) must be an array of strings; write e.g. \(key) = \(example).")
-        }
-        return strings
-    }
+    var subject: String { name.map { "Hook \"\($0)\"" } ?? "A [[hooks]] entry" }
 }

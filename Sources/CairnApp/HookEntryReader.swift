@@ -6,7 +6,7 @@ import TOMLKit
 /// Reads one `[[hooks]]` entry into a ``HookDefinition``. Every error names the hook, sits on
 /// the line of the offending key and says what to write instead; no error ever holds a
 /// secret's value (secrets are named by position and source only).
-struct HookEntryReader {
+struct HookEntryReader: ConfigEntryReader {
     static let commonKeys = ["name", "scheme", "secrets", "tolerance", "max_body_bytes", "action", "workflow"]
     static let createKeys = ["headers"]
     static let eventKeys = ["event_type", "instance_header", "instance_pointer"]

@@ -5,7 +5,7 @@ import TOMLKit
 
 /// Reads one `[[schedules]]` entry. Every error names the schedule, sits on the line of the
 /// offending key and says what to write instead.
-struct ScheduleEntryReader {
+struct ScheduleEntryReader: ConfigEntryReader {
     static let keys = ["name", "cron", "workflow", "timezone", "params", "paused", "catch_up", "catch_up_window", "max_catch_up", "overlap", "jitter"]
     /// Set by Cairn on every tick; a configured param of the same name would be overwritten.
     static let reservedParams = ["cron", "scheduledTime", "schedule"]
@@ -139,41 +139,7 @@ struct ScheduleEntryReader {
         }
     }
 
-    // MARK: Typed values
+    // MARK: Typed values (ConfigEntryReader)
 
-    private var subject: String { name.map { "Schedule \"\($0)\"" } ?? "A [[schedules]] entry" }
-
-    /// An error on the line of `key` (of the entry when `nil`).
-    func error(_ key: String?, _ message: String) -> ConfigError {
-        reader.error(key.map { "\(path).\($0)" } ?? path, key == nil ? "\(subject) \(message)" : "\(subject): \(message)")
-    }
-
-    private func typed(_ key: String, _ type: TOMLType, expected: String, example: String) throws -> (any TOMLValueConvertible)? {
-        guard let value = table[key] else { return nil }
-        guard value.tomlValue.type == type else {
-            throw error(key, "\(key) must be \(expected); write e.g. \(key) = \(example).")
-        }
-        return value
-    }
-
-    private func string(_ key: String, example: String) throws -> String? {
-        try typed(key, .string, expected: "a string", example: example)?.string
-    }
-
-    private func int(_ key: String, example: String) throws -> Int? {
-        try typed(key, .int, expected: "an integer", example: example)?.int
-    }
-
-    private func bool(_ key: String) throws -> Bool? {
-        try typed(key, .bool, expected: "true or false", example: "true")?.bool
-    }
-
-    /// A duration such as "30 seconds", in milliseconds (longer than zero).
-    private func duration(_ key: String, example: String) throws -> Int64? {
-        guard let text = try string(key, example: example) else { return nil }
-        guard let milliseconds = try? WorkflowDuration(parsing: text).milliseconds(), milliseconds > 0 else {
-            throw error(key, "\(key) = \"\(text)\" is not a duration longer than zero; write e.g. \(key) = \(example).")
-        }
-        return milliseconds
-    }
+    var subject: String { name.map { "Schedule \"\($0)\"" } ?? "A [[schedules]] entry" }
 }
