@@ -27,13 +27,7 @@ enum DropRoutes {
             }
             group.get("drops/:name/files") { request, context in
                 let query = request.uri.queryParameters
-                var cursor: Int64?
-                if let text = query.get("cursor") {
-                    guard let parsed = Int64(text), parsed > 0 else {
-                        throw APIError.badRequest("The cursor '\(text)' is not one this server issued. Pass the 'cursor' value of the previous page.")
-                    }
-                    cursor = parsed
-                }
+                let cursor = try SequenceCursor.parse(request)
                 var status: DropFileRecord.Status?
                 if let text = query.get("status") {
                     guard let parsed = DropFileRecord.Status(rawValue: text) else {

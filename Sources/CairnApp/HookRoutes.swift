@@ -46,13 +46,7 @@ enum HookRoutes {
             }
             group.get("hooks/:name/deliveries") { request, context in
                 let query = request.uri.queryParameters
-                var cursor: Int64?
-                if let text = query.get("cursor") {
-                    guard let parsed = Int64(text), parsed > 0 else {
-                        throw APIError.badRequest("The cursor '\(text)' is not one this server issued. Pass the 'cursor' value of the previous page.")
-                    }
-                    cursor = parsed
-                }
+                let cursor = try SequenceCursor.parse(request)
                 let failedOnly = query.get("failed").map { $0 == "true" || $0 == "1" } ?? false
                 let page = try service(box).deliveries(try context.parameters.require("name"), before: cursor, failedOnly: failedOnly, limit: 51)
                 let shown = page.prefix(50)

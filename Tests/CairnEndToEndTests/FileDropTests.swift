@@ -93,6 +93,11 @@ import Glibc
         let drops = try await serve.request("GET", "/drops")
         let first = (drops.json["drops"] as? [[String: Any]])?.first
         #expect(first?["done"] as? Int == 1 && first?["processing"] as? Int == 0, "\(drops.text)")
+        #expect(try await serve.request("GET", "/drops/inbox/files?cursor=abc").status == 400)
+        let bogus = try await serve.request("GET", "/drops/inbox/files?status=bogus")
+        #expect(bogus.status == 400 && bogus.errorMessage.contains("processing, done, failed, duplicate"), "\(bogus.text)")
+        #expect(try await serve.request("GET", "/drops/nope/files").errorCode == "drop_not_found")
+        #expect(try await serve.request("GET", "/drops", token: .some(nil)).status == 401)
     }
 
     @Test func configCheckRefusesAMissingDirectoryAndABadPatternOnTheirLines() async throws {
