@@ -105,7 +105,8 @@ extension Lifetime {
                     context.metrics.attemptsFailed.increment()
                     try await failForGood(&record, info, fatal: true)
                 }
-                try await attemptFailed(&record, info, endAttempt(info), retryable: !Self.isNonRetryable(info), config: config, at: ended)
+                try await attemptFailed(&record, info, endAttempt(info), retryable: !Self.isNonRetryable(info), config: config, at: ended,
+                                        atLeast: (error as? any RetryAfterError)?.retryAfter)
             case .event, .elapsed:
                 continue
             }
@@ -118,16 +119,23 @@ extension Lifetime {
         info.name == "NonRetryableError" || info.message.hasPrefix("NonRetryableError")
     }
 
-    /// Records a failed attempt: schedules the next one per the retry policy, or, when the error
-    /// is not retryable or the retries are used up, fails the step into `run`.
-    private func attemptFailed(_ record: inout StepRecord, _ info: ErrorInfo, _ end: StoreOp, retryable: Bool, config: StepConfig, at ended: Date) async throws {
+    /// Records a failed attempt: schedules the next one per the retry policy (or after
+    /// `atLeast`, a ``RetryAfterError``'s wish, when that is longer), or, when the error is not
+    /// retryable or the retries are used up, fails the step into `run`.
+    private func attemptFailed(_ record: inout StepRecord, _ info: ErrorInfo, _ end: StoreOp, retryable: Bool, config: StepConfig, at ended: Date,
+                               atLeast: Duration? = nil) async throws {
         context.metrics.attemptsFailed.increment()
         enqueue([end])
         let attempt = record.attempts
         if !retryable || attempt > config.retries.limit {
             try await failForGood(&record, info)
         }
-        let delay = try config.retries.delayMilliseconds(afterFailedAttempts: attempt)
+        var delay = try config.retries.delayMilliseconds(afterFailedAttempts: attempt)
+        if let atLeast {
+            let (seconds, attoseconds) = atLeast.components
+            let wished = seconds.multipliedReportingOverflow(by: 1000).overflow ? Int64.max / 4 : seconds * 1000 + attoseconds / 1_000_000_000_000_000
+            delay = max(delay, min(wished, Int64.max / 4))
+        }
         record.status = .retrying
         record.error = info
         record.wakeAt = ended.addingTimeInterval(Double(delay) / 1000)

@@ -40,6 +40,42 @@ import Testing
         #expect(observed == gaps)
     }
 
+    @Test func aRetryAfterLongerThanThePolicyDelaysTheNextAttemptAndAShorterOneDoesNot() async throws {
+        struct SlowDown: RetryAfterError { var retryAfter: Duration }
+        struct Throttled: Workflow {
+            let probe: StepProbe
+            func run(event: WorkflowEvent<NoParams>, step: WorkflowStep) async throws -> Int {
+                try await step.do("call", config: StepConfig(retries: RetryPolicy(limit: 3, delay: "10 seconds", backoff: .constant))) { context in
+                    probe.record("call")
+                    switch context.attempt {
+                    case 1: throw SlowDown(retryAfter: .seconds(120))     // longer than the policy: wins
+                    case 2: throw SlowDown(retryAfter: .seconds(1))       // shorter: the policy's 10 s stand
+                    default: return context.attempt
+                    }
+                }
+            }
+        }
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let clock = ManualClock()
+        let probe = StepProbe()
+        try await withTestEngine(databasePath: dir.file("c.sqlite"), clock: clock, configuration: inMemoryWaits(), register: {
+            try $0.register(Throttled(probe: probe), as: "t")
+        }) { engine in
+            _ = try await engine.create("t", id: "r")
+            try await probe.waitUntilRun("call", times: 1)
+            try await clock.waitForSleeper(secondsFromNow: 120)
+            clock.advance(by: 119)
+            #expect(probe.runs(of: "call") == 1)
+            clock.advance(by: 1)
+            try await probe.waitUntilRun("call", times: 2)
+            try await clock.waitForSleeper(secondsFromNow: 10)
+            clock.advance(by: 10)
+            let done = try await engine.waitForCompletion("t", id: "r")
+            #expect(done.output == Data("3".utf8))
+        }
+    }
+
     @Test func nonRetryableErrorStopsAfterOneAttempt() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
