@@ -54,6 +54,10 @@ let package = Package(
         // libcrypto from the system (OpenSSL 3): HMAC-SHA256 and CRYPTO_memcmp for webhook
         // signatures, without the minute of BoringSSL that swift-crypto would add to a clean build.
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // libcurl for the HTTP plugin (and SMTP later).
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // Built-in plugins: each depends only on Cairn and its system library.
+        .target(name: "CairnHTTP", dependencies: ["Cairn", "CCurl"], path: "plugins/HTTP", swiftSettings: swiftSettings),
         // What starts instances without an API call: cron schedules, signed webhooks (later file drop).
         // Never depends on the server or the app; the app composes it.
         .target(
@@ -115,7 +119,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // The seed guide's example workflow, shared by the example runner, tests and the appliance.
-        .target(name: "CairnExamples", dependencies: ["Cairn"], swiftSettings: swiftSettings),
+        .target(name: "CairnExamples", dependencies: ["Cairn", "CairnHTTP"], swiftSettings: swiftSettings),
         // Test support: manual clock, temporary directories, a loopback HTTP server, withTestEngine.
         .target(
             name: "CairnTesting",
@@ -152,6 +156,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "CairnAPITests", dependencies: ["Cairn", "CairnAPI"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CairnHTTPTests",
+            dependencies: [
+                "Cairn", "CairnHTTP", "CairnEngine", "CairnStore", "CairnTesting",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "CairnStoreTests",
             dependencies: ["CairnStore", "CairnTesting", .product(name: "GRDB", package: "GRDB.swift")],

@@ -17,6 +17,8 @@ public struct WorkflowError: NamedError, CustomStringConvertible, Sendable {
         public static let outputTooLarge = Code("output_too_large")
         public static let paramsNotDecodable = Code("params_not_decodable")
         public static let concurrentSameName = Code("concurrent_same_name")
+        /// A plugin action's arguments are not what it takes (a missing key, a wrong type).
+        public static let invalidArguments = Code("invalid_arguments")
     }
 
     public var code: Code

@@ -1,8 +1,6 @@
 import Cairn
+import CairnHTTP
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// The seed guide's example: fetch a list of IP ranges, sleep, then count them in a step
 /// with 3 linear retries.
@@ -46,23 +44,12 @@ public struct MyWorkflow: Workflow {
     }
 }
 
-/// Fetching for the example: `http(s)://` through URLSession, `file://` from disk (offline).
+/// Fetching for the example: `http(s)://` through the HTTP plugin (429/5xx retryable with
+/// `Retry-After`, other 4xx final, a 10 MiB cap), `file://` from disk (offline).
 public enum Fetch {
-    public struct HTTPStatusError: Error, CustomStringConvertible {
-        public var status: Int
-        public var url: URL
-        public var description: String { "GET \(url) answered HTTP \(status)" }
-    }
-
     @Sendable
     public static func data(from url: URL) async throws -> Data {
         if url.isFileURL { return try Data(contentsOf: url) }
-        let (data, response) = try await URLSession.shared.data(from: url)
-        if let http = response as? HTTPURLResponse, !(200..<300).contains(http.statusCode) {
-            let error = HTTPStatusError(status: http.statusCode, url: url)
-            if (400..<500).contains(http.statusCode), http.statusCode != 429 { throw NonRetryableError(error.description) }
-            throw error
-        }
-        return data
+        return try await HTTP.fetch(HTTP.Request(url: url)).body
     }
 }

@@ -1,0 +1,67 @@
+/// A plugin: named actions that Swift workflows call inside `step.do` through the plugin's
+/// typed API, and that config pipelines call with JSON arguments through ``PluginAction``.
+///
+/// ```swift
+/// struct Greeter: CairnPlugin {
+///     let name = "greet"
+///     var actions: [String: PluginAction] {
+///         ["hello": PluginAction(validate: { _ in }) { arguments, _ in ["text": .string("hello \(arguments["name"]?.stringValue ?? "")")] }]
+///     }
+/// }
+/// ```
+public protocol CairnPlugin: Sendable {
+    /// The name pipelines use before the dot (`http` in `http.fetch`); letters, digits, `-`, `_`.
+    var name: String { get }
+    /// The actions by name (`fetch`).
+    var actions: [String: PluginAction] { get }
+}
+
+/// One action of a plugin, as pipelines call it: JSON arguments in, JSON out.
+public struct PluginAction: Sendable {
+    /// Checks arguments before anything runs (at `cairn config check`, for literal
+    /// arguments): throws a ``WorkflowError`` with code `invalid_arguments` naming the key and the
+    /// type it expects.
+    public var validate: @Sendable (JSONValue) throws -> Void
+    /// Runs the action once (one attempt of a step); a retryable failure throws, a final one
+    /// throws ``NonRetryableError``.
+    public var run: @Sendable (JSONValue, PluginContext) async throws -> JSONValue
+    /// Argument keys whose values may come from `{{ secrets.* }}` (credentials).
+    public var secretArguments: Set<String>
+
+    public init(secretArguments: Set<String> = [], validate: @escaping @Sendable (JSONValue) throws -> Void,
+                run: @escaping @Sendable (JSONValue, PluginContext) async throws -> JSONValue) {
+        self.validate = validate
+        self.run = run
+        self.secretArguments = secretArguments
+    }
+}
+
+/// What an action knows of where it runs: the instance, step and attempt (for idempotency
+/// keys), the plugin's `[plugins.<name>]` settings, secrets by name, and a log.
+public struct PluginContext: Sendable {
+    public var workflow: String
+    public var instanceID: String
+    public var step: String
+    /// 1 for the first attempt.
+    public var attempt: Int
+    /// `[plugins.<name>]` from the config, secrets already resolved.
+    public var settings: JSONValue
+    /// A secret by name (`env:`/`file:` resolved at start); `nil` when not configured.
+    public var secret: @Sendable (String) -> String?
+    /// Writes a line to the appliance's log with the instance and step attached.
+    public var log: @Sendable (String) -> Void
+
+    public init(workflow: String, instanceID: String, step: String, attempt: Int, settings: JSONValue = .object([:]),
+                secret: @escaping @Sendable (String) -> String? = { _ in nil }, log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.workflow = workflow
+        self.instanceID = instanceID
+        self.step = step
+        self.attempt = attempt
+        self.settings = settings
+        self.secret = secret
+        self.log = log
+    }
+
+    /// An idempotency key stable across the attempts of this step of this instance.
+    public var idempotencyKey: String { "\(workflow)/\(instanceID)/\(step)" }
+}

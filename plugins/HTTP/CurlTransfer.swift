@@ -1,0 +1,115 @@
+import CCurl
+import Foundation
+
+/// One HTTP exchange through libcurl, blocking (run it off the cooperative threads): no
+/// redirects followed (the caller decides each hop), only http and https, the body read
+/// into memory up to a cap and cut off beyond it.
+struct CurlTransfer {
+    struct Response {
+        var status: Int
+        /// Header lines of the final response, in order, names as sent.
+        var headers: [(name: String, value: String)]
+        var body: Data
+    }
+
+    enum Failure: Error {
+        /// The body went past the cap (nothing more was read).
+        case tooLarge
+        /// No response within the timeout.
+        case timedOut
+        /// The connection could not be made or broke (DNS, refused, reset, TLS).
+        case connection(String)
+    }
+
+    var method: String
+    var url: URL
+    var headers: [(name: String, value: String)]
+    var body: Data?
+    var timeout: Duration
+    var maxBytes: Int
+
+    /// Accumulates what libcurl hands the callbacks.
+    private final class Sink {
+        var body = Data()
+        var headers: [(name: String, value: String)] = []
+        var limit: Int
+        var overflowed = false
+        init(limit: Int) { self.limit = limit }
+    }
+
+    private static let initialized: Bool = {
+        curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+        return true
+    }()
+
+    func perform() throws(Failure) -> Response {
+        _ = Self.initialized
+        guard let handle = curl_easy_init() else { throw .connection("libcurl could not start a transfer") }
+        defer { curl_easy_cleanup(handle) }
+        let sink = Sink(limit: maxBytes)
+        let context = Unmanaged.passUnretained(sink).toOpaque()
+        var list: UnsafeMutablePointer<curl_slist>?
+        defer { curl_slist_free_all(list) }
+        for header in headers { list = curl_slist_append(list, "\(header.name): \(header.value)") }
+        // libcurl would add "Expect: 100-continue" to larger bodies, costing a round trip.
+        list = curl_slist_append(list, "Expect:")
+        let milliseconds = max(1, Int(timeout.components.seconds) * 1000 + Int(timeout.components.attoseconds / 1_000_000_000_000_000))
+        _ = ccurl_setopt_string(handle, CURLOPT_URL, url.absoluteString)
+        _ = ccurl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
+        _ = ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        _ = ccurl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
+        _ = ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, milliseconds)
+        _ = ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, min(milliseconds, 10_000))
+        _ = ccurl_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "")      // gzip/deflate/br, decoded
+        _ = ccurl_setopt_slist(handle, CURLOPT_HTTPHEADER, list)
+        if method == "HEAD" {
+            _ = ccurl_setopt_long(handle, CURLOPT_NOBODY, 1)
+        } else if method != "GET" || body != nil {
+            _ = ccurl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, method)
+        }
+        _ = ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
+        _ = ccurl_setopt_rwfunc(handle, CURLOPT_WRITEFUNCTION) { buffer, size, count, context in
+            guard let buffer, let context else { return 0 }
+            let sink = Unmanaged<Sink>.fromOpaque(context).takeUnretainedValue()
+            let length = size * count
+            guard sink.body.count + length <= sink.limit else {
+                sink.overflowed = true
+                return 0        // ends the transfer (CURLE_WRITE_ERROR)
+            }
+            buffer.withMemoryRebound(to: UInt8.self, capacity: length) { sink.body.append($0, count: length) }
+            return length
+        }
+        _ = ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
+        _ = ccurl_setopt_rwfunc(handle, CURLOPT_HEADERFUNCTION) { buffer, size, count, context in
+            guard let buffer, let context else { return 0 }
+            let sink = Unmanaged<Sink>.fromOpaque(context).takeUnretainedValue()
+            let length = size * count
+            let line = buffer.withMemoryRebound(to: UInt8.self, capacity: length) { String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self) }
+            if line.hasPrefix("HTTP/") {
+                sink.headers = []       // a new response (after 100 Continue): its headers only
+            } else if let colon = line.firstIndex(of: ":") {
+                let name = String(line[..<colon]).trimmingCharacters(in: .whitespaces)
+                let value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespacesAndNewlines)
+                sink.headers.append((name, value))
+            }
+            return length
+        }
+        let payload = body ?? Data()
+        let code: CURLcode = payload.withUnsafeBytes { raw in
+            if body != nil {
+                _ = ccurl_setopt_offset(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(payload.count))
+                _ = ccurl_setopt_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!))
+            }
+            return curl_easy_perform(handle)
+        }
+        if sink.overflowed { throw .tooLarge }
+        guard code == CURLE_OK else {
+            let text = String(cString: curl_easy_strerror(code))
+            if code == CURLE_OPERATION_TIMEDOUT { throw .timedOut }
+            throw .connection(text)
+        }
+        var status = 0
+        _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return Response(status: status, headers: sink.headers, body: sink.body)
+    }
+}
