@@ -37,6 +37,14 @@ struct RegisteredWorkflow: Sendable {
             } catch {
                 throw WorkflowError(.paramsNotDecodable, "The params do not match what workflow '\(name)' expects (\(W.Params.self)): \(Self.explain(error))")
             }
+            if let checking = workflow as? any ParamsChecking {
+                let json = (try? JSONValue(json: params)) ?? .null
+                do {
+                    try checking.checkParams(json: json)
+                } catch let error as WorkflowError {
+                    throw WorkflowError(.paramsNotDecodable, "The params do not match what workflow '\(name)' expects: \(error.message)")
+                }
+            }
         }
         run = { params, meta, step in
             let payload: W.Params

@@ -21,6 +21,7 @@ import Testing
         #expect(try render("{{ params.count }}") == .int(3))
         #expect(try render("{{params.user.tags}}") == ["a", "b"])
         #expect(try render("{{ steps.fetch.output.body.items[1].id }}") == .int(8))
+        #expect(try render("{{ steps.fetch.status }}") == .int(200))       // short for steps.fetch.output.status
         #expect(try render("{{ params.user }}") == ["name": "Ada", "email": "ada@example.com", "tags": ["a", "b"]])
         #expect(try render("{{ event.payload.plan }}") == "pro")
         #expect(try render("{{ secrets.api_token }}") == "s3cret")
@@ -70,7 +71,7 @@ import Testing
         ("{{ params. }}", 11, "expected a key after '.'"),
         ("{{ params.x | upper }}", 20, "'upper' is not a filter"),
         ("{{ params.x | default(oops) }}", 23, "needs a JSON value"),
-        ("{{ steps.fetch.status }}", 4, "steps.<name>.output"),
+        ("{{ steps.fetch }}", 4, "steps.<name>.output"),
         ("{{ params.x[abc] }}", 13, "expected a number"),
         ("{{ event.body }}", 4, "event has payload"),
         ("{{ params.a params.b }}", 13, "expected '|'"),

@@ -84,7 +84,8 @@ struct ExpressionParser {
         // Shape mistakes point at the path's start.
         func shapeError(_ message: String) -> TemplateError { TemplateError(message, column: offset + start + 1) }
         if root == "steps" {
-            guard components.count >= 2, case .key = components[0], components[1] == .key("output") else {
+            // steps.<name>.output…, or steps.<name>.<key> as short for steps.<name>.output.<key>.
+            guard components.count >= 2, case .key = components[0] else {
                 throw shapeError("a step's value is read as steps.<name>.output (then keys below it).")
             }
         }

@@ -31,7 +31,8 @@ public struct TemplateScope: Sendable {
         case "steps":
             guard let name = path.stepName, let output = outputs[name] else { return nil }
             value = output
-            components = components.dropFirst(2)        // <name>.output
+            // <name>.output, or <name> alone before a key of the output (steps.wait.timed_out).
+            components = components.dropFirst(path.components.count > 1 && path.components[1] == .key("output") ? 2 : 1)
         default:
             return nil
         }

@@ -1,0 +1,102 @@
+import Cairn
+@testable import CairnApp
+import CairnEngine
+import CairnStore
+import CairnTesting
+import Foundation
+import Synchronization
+import Testing
+
+/// A plugin for tests: `test.echo` returns its arguments (and counts its runs), `test.fail`
+/// always fails for good.
+struct EchoPlugin: CairnPlugin {
+    final class Counter: Sendable {
+        let count = Mutex(0)
+    }
+
+    let runs = Counter()
+    let name = "test"
+
+    var actions: [String: PluginAction] {
+        [
+            "echo": PluginAction(secretArguments: ["token"], validate: { _ in }) { arguments, context in
+                runs.count.withLock { $0 += 1 }
+                return ["arguments": arguments, "step": .string(context.step), "attempt": .int(Int64(context.attempt))]
+            },
+            "fail": PluginAction(validate: { _ in }) { _, _ in throw NonRetryableError("the test plugin refuses") },
+        ]
+    }
+}
+
+/// Pipelines run by a real engine: actions as durable steps, sleeps, waits, `when`,
+/// `continue_on_error` and the output template.
+@Suite struct PipelineWorkflowTests {
+    private func step(_ name: String, _ kind: PipelineDefinition.Step.Kind, when: String? = nil, continueOnError: Bool = false) throws -> PipelineDefinition.Step {
+        PipelineDefinition.Step(name: name, kind: kind, when: try when.map { try Template.parse($0) }, continueOnError: continueOnError)
+    }
+
+    @Test func stepsRunInOrderWithTemplatesWhenAndAnOutput() async throws {
+        let plugin = EchoPlugin()
+        let definition = PipelineDefinition(name: "signup", params: ["email": (.string, true), "plan": (.string, false)], steps: [
+            try step("greet", .action(plugin: "test", action: "echo", arguments: try TemplateValue.parse(["to": "{{ params.email }}", "token": "{{ secrets.api }}"]))),
+            try step("pause", .sleep("1 hour")),
+            try step("activation", .waitForEvent(type: "activated", timeout: "1 day", continueOnTimeout: true)),
+            try step("nudge", .action(plugin: "test", action: "echo", arguments: try TemplateValue.parse(["why": "timed out: {{ steps.activation.timed_out }}"])),
+                     when: "{{ steps.activation.timed_out }}"),
+            try step("broken", .action(plugin: "test", action: "fail", arguments: .literal(.object([:]))), continueOnError: true),
+        ], output: try TemplateValue.parse(["greeted": "{{ steps.greet.output.arguments.to }}", "nudged": "{{ steps.nudge.output.skipped | default(false) }}",
+                                            "broken": "{{ steps.broken.output.error.message }}"]))
+        let workflow = PipelineWorkflow(definition: definition, plugins: ["test": plugin], settings: [:], secrets: ["api": "k-1"])
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let clock = ManualClock()
+        var configuration = EngineConfiguration()
+        configuration.suspendAfter = .seconds(86_400 * 30)
+        try await withTestEngine(databasePath: dir.file("c.sqlite"), clock: clock, configuration: configuration, register: {
+            try $0.register(workflow, as: "signup")
+        }) { engine in
+            // The schema is checked at creation.
+            await #expect(throws: EngineError.self) { _ = try await engine.createInstance("signup", id: "bad", paramsJSON: Data(#"{"plan": "pro"}"#.utf8)) }
+            await #expect(throws: EngineError.self) { _ = try await engine.createInstance("signup", id: "bad2", paramsJSON: Data(#"{"email": 7}"#.utf8)) }
+            // The event arrives: nudge is skipped.
+            _ = try await engine.createInstance("signup", id: "a", paramsJSON: Data(#"{"email": "ada@example.com"}"#.utf8))
+            try await clock.waitForSleeper(secondsFromNow: 3600)
+            clock.advance(by: 3600)
+            _ = try await engine.waitFor("signup", id: "a") { $0.status == .waiting }
+            try await engine.sendEvent("signup", id: "a", type: "activated", payload: Data("{}".utf8))
+            let done = try await engine.waitForCompletion("signup", id: "a")
+            let output = try JSONValue(json: try #require(done.output))
+            #expect(output["greeted"] == "ada@example.com")
+            #expect(output["nudged"] == true)         // skipped
+            #expect(output["broken"] == "the test plugin refuses")
+            #expect(plugin.runs.count.withLock { $0 } == 1)
+            let steps = try engine.describe("signup", id: "a").steps.map(\.key.name)
+            #expect(steps == ["greet", "pause", "activation", "broken"])
+        }
+    }
+
+    @Test func aTimedOutWaitRunsTheStepThatWaitsForIt() async throws {
+        let plugin = EchoPlugin()
+        let definition = PipelineDefinition(name: "lifecycle", steps: [
+            try step("activation", .waitForEvent(type: "activated", timeout: "1 day", continueOnTimeout: true)),
+            try step("nudge", .action(plugin: "test", action: "echo", arguments: .literal(["n": 1])), when: "{{ steps.activation.timed_out }}"),
+        ])
+        let workflow = PipelineWorkflow(definition: definition, plugins: ["test": plugin], settings: [:], secrets: [:])
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let clock = ManualClock()
+        var configuration = EngineConfiguration()
+        configuration.suspendAfter = .seconds(86_400 * 30)
+        try await withTestEngine(databasePath: dir.file("c.sqlite"), clock: clock, configuration: configuration, register: {
+            try $0.register(workflow, as: "lifecycle")
+        }) { engine in
+            _ = try await engine.createInstance("lifecycle", id: "b", paramsJSON: Data("{}".utf8))
+            try await clock.waitForSleeper(secondsFromNow: 86_400)
+            clock.advance(by: 86_400)
+            let done = try await engine.waitForCompletion("lifecycle", id: "b")
+            let output = try JSONValue(json: try #require(done.output))
+            #expect(output["arguments"]?["n"] == .int(1) && output["step"] == "nudge")
+            #expect(plugin.runs.count.withLock { $0 } == 1)
+        }
+    }
+}
