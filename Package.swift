@@ -110,7 +110,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // The workflow types the stock `cairn` binary ships (`seed-example`); not part of CairnApp.
-        .target(name: "CairnStock", dependencies: ["Cairn", "CairnApp", "CairnExamples"], swiftSettings: swiftSettings),
+        .target(name: "CairnStock", dependencies: ["Cairn", "CairnApp", "CairnExamples", "CairnHTTP"], swiftSettings: swiftSettings),
         // The stock `cairn` binary: three lines calling CairnCommands with the stock workflows.
         .executableTarget(
             name: "CairnMain",

@@ -1,3 +1,4 @@
+import Cairn
 import CairnEngine
 import CairnStore
 import CairnTriggers
@@ -94,6 +95,16 @@ public struct AppConfig: Sendable {
     /// that run once the workflows are known.
     var hookLines: [String: [String: Int]] = [:]
     public var webhooks = Webhooks()
+    /// `[[pipelines]]`: workflows declared in the config.
+    public var pipelines: [PipelineDefinition] = []
+    /// The line of each pipeline's keys and steps (`step:<name>`, `step:<name>.with`), by pipeline.
+    var pipelineLines: [String: [String: Int]] = [:]
+    /// `[secrets]`, resolved; templates read them as `{{ secrets.<name> }}`.
+    public var secrets: [String: String] = [:]
+    /// Where each secret came from (reports show this, never the value).
+    public var secretSources: [String: HookSecretSource] = [:]
+    /// `[plugins.<name>]` settings by plugin name.
+    public var pluginSettings: [String: JSONValue] = [:]
     /// `[[drops]]` entries: watched directories that start an instance per file.
     public var drops: [DropDefinition] = []
     /// The line of each drop's keys (`name`, `directory`, `workflow`, …), by drop name.

@@ -52,6 +52,8 @@ public struct Appliance: Sendable {
     public var routes: [RouteRegistration] = []
     /// Features' own tables, applied after Cairn's migrations when the store opens.
     public var migrations: [StoreMigration] = []
+    /// Plugins by name: what `[[pipelines]]` actions call (`http` for `http.fetch`).
+    public var plugins: [String: any CairnPlugin] = [:]
     /// Called with the bound port once the server listens.
     public var onListening: @Sendable (Int) async -> Void = { _ in }
 
@@ -70,6 +72,7 @@ public struct Appliance: Sendable {
         try appliance.checkSchedules(against: registrations)
         try appliance.checkHooks(against: registrations)
         try appliance.checkDrops(against: registrations)
+        try appliance.checkPipelines(against: registrations)
         appliance.installSchedules()
         appliance.installHooks()
         appliance.installDrops()
@@ -79,6 +82,12 @@ public struct Appliance: Sendable {
     /// Adds a service to run alongside the engine.
     public mutating func addService(_ service: some Service) {
         services.append { _ in service }
+    }
+
+    /// Makes `plugin`'s actions available to pipelines; a later plugin of the same name
+    /// replaces an earlier one.
+    public mutating func addPlugin(_ plugin: any CairnPlugin) {
+        plugins[plugin.name] = plugin
     }
 
     /// Adds a service made once the engine and the store exist.
@@ -100,7 +109,12 @@ public struct Appliance: Sendable {
     /// entries resolved against their types. Throws a ``ConfigError`` naming the entry.
     public func registrations() throws -> [ResolvedWorkflow] {
         let inCode = workflows.registered.map { ResolvedWorkflow(name: $0.name, type: nil, workflow: $0.workflow, secretKeys: []) }
-        return try inCode + config.workflows.map { entry in try workflows.resolve(entry, file: config.source) }
+        let pipelines = config.pipelines.map { definition in
+            ResolvedWorkflow(name: definition.name, type: "pipeline",
+                             workflow: AnyWorkflow(PipelineWorkflow(definition: definition, plugins: plugins, settings: config.pluginSettings, secrets: config.secrets)),
+                             secretKeys: [])
+        }
+        return try inCode + config.workflows.map { entry in try workflows.resolve(entry, file: config.source) } + pipelines
     }
 
     public func run(logger: Logger) async throws {

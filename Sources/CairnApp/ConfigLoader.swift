@@ -36,7 +36,7 @@ public enum ConfigLoader {
         let reader = ConfigReader(lines: TOMLLines(text), source: source)
         var config = AppConfig()
         config.source = source
-        try reader.keys(root, allowed: ["server", "storage", "auth", "engine", "log", "workflows", "schedules", "webhooks", "hooks", "drops"], path: "")
+        try reader.keys(root, allowed: ["server", "storage", "auth", "engine", "log", "workflows", "schedules", "webhooks", "hooks", "drops", "pipelines", "secrets", "plugins"], path: "")
         if let server = try reader.table(root, "server", path: "server") {
             try reader.keys(server, allowed: ["host", "port", "max_body_bytes", "idle_timeout"], path: "server")
             config.server.host = try reader.string(server, "host", path: "server") ?? config.server.host
@@ -98,6 +98,9 @@ public enum ConfigLoader {
         config.webhooks = try reader.webhooks(root)
         let hooks = try reader.hooks(root, environment: environment)
         (config.hooks, config.hookSecretSources, config.hookLines) = (hooks.definitions, hooks.secretSources, hooks.lines)
+        (config.pipelines, config.pipelineLines) = try reader.pipelines(root)
+        (config.secrets, config.secretSources) = try reader.secrets(root, environment: environment)
+        config.pluginSettings = try reader.pluginSettings(root)
         // Relative directories start at the working directory, like the storage path.
         (config.drops, config.dropLines) = try reader.drops(root, base: FileManager.default.currentDirectoryPath)
         return config

@@ -1,5 +1,6 @@
 import Cairn
 import CairnApp
+import CairnHTTP
 import CairnExamples
 import Foundation
 
@@ -16,7 +17,12 @@ public enum StockWorkflows {
     /// Adds the stock workflow types to an appliance.
     public static let configure: Appliance.Configure = { app in
         try add(to: &app.workflows)
+        for plugin in plugins { app.addPlugin(plugin) }
     }
+
+    /// The built-in plugins, each a target under `plugins/`: the one list an appliance
+    /// registers them from.
+    public static let plugins: [any CairnPlugin] = [HTTPPlugin()]
 
     /// Adds the stock workflow types to a catalog.
     public static func add(to catalog: inout WorkflowCatalog) throws {

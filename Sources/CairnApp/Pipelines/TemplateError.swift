@@ -11,4 +11,11 @@ public struct TemplateError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String { column.map { "column \($0): \(message)" } ?? message }
+
+    /// The message for the config key it came from: `with.url: … (column 11)`, where the
+    /// message of a table's template already starts with its key path.
+    func at(_ key: String) -> String {
+        let separator = key.hasSuffix(".") ? "" : ": "
+        return key + separator + message + (column.map { " (column \($0) of the string)" } ?? "")
+    }
 }

@@ -48,6 +48,28 @@ public indirect enum TemplateValue: Sendable, Equatable {
         }
     }
 
+    /// The value itself when it holds no template anywhere (checkable before it runs).
+    public var literalValue: JSONValue? {
+        switch self {
+        case .literal(let value): return value
+        case .template: return nil
+        case .array(let elements):
+            var values: [JSONValue] = []
+            for element in elements {
+                guard let value = element.literalValue else { return nil }
+                values.append(value)
+            }
+            return .array(values)
+        case .object(let members):
+            var values: [String: JSONValue] = [:]
+            for (key, member) in members {
+                guard let value = member.literalValue else { return nil }
+                values[key] = value
+            }
+            return .object(values)
+        }
+    }
+
     /// Every path read anywhere in the value, with the key path it sits at (for checks).
     public func paths(at prefix: String = "") -> [(key: String, path: TemplatePath)] {
         switch self {

@@ -1,0 +1,87 @@
+import Cairn
+@testable import CairnApp
+import CairnStock
+import Foundation
+import Testing
+
+/// `[[pipelines]]`: parsed with every step kind, and every mistake refused with the file,
+/// the line and what to write instead, before anything runs.
+@Suite struct PipelineConfigTests {
+    private func build(_ text: String, environment: [String: String] = [:]) throws -> Appliance {
+        try Appliance.build(config: ConfigLoader.parse(text, source: "x.toml", environment: environment), configure: StockWorkflows.configure)
+    }
+
+    static let full = """
+        [secrets]
+        api_token = "env:CAIRN_TEST_API_TOKEN"
+
+        [plugins.http]
+        allowed_hosts = ["api.example.com"]
+
+        [[pipelines]]
+        name = "signup-lifecycle"
+        params = { email = "string", plan = "string?" }
+        output = { email = "{{ params.email }}", nudged = "{{ steps.nudge.output.status | default(0) }}" }
+
+        [[pipelines.steps]]
+        name = "welcome"
+        action = "http.fetch"
+        with = { url = "https://api.example.com/welcome", method = "POST", json = { to = "{{ params.email }}" }, bearer = "{{ secrets.api_token }}" }
+        retries = { limit = 3, delay = "5 seconds", backoff = "constant" }
+        timeout = "20 seconds"
+
+        [[pipelines.steps]]
+        name = "activation"
+        wait_for_event = { type = "activated", timeout = "7 days", on_timeout = "continue" }
+
+        [[pipelines.steps]]
+        name = "nudge"
+        action = "http.fetch"
+        when = "{{ steps.activation.timed_out }}"
+        with = { url = "https://api.example.com/nudge?e={{ params.email | urlencode }}" }
+        continue_on_error = true
+
+        [[pipelines.steps]]
+        name = "later"
+        sleep = "1 hour"
+        """
+
+    @Test func aFullPipelineParsesAndRegistersBesideTheWorkflows() throws {
+        let appliance = try build(Self.full, environment: ["CAIRN_TEST_API_TOKEN": "t-1"])
+        let pipeline = try #require(appliance.config.pipelines.first)
+        #expect(pipeline.name == "signup-lifecycle" && pipeline.steps.map(\.name) == ["welcome", "activation", "nudge", "later"])
+        #expect(pipeline.params["email"]?.required == true && pipeline.params["plan"]?.required == false)
+        #expect(pipeline.steps[0].config.retries.limit == 3 && pipeline.steps[0].config.timeout == .seconds(20))
+        #expect(pipeline.steps[2].continueOnError && pipeline.steps[2].when != nil)
+        #expect(appliance.config.secrets == ["api_token": "t-1"] && appliance.config.pluginSettings["http"]?["allowed_hosts"] == ["api.example.com"])
+        let registered = try appliance.registrations()
+        #expect(registered.contains { $0.name == "signup-lifecycle" && $0.type == "pipeline" })
+    }
+
+    /// Line 1 is `[[pipelines]]`, 2 the name, 3 `[[pipelines.steps]]`, 4 the step's name.
+    static let mistakes: [(String, Int, [String])] = [
+        ("action = \"mail.send\"", 5, ["no plugin named \"mail\"", "known: http"]),
+        ("action = \"http.get\"", 5, ["plugin http has no action \"get\"", "fetch"]),
+        ("action = \"http.fetch\"\nwith = { url = \"ftp://x/y\" }", 6, ["only http and https"]),
+        ("action = \"http.fetch\"\nwith = { url = \"https://x\", retries = 2 }", 6, ["unknown argument 'retries'"]),
+        ("action = \"http.fetch\"\nwith = { url = \"https://x/{{ params.\" }", 6, ["with.url", "column"]),
+        ("action = \"http.fetch\"\nwith = { url = \"https://x/{{ steps.later.output }}\" }\n[[pipelines.steps]]\nname = \"later\"\nsleep = \"1 hour\"", 6, ["a step that runs later"]),
+        ("action = \"http.fetch\"\nwith = { url = \"https://x/{{ steps.ghost.output }}\" }", 6, ["no step of this pipeline"]),
+        ("action = \"http.fetch\"\nwith = { url = \"https://x/{{ secrets.api }}\" }", 6, ["takes secrets only in"]),
+        ("action = \"http.fetch\"\nwith = { url = \"https://x\", bearer = \"{{ secrets.missing }}\" }", 6, ["[secrets] does not define"]),
+        ("sleep = \"soon\"", 5, ["sleep = \"soon\" is not a duration"]),
+        ("sleep = \"1 hour\"\nwait_for_event = { type = \"x\" }", 6, ["has both sleep and wait_for_event"]),
+        ("wait_for_event = { type = \"x\", on_timeout = \"retry\" }", 5, ["on_timeout = \"retry\" must be"]),
+        ("sleep = \"1 hour\"\nwhen = \"{{ nope }}\"", 6, ["not where a path can start"]),
+        ("", 3, ["does nothing"]),
+        ("sleep = \"1 hour\"\n[[pipelines.steps]]\nname = \"s\"\nsleep = \"1 hour\"", 7, ["two steps are named \"s\""]),
+    ]
+
+    @Test(arguments: mistakes)
+    func mistakesAreRefusedOnTheirLine(rest: String, line: Int, mentions: [String]) throws {
+        let text = "[[pipelines]]\nname = \"p\"\n[[pipelines.steps]]\nname = \"s\"\n\(rest)\n"
+        let error = try #require(throws: ConfigError.self) { try build(text) }
+        #expect(error.description.hasPrefix("x.toml:\(line): "), "\(error)")
+        for mention in mentions { #expect(error.description.contains(mention), "\(mention) missing in: \(error)") }
+    }
+}
