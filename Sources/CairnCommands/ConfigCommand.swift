@@ -78,6 +78,7 @@ struct ConfigCommand: AsyncParsableCommand {
             ConfigSchedules.printTable(settings.schedules, now: now)
             ConfigHooks.printTable(settings)
             ConfigDrops.printTable(settings.drops)
+            ConfigPipelines.printTable(settings)
         }
     }
 }

@@ -59,6 +59,9 @@ enum ConfigJSON {
             "webhooks": ConfigHooks.settings(settings.webhooks),
             "hooks": .array(settings.hooks.map { ConfigHooks.json($0, sources: settings.hookSecretSources[$0.name] ?? []) }),
             "drops": .array(settings.drops.map(ConfigDrops.json)),
+            "pipelines": ConfigPipelines.json(settings).pipelines,
+            "secrets": ConfigPipelines.json(settings).secrets,
+            "plugins": .object(settings.pluginSettings.mapValues { $0.objectValue.map { .object(Redaction.json($0)) } ?? $0 }),
         ]
     }
 }
