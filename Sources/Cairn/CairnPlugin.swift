@@ -27,12 +27,27 @@ public struct PluginAction: Sendable {
     public var run: @Sendable (JSONValue, PluginContext) async throws -> JSONValue
     /// Argument keys whose values may come from `{{ secrets.* }}` (credentials).
     public var secretArguments: Set<String>
+    /// For a compound action: runs with the instance's ``WorkflowStep`` and makes durable
+    /// steps of its own (one per batch, say), so it is called outside any `step.do`. `nil`
+    /// for a plain action, which a pipeline runs as one step through ``run``.
+    public var compound: (@Sendable (JSONValue, PluginContext, WorkflowStep) async throws -> JSONValue)?
 
+    /// A plain action: one attempt of one step per call.
     public init(secretArguments: Set<String> = [], validate: @escaping @Sendable (JSONValue) throws -> Void,
                 run: @escaping @Sendable (JSONValue, PluginContext) async throws -> JSONValue) {
         self.validate = validate
         self.run = run
         self.secretArguments = secretArguments
+        self.compound = nil
+    }
+
+    /// A compound action, given the step so it can checkpoint its own work.
+    public init(secretArguments: Set<String> = [], validate: @escaping @Sendable (JSONValue) throws -> Void,
+                compound: @escaping @Sendable (JSONValue, PluginContext, WorkflowStep) async throws -> JSONValue) {
+        self.validate = validate
+        self.run = { _, _ in throw NonRetryableError("This action makes its own steps; call it with the instance's step.") }
+        self.secretArguments = secretArguments
+        self.compound = compound
     }
 }
 

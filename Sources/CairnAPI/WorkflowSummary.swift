@@ -2,11 +2,14 @@
 /// counts by status (every status but `unknown`, zeros included).
 public struct WorkflowSummary: Codable, Sendable, Hashable {
     public var name: String
+    /// `swift` (registered in code or a `[[workflows]]` type) or `pipeline` (a `[[pipelines]]` entry).
+    public var kind: String?
     /// Keyed by status raw value (`queued`, `running`, `waitingForPause`…).
     public var instances: [String: Int]
 
-    public init(name: String, instances: [String: Int]) {
+    public init(name: String, kind: String? = nil, instances: [String: Int]) {
         self.name = name
+        self.kind = kind
         self.instances = instances
     }
 }

@@ -103,8 +103,10 @@ public struct AppConfig: Sendable {
     public var secrets: [String: String] = [:]
     /// Where each secret came from (reports show this, never the value).
     public var secretSources: [String: HookSecretSource] = [:]
-    /// `[plugins.<name>]` settings by plugin name.
+    /// `[plugins.<name>]` settings by plugin name, `env:`/`file:` values resolved.
     public var pluginSettings: [String: JSONValue] = [:]
+    /// `[plugins.<name>]` as written (`env:NAME` kept), for reports.
+    public var pluginSettingsWritten: [String: JSONValue] = [:]
     /// `[[drops]]` entries: watched directories that start an instance per file.
     public var drops: [DropDefinition] = []
     /// The line of each drop's keys (`name`, `directory`, `workflow`, …), by drop name.

@@ -100,7 +100,7 @@ public enum ConfigLoader {
         (config.hooks, config.hookSecretSources, config.hookLines) = (hooks.definitions, hooks.secretSources, hooks.lines)
         (config.pipelines, config.pipelineLines) = try reader.pipelines(root)
         (config.secrets, config.secretSources) = try reader.secrets(root, environment: environment)
-        config.pluginSettings = try reader.pluginSettings(root)
+        (config.pluginSettingsWritten, config.pluginSettings) = try reader.pluginSettings(root, environment: environment)
         // Relative directories start at the working directory, like the storage path.
         (config.drops, config.dropLines) = try reader.drops(root, base: FileManager.default.currentDirectoryPath)
         return config

@@ -61,7 +61,7 @@ enum ConfigJSON {
             "drops": .array(settings.drops.map(ConfigDrops.json)),
             "pipelines": ConfigPipelines.json(settings).pipelines,
             "secrets": ConfigPipelines.json(settings).secrets,
-            "plugins": .object(settings.pluginSettings.mapValues { $0.objectValue.map { .object(Redaction.json($0)) } ?? $0 }),
+            "plugins": .object(settings.pluginSettingsWritten.mapValues { $0.objectValue.map { .object(Redaction.json($0)) } ?? $0 }),
         ]
     }
 }

@@ -43,8 +43,8 @@ enum ConfigPipelines {
         if settings.secretSources.isEmpty { print("  (none)") }
         for (name, source) in settings.secretSources.sorted(by: { $0.key < $1.key }) { print("  \(name)  from \(source)") }
         print("plugin settings:")
-        if settings.pluginSettings.isEmpty { print("  (none)") }
-        for (name, value) in settings.pluginSettings.sorted(by: { $0.key < $1.key }) {
+        if settings.pluginSettingsWritten.isEmpty { print("  (none)") }
+        for (name, value) in settings.pluginSettingsWritten.sorted(by: { $0.key < $1.key }) {
             let shown = value.objectValue.map { JSONValue.object(Redaction.json($0)) } ?? value
             print("  [plugins.\(name)]  \(String(decoding: shown.jsonData(), as: UTF8.self))")
         }

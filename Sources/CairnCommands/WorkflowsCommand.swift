@@ -21,9 +21,9 @@ struct WorkflowsCommand: AsyncParsableCommand {
             if json { return Output.json(answer.raw) }
             let workflows = answer.body.workflows
             let statuses = ["queued", "running", "waiting", "waitingForPause", "paused", "complete", "errored", "terminated"]
-            var rows = [["NAME"] + statuses.map { $0.uppercased() }]
+            var rows = [["NAME", "KIND"] + statuses.map { $0.uppercased() }]
             for workflow in workflows {
-                rows.append([workflow.name] + statuses.map { "\(workflow.instances[$0] ?? 0)" })
+                rows.append([workflow.name, workflow.kind ?? "swift"] + statuses.map { "\(workflow.instances[$0] ?? 0)" })
             }
             if workflows.isEmpty { print("No workflows. Add [[workflows]] entries to the config and restart cairn serve.") }
             else { Output.table(rows) }

@@ -77,6 +77,9 @@ public final class Engine: Sendable {
         try register(workflow.base, as: name)
     }
 
+    /// What kind of workflow `name` is (`swift`, `pipeline`); `nil` when not registered.
+    public func workflowKind(_ name: String) -> String? { registry.workflows.withLock { $0[name]?.kind } }
+
     /// The registered workflow names, sorted.
     public var workflowNames: [String] { registry.workflows.withLock { $0.keys.sorted() } }
 

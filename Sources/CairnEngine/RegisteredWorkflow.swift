@@ -7,6 +7,8 @@ struct RegisteredWorkflow: Sendable {
     let run: @Sendable (_ params: Data, _ meta: EventMeta, _ step: WorkflowStep) async throws -> Data
     /// Checks that params decode as the workflow's `Params`, so a bad request fails at creation.
     let validateParams: @Sendable (Data) throws -> Void
+    /// `swift`, or what a ``WorkflowKindNaming`` workflow says (`pipeline`).
+    let kind: String
 
     static func explain(_ error: any Error) -> String {
         switch error as? DecodingError {
@@ -31,6 +33,7 @@ struct RegisteredWorkflow: Sendable {
 
     init<W: Workflow>(_ workflow: W, name: String) {
         self.name = name
+        kind = (workflow as? any WorkflowKindNaming)?.workflowKind ?? "swift"
         validateParams = { params in
             do {
                 _ = try JSONDecoder.cairn.decode(W.Params.self, from: params)

@@ -40,9 +40,9 @@ extension StepDescription {
 }
 
 extension WorkflowSummary {
-    init(name: String, counts: [InstanceStatus: Int]) {
+    init(name: String, kind: String?, counts: [InstanceStatus: Int]) {
         var byStatus: [String: Int] = [:]
         for status in InstanceStatus.allCases where status != .unknown { byStatus[status.rawValue] = counts[status] ?? 0 }
-        self.init(name: name, instances: byStatus)
+        self.init(name: name, kind: kind, instances: byStatus)
     }
 }

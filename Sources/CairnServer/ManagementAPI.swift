@@ -39,14 +39,14 @@ struct ManagementAPI: Sendable {
 
     func listWorkflows() throws -> Response {
         let counts = try engine.instanceCounts()
-        let workflows = engine.workflowNames.map { name in WorkflowSummary(name: name, counts: counts[name] ?? [:]) }
+        let workflows = engine.workflowNames.map { name in WorkflowSummary(name: name, kind: engine.workflowKind(name), counts: counts[name] ?? [:]) }
         return JSON.response(WorkflowList(workflows: workflows))
     }
 
     func workflow(_ name: String) throws -> Response {
         try engine.requireWorkflow(name)
         let counts = try engine.instanceCounts()
-        return JSON.response(WorkflowSummary(name: name, counts: counts[name] ?? [:]))
+        return JSON.response(WorkflowSummary(name: name, kind: engine.workflowKind(name), counts: counts[name] ?? [:]))
     }
 
     // MARK: Instances

@@ -17,6 +17,7 @@ import Testing
 
         [plugins.http]
         allowed_hosts = ["api.example.com"]
+        note = "env:CAIRN_TEST_API_TOKEN"
 
         [[pipelines]]
         name = "signup-lifecycle"
@@ -54,6 +55,9 @@ import Testing
         #expect(pipeline.steps[0].config.retries.limit == 3 && pipeline.steps[0].config.timeout == .seconds(20))
         #expect(pipeline.steps[2].continueOnError && pipeline.steps[2].when != nil)
         #expect(appliance.config.secrets == ["api_token": "t-1"] && appliance.config.pluginSettings["http"]?["allowed_hosts"] == ["api.example.com"])
+        // Plugin settings get env:/file: resolved; reports keep what was written.
+        #expect(appliance.config.pluginSettings["http"]?["note"] == "t-1" && appliance.config.pluginSettingsWritten["http"]?["note"] == "env:CAIRN_TEST_API_TOKEN")
+        #expect(appliance.config.secretSources["api_token"]?.description == "env:CAIRN_TEST_API_TOKEN")
         let registered = try appliance.registrations()
         #expect(registered.contains { $0.name == "signup-lifecycle" && $0.type == "pipeline" })
     }

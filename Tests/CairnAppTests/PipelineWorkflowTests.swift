@@ -24,6 +24,14 @@ struct EchoPlugin: CairnPlugin {
                 return ["arguments": arguments, "step": .string(context.step), "attempt": .int(Int64(context.attempt))]
             },
             "fail": PluginAction(validate: { _ in }) { _, _ in throw NonRetryableError("the test plugin refuses") },
+            // Two durable steps of its own, named after the pipeline step.
+            "batches": PluginAction(validate: { _ in }, compound: { arguments, context, step in
+                var total: Int64 = 0
+                for batch in 0..<2 {
+                    total += try await step.do("\(context.step) batch \(batch)") { _ in (arguments["per_batch"]?.intValue ?? 0) }
+                }
+                return ["total": .int(total)]
+            }),
         ]
     }
 }
@@ -72,6 +80,21 @@ struct EchoPlugin: CairnPlugin {
             #expect(plugin.runs.count.withLock { $0 } == 1)
             let steps = try engine.describe("signup", id: "a").steps.map(\.key.name)
             #expect(steps == ["greet", "pause", "activation", "broken"])
+        }
+    }
+
+    @Test func aCompoundActionMakesItsOwnDurableSteps() async throws {
+        let definition = PipelineDefinition(name: "embed", steps: [
+            try step("index", .action(plugin: "test", action: "batches", arguments: try TemplateValue.parse(["per_batch": "{{ params.n }}"]))),
+        ])
+        let workflow = PipelineWorkflow(definition: definition, plugins: ["test": EchoPlugin()], settings: [:], secrets: [:])
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try await withTestEngine(databasePath: dir.file("c.sqlite"), clock: ManualClock(), register: { try $0.register(workflow, as: "embed") }) { engine in
+            _ = try await engine.createInstance("embed", id: "e", paramsJSON: Data(#"{"n": 5}"#.utf8))
+            let done = try await engine.waitForCompletion("embed", id: "e")
+            #expect(try JSONValue(json: try #require(done.output))["total"] == .int(10))
+            #expect(try engine.describe("embed", id: "e").steps.map(\.key.name) == ["index batch 0", "index batch 1"])
         }
     }
 

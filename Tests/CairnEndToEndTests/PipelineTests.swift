@@ -52,6 +52,9 @@ import Glibc
         let check = try await CLI.run(["config", "check", "--config", serve.configPath], in: serve.directory.path)
         #expect(check.code == 0 && check.out.contains("onboard") && check.out.contains("action http.fetch") && check.out.contains("steps.approval.output.payload.by"), "\(check.err)\(check.out)")
 
+        let listed = try await CLI.run(["workflows", "list", "--url", serve.baseURL, "--config", serve.configPath], in: serve.directory.path)
+        let rows = listed.out.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        #expect(rows.contains { $0.prefix(2) == ["onboard", "pipeline"] } && rows.contains { $0.prefix(2) == ["my-workflow", "swift"] }, "\(listed.out)")
         let refused = try await serve.request("POST", "/workflows/onboard/instances", body: #"{"id": "bad", "params": {"mail": "x"}}"#)
         #expect(refused.status == 422 && refused.errorMessage.contains("'email' is required"), "\(refused.text)")
         let created = try await serve.request("POST", "/workflows/onboard/instances", body: #"{"id": "o-1", "params": {"email": "ada@example.com"}}"#)

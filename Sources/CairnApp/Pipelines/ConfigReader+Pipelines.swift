@@ -49,17 +49,41 @@ extension ConfigReader {
         return (values, sources)
     }
 
-    /// `[plugins.<name>]` tables as JSON settings by plugin name.
-    func pluginSettings(_ root: TOMLTable) throws -> [String: JSONValue] {
-        guard let table = try self.table(root, "plugins", path: "") else { return [:] }
-        var settings: [String: JSONValue] = [:]
+    /// `[plugins.<name>]` tables by plugin name: as written (for reports), and with every
+    /// `"env:NAME"` / `"file:PATH"` string resolved (what the plugin gets).
+    func pluginSettings(_ root: TOMLTable, environment: [String: String]) throws -> (written: [String: JSONValue], resolved: [String: JSONValue]) {
+        guard let table = try self.table(root, "plugins", path: "") else { return ([:], [:]) }
+        var written: [String: JSONValue] = [:]
+        var resolved: [String: JSONValue] = [:]
         for name in table.keys.sorted() {
             guard let value = table[name], value.tomlValue.type == .table else {
                 throw error("plugins.\(name)", "[plugins.\(name)] must be a table of that plugin's settings.")
             }
             var ignored: [String: Int] = [:]
-            settings[name] = try optionValue(value, path: "plugins", key: name, option: name, lines: &ignored).json
+            let json = try optionValue(value, path: "plugins", key: name, option: name, lines: &ignored).json
+            written[name] = json
+            resolved[name] = try resolveSecrets(json, path: "plugins.\(name)", environment: environment)
         }
-        return settings
+        return (written, resolved)
+    }
+
+    /// `json` with `env:`/`file:` strings replaced by what they name.
+    private func resolveSecrets(_ json: JSONValue, path: String, environment: [String: String]) throws -> JSONValue {
+        switch json {
+        case .string(let text) where text.hasPrefix("env:") || text.hasPrefix("file:"):
+            do {
+                return .string(try HookSecretSource.resolve(text, environment: environment).value)
+            } catch {
+                throw self.error(path, "\(path): \(error.message)")
+            }
+        case .object(let members):
+            var result: [String: JSONValue] = [:]
+            for (key, member) in members { result[key] = try resolveSecrets(member, path: "\(path).\(key)", environment: environment) }
+            return .object(result)
+        case .array(let elements):
+            return .array(try elements.enumerated().map { try resolveSecrets($1, path: "\(path)[\($0)]", environment: environment) })
+        default:
+            return json
+        }
     }
 }

@@ -3,7 +3,9 @@ import Foundation
 
 /// Runs a ``PipelineDefinition`` as a workflow: each step a durable step of the engine, so a
 /// pipeline has the same API, replay, retries and durability as a Swift workflow.
-struct PipelineWorkflow: Workflow, ParamsChecking {
+struct PipelineWorkflow: Workflow, ParamsChecking, WorkflowKindNaming {
+    var workflowKind: String { "pipeline" }
+
     let definition: PipelineDefinition
     /// Plugins by name.
     let plugins: [String: any CairnPlugin]
@@ -75,6 +77,18 @@ struct PipelineWorkflow: Workflow, ParamsChecking {
             let pipeline = self.definition.name
             let settings = self.settings[pluginName] ?? .object([:])
             let secrets = self.secrets
+            if let compound = action.compound {
+                // Its own durable steps: the arguments render the same on every replay.
+                let values: JSONValue
+                do {
+                    values = try arguments.render(in: argumentScope)
+                    try action.validate(values)
+                } catch {
+                    throw NonRetryableError("Pipeline \(pipeline), step \(definition.name): \((error as? TemplateError)?.message ?? (error as? WorkflowError)?.message ?? "\(error)")")
+                }
+                let pluginContext = PluginContext(workflow: pipeline, instanceID: instance, step: definition.name, attempt: 1, settings: settings, secret: { secrets[$0] })
+                return try await compound(values, pluginContext, step)
+            }
             return try await step.do(definition.name, config: definition.config) { context in
                 let values: JSONValue
                 do {
