@@ -98,6 +98,27 @@ struct EchoPlugin: CairnPlugin {
         }
     }
 
+    @Test func sleepUntilWaitsForTheRenderedTimeAndABadTimeFailsWithWhatItGot() async throws {
+        let definition = PipelineDefinition(name: "later", steps: [try step("wait", .sleepUntil(try Template.parse("{{ params.at }}")))])
+        let workflow = PipelineWorkflow(definition: definition, plugins: [:], settings: [:], secrets: [:])
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let clock = ManualClock()
+        var configuration = EngineConfiguration()
+        configuration.suspendAfter = .seconds(86_400 * 30)
+        try await withTestEngine(databasePath: dir.file("c.sqlite"), clock: clock, configuration: configuration, register: { try $0.register(workflow, as: "later") }) { engine in
+            let at = Date.ISO8601FormatStyle().format(clock.now().addingTimeInterval(7200))
+            _ = try await engine.createInstance("later", id: "ok", paramsJSON: Data(#"{"at": "\#(at)"}"#.utf8))
+            try await clock.waitForSleeper(secondsFromNow: 7200)
+            clock.advance(by: 7200)
+            let done = try await engine.waitForCompletion("later", id: "ok")
+            #expect(try JSONValue(json: try #require(done.output))["until"] == .string(at))
+            _ = try await engine.createInstance("later", id: "bad", paramsJSON: Data(#"{"at": "tomorrow"}"#.utf8))
+            let failed = try await engine.waitForCompletion("later", id: "bad")
+            #expect(failed.status == .errored && failed.error?.message.contains("not an RFC 3339 time") == true, "\(String(describing: failed.error))")
+        }
+    }
+
     @Test func aTimedOutWaitRunsTheStepThatWaitsForIt() async throws {
         let plugin = EchoPlugin()
         let definition = PipelineDefinition(name: "lifecycle", steps: [
