@@ -14,6 +14,15 @@ public protocol CairnPlugin: Sendable {
     var name: String { get }
     /// The actions by name (`fetch`).
     var actions: [String: PluginAction] { get }
+    /// Checks the `[plugins.<name>]` table at `config check` and start: throws a
+    /// ``WorkflowError`` naming an unknown key or a value of the wrong type, so a typo never
+    /// silently switches a setting off.
+    func checkSettings(_ settings: JSONValue) throws
+}
+
+extension CairnPlugin {
+    /// Accepts any settings; plugins with settings check them.
+    public func checkSettings(_ settings: JSONValue) throws {}
 }
 
 /// One action of a plugin, as pipelines call it: JSON arguments in, JSON out.
@@ -27,6 +36,10 @@ public struct PluginAction: Sendable {
     public var run: @Sendable (JSONValue, PluginContext) async throws -> JSONValue
     /// Argument keys whose values may come from `{{ secrets.* }}` (credentials).
     public var secretArguments: Set<String>
+    /// Checks arguments some of whose keys (`templated`) only get their values when the step
+    /// runs: those keys are known to be there, everything else is checked. The default checks
+    /// nothing unless no key is templated.
+    public var validateTemplated: @Sendable (JSONValue, Set<String>) throws -> Void
     /// For a compound action: runs with the instance's ``WorkflowStep`` and makes durable
     /// steps of its own (one per batch, say), so it is called outside any `step.do`. `nil`
     /// for a plain action, which a pipeline runs as one step through ``run``.
@@ -39,6 +52,7 @@ public struct PluginAction: Sendable {
         self.run = run
         self.secretArguments = secretArguments
         self.compound = nil
+        self.validateTemplated = { arguments, templated in if templated.isEmpty { try validate(arguments) } }
     }
 
     /// A compound action, given the step so it can checkpoint its own work.
@@ -48,6 +62,7 @@ public struct PluginAction: Sendable {
         self.run = { _, _ in throw NonRetryableError("This action makes its own steps; call it with the instance's step.") }
         self.secretArguments = secretArguments
         self.compound = compound
+        self.validateTemplated = { arguments, templated in if templated.isEmpty { try validate(arguments) } }
     }
 }
 

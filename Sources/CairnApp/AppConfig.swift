@@ -105,6 +105,8 @@ public struct AppConfig: Sendable {
     public var secretSources: [String: HookSecretSource] = [:]
     /// `[plugins.<name>]` settings by plugin name, `env:`/`file:` values resolved.
     public var pluginSettings: [String: JSONValue] = [:]
+    /// The line of each `[plugins.<name>]` table.
+    var pluginLines: [String: Int] = [:]
     /// `[plugins.<name>]` as written (`env:NAME` kept), for reports.
     public var pluginSettingsWritten: [String: JSONValue] = [:]
     /// `[[drops]]` entries: watched directories that start an instance per file.

@@ -101,6 +101,7 @@ public enum ConfigLoader {
         (config.pipelines, config.pipelineLines) = try reader.pipelines(root)
         (config.secrets, config.secretSources) = try reader.secrets(root, environment: environment)
         (config.pluginSettingsWritten, config.pluginSettings) = try reader.pluginSettings(root, environment: environment)
+        for name in config.pluginSettings.keys { config.pluginLines[name] = reader.lines.line(of: "plugins.\(name)") }
         // Relative directories start at the working directory, like the storage path.
         (config.drops, config.dropLines) = try reader.drops(root, base: FileManager.default.currentDirectoryPath)
         return config

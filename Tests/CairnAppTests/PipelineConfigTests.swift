@@ -16,8 +16,7 @@ import Testing
         api_token = "env:CAIRN_TEST_API_TOKEN"
 
         [plugins.http]
-        allowed_hosts = ["api.example.com"]
-        note = "env:CAIRN_TEST_API_TOKEN"
+        allowed_hosts = ["api.example.com", "env:CAIRN_TEST_HOST"]
 
         [[pipelines]]
         name = "signup-lifecycle"
@@ -48,15 +47,15 @@ import Testing
         """
 
     @Test func aFullPipelineParsesAndRegistersBesideTheWorkflows() throws {
-        let appliance = try build(Self.full, environment: ["CAIRN_TEST_API_TOKEN": "t-1"])
+        let appliance = try build(Self.full, environment: ["CAIRN_TEST_API_TOKEN": "t-1", "CAIRN_TEST_HOST": "crm.example.com"])
         let pipeline = try #require(appliance.config.pipelines.first)
         #expect(pipeline.name == "signup-lifecycle" && pipeline.steps.map(\.name) == ["welcome", "activation", "nudge", "later"])
         #expect(pipeline.params["email"]?.required == true && pipeline.params["plan"]?.required == false)
         #expect(pipeline.steps[0].config.retries.limit == 3 && pipeline.steps[0].config.timeout == .seconds(20))
         #expect(pipeline.steps[2].continueOnError && pipeline.steps[2].when != nil)
-        #expect(appliance.config.secrets == ["api_token": "t-1"] && appliance.config.pluginSettings["http"]?["allowed_hosts"] == ["api.example.com"])
         // Plugin settings get env:/file: resolved; reports keep what was written.
-        #expect(appliance.config.pluginSettings["http"]?["note"] == "t-1" && appliance.config.pluginSettingsWritten["http"]?["note"] == "env:CAIRN_TEST_API_TOKEN")
+        #expect(appliance.config.secrets == ["api_token": "t-1"] && appliance.config.pluginSettings["http"]?["allowed_hosts"] == ["api.example.com", "crm.example.com"])
+        #expect(appliance.config.pluginSettingsWritten["http"]?["allowed_hosts"] == ["api.example.com", "env:CAIRN_TEST_HOST"])
         #expect(appliance.config.secretSources["api_token"]?.description == "env:CAIRN_TEST_API_TOKEN")
         let registered = try appliance.registrations()
         #expect(registered.contains { $0.name == "signup-lifecycle" && $0.type == "pipeline" })
@@ -79,7 +78,28 @@ import Testing
         ("sleep = \"1 hour\"\nwhen = \"{{ nope }}\"", 6, ["not where a path can start"]),
         ("", 3, ["does nothing"]),
         ("sleep = \"1 hour\"\n[[pipelines.steps]]\nname = \"s\"\nsleep = \"1 hour\"", 7, ["two steps are named \"s\""]),
+        ("action = \"http.fetch\"", 4, ["url is missing"]),
+        ("sleep = \"1 hour\"\nretries = { limit = 2 }", 6, ["retries applies only to action steps"]),
+        ("sleep_until = \"tomorrow\"", 5, ["is not an RFC 3339 time"]),
+        ("action = \"http.fetch\"\nwith = { url = \"{{ params.url }}\", method = \"TRACE\" }", 6, ["method 'TRACE' is not one of"]),
+        ("action = \"http.fetch\"\nwith = { url = \"ftp://{{ params.host }}/x\" }", 6, ["only http and https"]),
+        ("action = \"http.fetch\"\nwith = { url = \"{{ params.url }}\", timeout = \"soon\" }", 6, ["timeout 'soon' is not a duration"]),
+        ("action = \"http.fetch\"\nwith = { url = \"http:///nohost\" }", 6, ["has no host"]),
     ]
+
+    @Test func pluginSettingsAreCheckedByThePluginAndOutputsMayNotHoldSecrets() throws {
+        let step = "[[pipelines]]\nname = \"p\"\n[[pipelines.steps]]\nname = \"s\"\nsleep = \"1 hour\"\n"
+        let typo = try #require(throws: ConfigError.self) { try build("[plugins.http]\nallowed_host = [\"a\"]\n" + step) }
+        #expect(typo.description.hasPrefix("x.toml:1: ") && typo.description.contains("no setting 'allowed_host'"), "\(typo)")
+        let shape = try #require(throws: ConfigError.self) { try build("[plugins.http]\nallowed_hosts = \"a\"\n" + step) }
+        #expect(shape.description.contains("must be an array of host patterns"), "\(shape)")
+        let unknown = try #require(throws: ConfigError.self) { try build("[plugins.smtp]\nrelay = \"x\"\n" + step) }
+        #expect(unknown.description.contains("no plugin named \"smtp\""), "\(unknown)")
+        let leaking = try #require(throws: ConfigError.self) {
+            try build("[secrets]\ntok = \"abcd1234\"\n[[pipelines]]\nname = \"p\"\noutput = { t = \"{{ secrets.tok }}\" }\n[[pipelines.steps]]\nname = \"s\"\nsleep = \"1 hour\"\n")
+        }
+        #expect(leaking.description.contains("may not hold secrets"), "\(leaking)")
+    }
 
     @Test(arguments: mistakes)
     func mistakesAreRefusedOnTheirLine(rest: String, line: Int, mentions: [String]) throws {

@@ -119,6 +119,21 @@ struct EchoPlugin: CairnPlugin {
         }
     }
 
+    @Test func aSecretEchoedBackIsRedactedFromTheStepsOutput() async throws {
+        let definition = PipelineDefinition(name: "echo", steps: [
+            try step("call", .action(plugin: "test", action: "echo", arguments: try TemplateValue.parse(["token": "Bearer {{ secrets.api }}"]))),
+        ])
+        let workflow = PipelineWorkflow(definition: definition, plugins: ["test": EchoPlugin()], settings: [:], secrets: ["api": "s3cret-value"])
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try await withTestEngine(databasePath: dir.file("c.sqlite"), clock: ManualClock(), register: { try $0.register(workflow, as: "echo") }) { engine in
+            _ = try await engine.createInstance("echo", id: "e", paramsJSON: Data("{}".utf8))
+            let done = try await engine.waitForCompletion("echo", id: "e")
+            let output = String(decoding: try #require(done.output), as: UTF8.self)
+            #expect(!output.contains("s3cret-value") && output.contains("Bearer [redacted]"), "\(output)")
+        }
+    }
+
     @Test func aTimedOutWaitRunsTheStepThatWaitsForIt() async throws {
         let plugin = EchoPlugin()
         let definition = PipelineDefinition(name: "lifecycle", steps: [

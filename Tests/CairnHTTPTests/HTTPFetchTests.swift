@@ -118,4 +118,35 @@ import Testing
         #expect(HTTPRetryableError.retryAfterDelay("soon", now: now) == .zero)
         #expect(HTTPRetryableError.retryAfterDelay("999999999", now: now) == .seconds(86_400))
     }
+
+    @Test func headersThatWouldSplitAndURLsWithControlCharactersOrTooLongAreRefused() async throws {
+        let server = try await LoopbackServer()
+        defer { server.stop() }
+        let injected = try await #require(throws: NonRetryableError.self) {
+            try await HTTP.fetch(.get(server.base + "/echo", headers: ["X-User": "x\r\nX-Injected: yes"]))
+        }
+        #expect(injected.message.contains("line break"))
+        await #expect(throws: NonRetryableError.self) { try await HTTP.fetch(.get(server.base + "/echo", headers: ["Bad Name": "x"])) }
+        await #expect(throws: NonRetryableError.self) { try await HTTP.fetch(HTTP.Request(url: URL(string: server.base + "/echo")!, auth: .bearer("a\nb"))) }
+        let long = try await #require(throws: NonRetryableError.self) {
+            try await HTTP.fetch(.get(server.base + "/echo", query: ["q": String(repeating: "é", count: 40_000)]))
+        }
+        #expect(long.message.contains("at most 65536"))
+        #expect(server.hits.isEmpty)
+    }
+
+    @Test func aRedirectToAnotherOriginDropsTheCredentialsAndHeaders() async throws {
+        let first = try await LoopbackServer()
+        let second = try await LoopbackServer()
+        defer { first.stop(); second.stop() }
+        var request = HTTP.Request.get(first.base + "/elsewhere", query: ["to": second.base + "/echo"], headers: ["X-Api": "secret-header"])
+        request.auth = .bearer("secret-token")
+        let echoed = try await HTTP.fetch(request).jsonValue["body"]?["headers"]
+        #expect(echoed?["authorization"] == nil && echoed?["x-api"] == nil, "\(String(describing: echoed))")
+        // The same origin keeps them.
+        var same = HTTP.Request.get(first.base + "/elsewhere", query: ["to": "/echo"], headers: ["X-Api": "kept"])
+        same.auth = .bearer("kept-token")
+        let kept = try await HTTP.fetch(same).jsonValue["body"]?["headers"]
+        #expect(kept?["authorization"] == "Bearer kept-token" && kept?["x-api"] == "kept")
+    }
 }

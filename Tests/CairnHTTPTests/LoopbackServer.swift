@@ -50,6 +50,9 @@ final class LoopbackServer: Sendable {
             guard n > 0 else { return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"arrived":true}"#))) }
             return Response(status: .found, headers: [.location: "/redirect/\(n - 1)"])
         }
+        router.get("elsewhere") { request, _ in
+            Response(status: .found, headers: [.location: request.uri.queryParameters.get("to") ?? "/"])
+        }
         router.get("to-ftp") { _, _ in Response(status: .movedPermanently, headers: [.location: "ftp://127.0.0.1/file"]) }
         router.post("see-other") { _, _ in Response(status: .seeOther, headers: [.location: "/echo"]) }
         router.get("slow") { _, _ in

@@ -22,6 +22,14 @@ public enum HTTP {
         var method = request.method.uppercased()
         var url = request.fullURL
         var body = request.encodedBody
+        guard url.absoluteString.utf8.count <= Self.maxURLBytes else {
+            throw NonRetryableError("The URL is \(url.absoluteString.utf8.count) bytes; at most \(Self.maxURLBytes) are sent. Put large values in the body.")
+        }
+        // Headers and credentials go only to the origin the request names: a redirect to
+        // another scheme, host or port drops them (and a form or JSON body goes no further
+        // than a 307/308 to the same origin).
+        let origin = Self.origin(of: url)
+        var sendsCallerHeaders = true
         let deadline = ContinuousClock.now + request.timeout
         for hop in 0...request.maxRedirects {
             guard let host = url.host, !host.isEmpty else {
@@ -30,11 +38,11 @@ public enum HTTP {
             guard settings.allows(host) else {
                 throw NonRetryableError("Host \(host) is not in [plugins.http] allowed_hosts (\(settings.allowedHosts.joined(separator: ", "))); nothing was sent. Add it there if it should be reachable.")
             }
-            var headers = request.headers.map { (name: $0.key, value: $0.value) }
-            if let body, !request.headers.keys.contains(where: { $0.lowercased() == "content-type" }) { headers.append(("Content-Type", body.contentType)) }
-            switch request.auth {
-            case .bearer(let token): headers.append(("Authorization", "Bearer \(token)"))
-            case .basic(let user, let password): headers.append(("Authorization", "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()))
+            var headers = sendsCallerHeaders ? request.headers.map { (name: $0.key, value: $0.value) } : []
+            if let body, !headers.contains(where: { $0.name.lowercased() == "content-type" }) { headers.append(("Content-Type", body.contentType)) }
+            switch sendsCallerHeaders ? request.auth : nil {
+            case .bearer(let token)?: headers.append(("Authorization", "Bearer \(token)"))
+            case .basic(let user, let password)?: headers.append(("Authorization", "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()))
             case nil: break
             }
             let remaining = deadline - ContinuousClock.now
@@ -57,6 +65,11 @@ public enum HTTP {
                     method = "GET"
                     body = nil
                 }
+                if Self.origin(of: next) != origin {
+                    sendsCallerHeaders = false
+                    body = nil
+                    if method != "GET" && method != "HEAD" { method = "GET" }
+                }
                 url = next
                 continue
             }
@@ -65,8 +78,42 @@ public enum HTTP {
         throw NonRetryableError("\(request.method) \(redacted(request.url)) redirected more than \(request.maxRedirects) times (max_redirects).")
     }
 
+    /// The longest URL sent.
+    static let maxURLBytes = 65_536
+
+    /// `scheme://host:port`, for deciding whether a redirect leaves the origin.
+    static func origin(of url: URL) -> String {
+        let scheme = url.scheme?.lowercased() ?? ""
+        let port = url.port ?? (scheme == "https" ? 443 : 80)
+        return "\(scheme)://\(url.host?.lowercased() ?? ""):\(port)"
+    }
+
+    /// Whether `text` holds a control character (CR and LF would split a header; NUL cuts C
+    /// strings short).
+    static func hasControlCharacters(_ text: String) -> Bool {
+        text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+    }
+
     /// Refuses what no attempt could send.
     static func validate(_ request: HTTP.Request) throws {
+        guard !hasControlCharacters(request.url.absoluteString), !request.query.contains(where: { hasControlCharacters($0.key) }) else {
+            throw NonRetryableError("The URL contains control characters (a NUL, CR or LF); nothing was sent.")
+        }
+        for (name, value) in request.headers {
+            guard !name.isEmpty, name.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && $0 != ":" }) else {
+                throw NonRetryableError("Header name '\(name.prefix(64).unicodeScalars.filter { $0.value >= 0x20 }.map(String.init).joined())' is not a token (letters, digits and - only, no spaces or colon); nothing was sent.")
+            }
+            guard !hasControlCharacters(value.replacingOccurrences(of: "\t", with: " ")) else {
+                throw NonRetryableError("Header \(name) holds a line break or another control character (which would inject headers); nothing was sent.")
+            }
+        }
+        switch request.auth {
+        case .bearer(let token) where hasControlCharacters(token):
+            throw NonRetryableError("The bearer token holds a control character; nothing was sent.")
+        case .basic(let user, let password) where hasControlCharacters(user + password) || user.contains(":"):
+            throw NonRetryableError("The basic credentials hold a control character (or the user a colon); nothing was sent.")
+        default: break
+        }
         guard HTTP.Request.methods.contains(request.method.uppercased()) else {
             throw NonRetryableError("Method \(request.method) is not supported; use one of \(HTTP.Request.methods.sorted().joined(separator: ", ")).")
         }

@@ -22,13 +22,35 @@ public struct HTTPPlugin: CairnPlugin {
     public init() {}
 
     public var actions: [String: PluginAction] {
-        ["fetch": PluginAction(secretArguments: ["bearer", "basic", "headers"], validate: { arguments in
+        var fetch = PluginAction(secretArguments: ["bearer", "basic", "headers"], validate: { arguments in
             _ = try Self.request(from: arguments)
         }, run: { arguments, context in
             let request = try Self.request(from: arguments)
             let settings = try HTTPSettings(json: context.settings)
             return try await HTTP.fetch(request, settings: settings).jsonValue
-        })]
+        })
+        fetch.validateTemplated = { arguments, templated in
+            // Each templated key gets a stand-in of its type; every other key is checked.
+            guard case .object(var members) = arguments else { return _ = try Self.request(from: arguments) }
+            for key in templated where members[key] != nil { members[key] = Self.standIns[key] ?? members[key] }
+            _ = try Self.request(from: .object(members))
+        }
+        return ["fetch": fetch]
+    }
+
+    /// Values of the right type for arguments a template fills in at run time.
+    static let standIns: [String: JSONValue] = [
+        "url": "https://example.invalid/", "method": "GET", "query": .object([:]), "headers": .object([:]), "json": .null, "text": "",
+        "form": .object([:]), "timeout": "30 seconds", "max_bytes": 1, "redirects": 5, "expect_status": .array([]), "bearer": "x",
+        "basic": ["user": "x", "password": "x"],
+    ]
+
+    /// `[plugins.http]` takes `allowed_hosts` only.
+    public func checkSettings(_ settings: JSONValue) throws {
+        if let unknown = settings.objectValue?.keys.sorted().first(where: { $0 != "allowed_hosts" }) {
+            throw WorkflowError(.invalidArguments, "[plugins.http] has no setting '\(unknown)'; it takes allowed_hosts = [\"api.example.com\", \"*.example.org\"].")
+        }
+        _ = try HTTPSettings(json: settings)
     }
 
     static let keys: Set<String> = ["method", "url", "query", "headers", "json", "text", "form", "timeout", "max_bytes", "redirects", "expect_status", "bearer", "basic"]
@@ -68,11 +90,12 @@ public struct HTTPPlugin: CairnPlugin {
         guard let urlText = try string("url") else { throw refuse("url is missing; write url = \"https://…\".") }
         guard let url = URL(string: urlText), let scheme = url.scheme?.lowercased() else { throw refuse("url '\(urlText.prefix(200))' is not a URL.") }
         guard scheme == "http" || scheme == "https" else { throw refuse("url '\(urlText.prefix(200))' is \(scheme):, but only http and https are fetched.") }
+        guard let host = url.host, !host.isEmpty else { throw refuse("url '\(urlText.prefix(200))' has no host; write e.g. https://api.example.com/path.") }
         let method = (try string("method") ?? "GET").uppercased()
         guard HTTP.Request.methods.contains(method) else { throw refuse("method '\(method)' is not one of \(HTTP.Request.methods.sorted().joined(separator: ", ")).") }
         var request = HTTP.Request(method: method, url: url, query: try stringMap("query"), headers: try stringMap("headers"))
         let bodies = ["json", "text", "form"].filter { members[$0] != nil }
-        guard bodies.count <= 1 else { throw refuse("give one body: json, text or form (got \(bodies.joined(separator: " and ")).") }
+        guard bodies.count <= 1 else { throw refuse("give one body: json, text or form (got \(bodies.joined(separator: " and "))).") }
         if let json = members["json"] { request.body = .json(json) }
         if let text = try string("text") { request.body = .text(text) }
         if members["form"] != nil { request.body = .form(try stringMap("form")) }

@@ -50,7 +50,7 @@ public struct PipelineDefinition: Sendable {
         func accepts(_ value: JSONValue) -> Bool {
             switch (self, value) {
             case (.any, _), (.string, .string), (.boolean, .bool), (.object, .object), (.array, .array), (.integer, .int), (.number, .int), (.number, .number): true
-            case (.integer, .number(let number)): number.rounded() == number
+            case (.integer, .number(let number)): number.rounded() == number && abs(number) < 9_007_199_254_740_992     // exact in a double
             default: false
             }
         }

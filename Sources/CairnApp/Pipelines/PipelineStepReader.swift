@@ -37,6 +37,9 @@ struct PipelineStepReader: ConfigEntryReader {
                 : "has both \(kinds[0]) and \(kinds[1]); a step does one thing. Split it into two steps.")
         }
         if table["with"] != nil, kinds[0] != "action" { throw error("with", "with applies only to action steps.") }
+        for key in ["retries", "timeout"] where table[key] != nil && kinds[0] != "action" {
+            throw error(key, "\(key) applies only to action steps; a \(kinds[0].replacingOccurrences(of: "_", with: " ")) step is not retried.")
+        }
         let kind: PipelineDefinition.Step.Kind
         switch kinds[0] {
         case "action":
@@ -65,11 +68,16 @@ struct PipelineStepReader: ConfigEntryReader {
             kind = .sleep(WorkflowDuration(stringLiteral: text))
         case "sleep_until":
             let text = try string("sleep_until", example: "\"{{ params.send_at }}\"") ?? ""
+            let template: Template
             do {
-                kind = .sleepUntil(try Template.parse(text))
+                template = try Template.parse(text)
             } catch {
                 throw self.error("sleep_until", error.at("sleep_until"))
             }
+            if template.isLiteral, (try? Date(template.literalText, strategy: .iso8601)) == nil {
+                throw self.error("sleep_until", "sleep_until = \"\(text)\" is not an RFC 3339 time such as \"2026-12-24T09:00:00Z\" (or a template giving one).")
+            }
+            kind = .sleepUntil(template)
         default:
             kind = try readWait()
         }

@@ -77,6 +77,7 @@ struct PipelineWorkflow: Workflow, ParamsChecking, WorkflowKindNaming {
             let pipeline = self.definition.name
             let settings = self.settings[pluginName] ?? .object([:])
             let secrets = self.secrets
+            let redaction = SecretRedaction(secrets)
             if let compound = action.compound {
                 // Its own durable steps: the arguments render the same on every replay.
                 let values: JSONValue
@@ -87,7 +88,11 @@ struct PipelineWorkflow: Workflow, ParamsChecking, WorkflowKindNaming {
                     throw NonRetryableError("Pipeline \(pipeline), step \(definition.name): \((error as? TemplateError)?.message ?? (error as? WorkflowError)?.message ?? "\(error)")")
                 }
                 let pluginContext = PluginContext(workflow: pipeline, instanceID: instance, step: definition.name, attempt: 1, settings: settings, secret: { secrets[$0] })
-                return try await compound(values, pluginContext, step)
+                do {
+                    return redaction.json(try await compound(values, pluginContext, step))
+                } catch {
+                    throw redaction.error(error)
+                }
             }
             return try await step.do(definition.name, config: definition.config) { context in
                 let values: JSONValue
@@ -103,7 +108,11 @@ struct PipelineWorkflow: Workflow, ParamsChecking, WorkflowKindNaming {
                 }
                 let pluginContext = PluginContext(workflow: pipeline, instanceID: instance, step: definition.name, attempt: context.attempt,
                                                   settings: settings, secret: { secrets[$0] })
-                return try await action.run(values, pluginContext)
+                do {
+                    return redaction.json(try await action.run(values, pluginContext))
+                } catch {
+                    throw redaction.error(error)
+                }
             }
         case .sleep(let duration):
             try await step.sleep(definition.name, duration)

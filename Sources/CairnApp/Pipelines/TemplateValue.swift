@@ -70,6 +70,29 @@ public indirect enum TemplateValue: Sendable, Equatable {
         }
     }
 
+    /// For checking before a run: the value with each template rendered against stand-ins
+    /// (`x` for every expression), and the top-level keys whose value only a run can know (a
+    /// template that starts with an expression: its type, or its scheme, is the value's).
+    public func probe() -> (value: JSONValue, templated: Set<String>) {
+        guard case .object(let members) = self else { return (probeValue(), literalValue == nil ? ["*"] : []) }
+        var values: [String: JSONValue] = [:]
+        var templated: Set<String> = []
+        for (key, member) in members {
+            if case .template(let template) = member, case .expression? = template.parts.first { templated.insert(key) }
+            values[key] = member.probeValue()
+        }
+        return (.object(values), templated)
+    }
+
+    private func probeValue() -> JSONValue {
+        switch self {
+        case .literal(let value): value
+        case .template(let template): .string(template.parts.map { if case .text(let text) = $0 { text } else { "x" } }.joined())
+        case .array(let elements): .array(elements.map { $0.probeValue() })
+        case .object(let members): .object(members.mapValues { $0.probeValue() })
+        }
+    }
+
     /// Every path read anywhere in the value, with the key path it sits at (for checks).
     public func paths(at prefix: String = "") -> [(key: String, path: TemplatePath)] {
         switch self {
