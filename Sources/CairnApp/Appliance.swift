@@ -107,18 +107,20 @@ public struct Appliance: Sendable {
 
     /// Every workflow the appliance will serve: those registered in code, then the config's
     /// entries resolved against their types. Throws a ``ConfigError`` naming the entry.
-    public func registrations() throws -> [ResolvedWorkflow] {
+    /// - Parameter logger: where pipelines' plugins write (`PluginContext.log`); none when `nil`.
+    public func registrations(logger: Logger? = nil) throws -> [ResolvedWorkflow] {
         let inCode = workflows.registered.map { ResolvedWorkflow(name: $0.name, type: nil, workflow: $0.workflow, secretKeys: []) }
         let pipelines = config.pipelines.map { definition in
             ResolvedWorkflow(name: definition.name, type: "pipeline",
-                             workflow: AnyWorkflow(PipelineWorkflow(definition: definition, plugins: plugins, settings: config.pluginSettings, secrets: config.secrets)),
+                             workflow: AnyWorkflow(PipelineWorkflow(definition: definition, plugins: plugins, settings: config.pluginSettings, secrets: config.secrets,
+                                                                    logger: logger)),
                              secretKeys: [])
         }
         return try inCode + config.workflows.map { entry in try workflows.resolve(entry, file: config.source) } + pipelines
     }
 
     public func run(logger: Logger) async throws {
-        let registrations = try registrations()
+        let registrations = try registrations(logger: logger)
         if registrations.isEmpty {
             logger.warning("no workflows configured; add [[workflows]] entries to the config")
         }

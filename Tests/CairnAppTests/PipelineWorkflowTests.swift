@@ -4,6 +4,7 @@ import CairnEngine
 import CairnStore
 import CairnTesting
 import Foundation
+import Logging
 import Synchronization
 import Testing
 
@@ -21,6 +22,7 @@ struct EchoPlugin: CairnPlugin {
         [
             "echo": PluginAction(secretArguments: ["token"], validate: { _ in }) { arguments, context in
                 runs.count.withLock { $0 += 1 }
+                context.log("echoing \(arguments["token"]?.stringValue ?? "nothing")")
                 return ["arguments": arguments, "step": .string(context.step), "attempt": .int(Int64(context.attempt))]
             },
             "fail": PluginAction(validate: { _ in }) { _, _ in throw NonRetryableError("the test plugin refuses") },
@@ -132,6 +134,39 @@ struct EchoPlugin: CairnPlugin {
             let output = String(decoding: try #require(done.output), as: UTF8.self)
             #expect(!output.contains("s3cret-value") && output.contains("Bearer [redacted]"), "\(output)")
         }
+    }
+
+    /// Keeps what is logged.
+    struct Capture: LogHandler {
+        final class Lines: Sendable { let all = Mutex<[String]>([]) }
+        let lines: Lines
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+            let where_ = (metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            lines.all.withLock { $0.append("\(message) \(where_)") }
+        }
+    }
+
+    @Test func aPluginsLogLinesCarryWhereTheyRanWithSecretsRedacted() async throws {
+        let lines = Capture.Lines()
+        let definition = PipelineDefinition(name: "logged", steps: [
+            try step("call", .action(plugin: "test", action: "echo", arguments: try TemplateValue.parse(["token": "{{ secrets.api }}"]))),
+        ])
+        var workflow = PipelineWorkflow(definition: definition, plugins: ["test": EchoPlugin()], settings: [:], secrets: ["api": "s3cret-value"])
+        workflow.logger = Logger(label: "test") { _ in Capture(lines: lines) }
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let final = workflow
+        try await withTestEngine(databasePath: dir.file("c.sqlite"), clock: ManualClock(), register: { try $0.register(final, as: "logged") }) { engine in
+            _ = try await engine.createInstance("logged", id: "l", paramsJSON: Data("{}".utf8))
+            _ = try await engine.waitForCompletion("logged", id: "l")
+        }
+        #expect(lines.all.withLock { $0 } == ["echoing [redacted] instance=l step=call workflow=logged"])
     }
 
     @Test func aTimedOutWaitRunsTheStepThatWaitsForIt() async throws {

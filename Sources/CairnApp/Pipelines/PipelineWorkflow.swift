@@ -1,5 +1,6 @@
 import Cairn
 import Foundation
+import Logging
 
 /// Runs a ``PipelineDefinition`` as a workflow: each step a durable step of the engine, so a
 /// pipeline has the same API, replay, retries and durability as a Swift workflow.
@@ -13,6 +14,8 @@ struct PipelineWorkflow: Workflow, ParamsChecking, WorkflowKindNaming {
     let settings: [String: JSONValue]
     /// `[secrets]`, resolved.
     let secrets: [String: String]
+    /// Where plugins' `PluginContext.log` lines go (with pipeline, instance and step).
+    var logger: Logger? = nil
 
     func checkParams(json: JSONValue) throws {
         guard !definition.params.isEmpty else { return }
@@ -57,6 +60,14 @@ struct PipelineWorkflow: Workflow, ParamsChecking, WorkflowKindNaming {
         }
     }
 
+    /// A plugin's log line at info level, with where it ran; secrets redacted.
+    private func log(_ pipeline: String, _ instance: String, _ step: String, _ redaction: SecretRedaction) -> @Sendable (String) -> Void {
+        guard let logger else { return { _ in } }
+        return { message in
+            logger.info("\(redaction.text(message))", metadata: ["workflow": "\(pipeline)", "instance": "\(instance)", "step": "\(step)"])
+        }
+    }
+
     private func rendered(_ template: Template, _ scope: TemplateScope, step: String) throws -> JSONValue {
         do {
             return try template.render(in: scope)
@@ -87,7 +98,8 @@ struct PipelineWorkflow: Workflow, ParamsChecking, WorkflowKindNaming {
                 } catch {
                     throw NonRetryableError("Pipeline \(pipeline), step \(definition.name): \((error as? TemplateError)?.message ?? (error as? WorkflowError)?.message ?? "\(error)")")
                 }
-                let pluginContext = PluginContext(workflow: pipeline, instanceID: instance, step: definition.name, attempt: 1, settings: settings, secret: { secrets[$0] })
+                let pluginContext = PluginContext(workflow: pipeline, instanceID: instance, step: definition.name, attempt: 1, settings: settings,
+                                                  secret: { secrets[$0] }, log: log(pipeline, instance, definition.name, redaction))
                 do {
                     return redaction.json(try await compound(values, pluginContext, step))
                 } catch {
@@ -107,7 +119,7 @@ struct PipelineWorkflow: Workflow, ParamsChecking, WorkflowKindNaming {
                     throw NonRetryableError(error.message)
                 }
                 let pluginContext = PluginContext(workflow: pipeline, instanceID: instance, step: definition.name, attempt: context.attempt,
-                                                  settings: settings, secret: { secrets[$0] })
+                                                  settings: settings, secret: { secrets[$0] }, log: log(pipeline, instance, definition.name, redaction))
                 do {
                     return redaction.json(try await action.run(values, pluginContext))
                 } catch {
