@@ -34,13 +34,14 @@ struct RegisteredWorkflow: Sendable {
     init<W: Workflow>(_ workflow: W, name: String) {
         self.name = name
         kind = (workflow as? any WorkflowKindNaming)?.workflowKind ?? "swift"
+        let checking = workflow as? any ParamsChecking      // cast once, not per created instance
         validateParams = { params in
             do {
                 _ = try JSONDecoder.cairn.decode(W.Params.self, from: params)
             } catch {
                 throw WorkflowError(.paramsNotDecodable, "The params do not match what workflow '\(name)' expects (\(W.Params.self)): \(Self.explain(error))")
             }
-            if let checking = workflow as? any ParamsChecking {
+            if let checking {
                 let json = (try? JSONValue(json: params)) ?? .null
                 do {
                     try checking.checkParams(json: json)

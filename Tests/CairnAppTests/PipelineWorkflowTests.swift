@@ -45,6 +45,17 @@ struct EchoPlugin: CairnPlugin {
         PipelineDefinition.Step(name: name, kind: kind, when: try when.map { try Template.parse($0) }, continueOnError: continueOnError)
     }
 
+    /// Runs `body` with an engine (waits kept in memory for 30 days) serving `workflow` as `name`.
+    private func run(_ workflow: PipelineWorkflow, as name: String, clock: ManualClock = ManualClock(),
+                     _ body: @Sendable (Engine) async throws -> Void) async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        var configuration = EngineConfiguration()
+        configuration.suspendAfter = .seconds(86_400 * 30)
+        try await withTestEngine(databasePath: dir.file("c.sqlite"), clock: clock, configuration: configuration,
+                                 register: { try $0.register(workflow, as: name) }, body)
+    }
+
     @Test func stepsRunInOrderWithTemplatesWhenAndAnOutput() async throws {
         let plugin = EchoPlugin()
         let definition = PipelineDefinition(name: "signup", params: ["email": (.string, true), "plan": (.string, false)], steps: [
@@ -57,14 +68,8 @@ struct EchoPlugin: CairnPlugin {
         ], output: try TemplateValue.parse(["greeted": "{{ steps.greet.output.arguments.to }}", "nudged": "{{ steps.nudge.output.skipped | default(false) }}",
                                             "broken": "{{ steps.broken.output.error.message }}"]))
         let workflow = PipelineWorkflow(definition: definition, plugins: ["test": plugin], settings: [:], secrets: ["api": "k-1"])
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
         let clock = ManualClock()
-        var configuration = EngineConfiguration()
-        configuration.suspendAfter = .seconds(86_400 * 30)
-        try await withTestEngine(databasePath: dir.file("c.sqlite"), clock: clock, configuration: configuration, register: {
-            try $0.register(workflow, as: "signup")
-        }) { engine in
+        try await run(workflow, as: "signup", clock: clock) { engine in
             // The schema is checked at creation.
             await #expect(throws: EngineError.self) { _ = try await engine.createInstance("signup", id: "bad", paramsJSON: Data(#"{"plan": "pro"}"#.utf8)) }
             await #expect(throws: EngineError.self) { _ = try await engine.createInstance("signup", id: "bad2", paramsJSON: Data(#"{"email": 7}"#.utf8)) }
@@ -90,9 +95,7 @@ struct EchoPlugin: CairnPlugin {
             try step("index", .action(plugin: "test", action: "batches", arguments: try TemplateValue.parse(["per_batch": "{{ params.n }}"]))),
         ])
         let workflow = PipelineWorkflow(definition: definition, plugins: ["test": EchoPlugin()], settings: [:], secrets: [:])
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        try await withTestEngine(databasePath: dir.file("c.sqlite"), clock: ManualClock(), register: { try $0.register(workflow, as: "embed") }) { engine in
+        try await run(workflow, as: "embed") { engine in
             _ = try await engine.createInstance("embed", id: "e", paramsJSON: Data(#"{"n": 5}"#.utf8))
             let done = try await engine.waitForCompletion("embed", id: "e")
             #expect(try JSONValue(json: try #require(done.output))["total"] == .int(10))
@@ -103,12 +106,8 @@ struct EchoPlugin: CairnPlugin {
     @Test func sleepUntilWaitsForTheRenderedTimeAndABadTimeFailsWithWhatItGot() async throws {
         let definition = PipelineDefinition(name: "later", steps: [try step("wait", .sleepUntil(try Template.parse("{{ params.at }}")))])
         let workflow = PipelineWorkflow(definition: definition, plugins: [:], settings: [:], secrets: [:])
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
         let clock = ManualClock()
-        var configuration = EngineConfiguration()
-        configuration.suspendAfter = .seconds(86_400 * 30)
-        try await withTestEngine(databasePath: dir.file("c.sqlite"), clock: clock, configuration: configuration, register: { try $0.register(workflow, as: "later") }) { engine in
+        try await run(workflow, as: "later", clock: clock) { engine in
             let at = Date.ISO8601FormatStyle().format(clock.now().addingTimeInterval(7200))
             _ = try await engine.createInstance("later", id: "ok", paramsJSON: Data(#"{"at": "\#(at)"}"#.utf8))
             try await clock.waitForSleeper(secondsFromNow: 7200)
@@ -126,9 +125,7 @@ struct EchoPlugin: CairnPlugin {
             try step("call", .action(plugin: "test", action: "echo", arguments: try TemplateValue.parse(["token": "Bearer {{ secrets.api }}"]))),
         ])
         let workflow = PipelineWorkflow(definition: definition, plugins: ["test": EchoPlugin()], settings: [:], secrets: ["api": "s3cret-value"])
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        try await withTestEngine(databasePath: dir.file("c.sqlite"), clock: ManualClock(), register: { try $0.register(workflow, as: "echo") }) { engine in
+        try await run(workflow, as: "echo") { engine in
             _ = try await engine.createInstance("echo", id: "e", paramsJSON: Data("{}".utf8))
             let done = try await engine.waitForCompletion("echo", id: "e")
             let output = String(decoding: try #require(done.output), as: UTF8.self)
@@ -159,10 +156,7 @@ struct EchoPlugin: CairnPlugin {
         ])
         var workflow = PipelineWorkflow(definition: definition, plugins: ["test": EchoPlugin()], settings: [:], secrets: ["api": "s3cret-value"])
         workflow.logger = Logger(label: "test") { _ in Capture(lines: lines) }
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let final = workflow
-        try await withTestEngine(databasePath: dir.file("c.sqlite"), clock: ManualClock(), register: { try $0.register(final, as: "logged") }) { engine in
+        try await run(workflow, as: "logged") { engine in
             _ = try await engine.createInstance("logged", id: "l", paramsJSON: Data("{}".utf8))
             _ = try await engine.waitForCompletion("logged", id: "l")
         }
@@ -176,14 +170,8 @@ struct EchoPlugin: CairnPlugin {
             try step("nudge", .action(plugin: "test", action: "echo", arguments: .literal(["n": 1])), when: "{{ steps.activation.timed_out }}"),
         ])
         let workflow = PipelineWorkflow(definition: definition, plugins: ["test": plugin], settings: [:], secrets: [:])
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
         let clock = ManualClock()
-        var configuration = EngineConfiguration()
-        configuration.suspendAfter = .seconds(86_400 * 30)
-        try await withTestEngine(databasePath: dir.file("c.sqlite"), clock: clock, configuration: configuration, register: {
-            try $0.register(workflow, as: "lifecycle")
-        }) { engine in
+        try await run(workflow, as: "lifecycle", clock: clock) { engine in
             _ = try await engine.createInstance("lifecycle", id: "b", paramsJSON: Data("{}".utf8))
             try await clock.waitForSleeper(secondsFromNow: 86_400)
             clock.advance(by: 86_400)

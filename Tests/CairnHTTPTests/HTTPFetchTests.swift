@@ -94,6 +94,11 @@ import Testing
     @Test func otherSchemesAndHostsOutsideTheAllowListAreRefusedBeforeConnecting() async throws {
         let server = try await LoopbackServer()
         defer { server.stop() }
+        let unparsable = try await #require(throws: NonRetryableError.self) { try await HTTP.fetch(.get("http://exa mple.com/a b")) }
+        #expect(unparsable.message.contains("is not a URL"))
+        // An empty body is sent as one (Content-Length: 0), not dropped.
+        let empty = try await HTTP.fetch(HTTP.Request(method: "POST", url: URL(string: server.base + "/echo")!, body: .text("")))
+        #expect(empty.jsonValue["body"]?["method"] == "POST" && empty.jsonValue["body"]?["body"] == "")
         for url in ["file:///etc/passwd", "ftp://127.0.0.1/x"] {
             let error = try await #require(throws: NonRetryableError.self) { try await HTTP.fetch(.get(url)) }
             #expect(error.message.contains("not http or https"), "\(url): \(error.message)")

@@ -96,9 +96,12 @@ struct CurlTransfer {
         }
         let payload = body ?? Data()
         let code: CURLcode = payload.withUnsafeBytes { raw in
-            if body != nil {
+            // libcurl reads the body from this buffer during perform (it does not copy it).
+            if body != nil, let base = raw.baseAddress {
                 _ = ccurl_setopt_offset(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(payload.count))
-                _ = ccurl_setopt_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!))
+                _ = ccurl_setopt_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: base))
+            } else if body != nil {
+                _ = ccurl_setopt_string(handle, CURLOPT_COPYPOSTFIELDS, "")      // an empty body, copied
             }
             return curl_easy_perform(handle)
         }

@@ -30,6 +30,9 @@ extension HTTP {
 
         public var method: String
         public var url: URL
+        /// The text given to ``get(_:query:headers:)`` or ``post(_:json:headers:)`` when it
+        /// did not parse as a URL; the fetch then fails saying so.
+        var unparsedURL: String?
         /// Added to the URL's query (percent-encoded), in key order.
         public var query: [String: String]
         public var headers: [String: String]
@@ -61,13 +64,20 @@ extension HTTP {
 
         /// A GET of `url` (a literal; an invalid one fails the fetch with a clear error).
         public static func get(_ url: String, query: [String: String] = [:], headers: [String: String] = [:]) -> HTTP.Request {
-            HTTP.Request(method: "GET", url: URL(string: url) ?? URL(string: "invalid:")!, query: query, headers: headers)
+            var request = HTTP.Request(method: "GET", url: URL(string: url) ?? Self.placeholderURL, query: query, headers: headers)
+            if URL(string: url) == nil { request.unparsedURL = url }
+            return request
         }
 
         /// A POST of a JSON body.
         public static func post(_ url: String, json: JSONValue, headers: [String: String] = [:]) -> HTTP.Request {
-            HTTP.Request(method: "POST", url: URL(string: url) ?? URL(string: "invalid:")!, headers: headers, body: .json(json))
+            var request = HTTP.Request(method: "POST", url: URL(string: url) ?? Self.placeholderURL, headers: headers, body: .json(json))
+            if URL(string: url) == nil { request.unparsedURL = url }
+            return request
         }
+
+        /// Stands in for a URL text that did not parse (never sent: ``HTTP/validate(_:)`` refuses it).
+        static let placeholderURL = URL(fileURLWithPath: "/")
 
         /// The URL with `query` appended.
         var fullURL: URL {

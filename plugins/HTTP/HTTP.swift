@@ -96,6 +96,9 @@ public enum HTTP {
 
     /// Refuses what no attempt could send.
     static func validate(_ request: HTTP.Request) throws {
+        if let text = request.unparsedURL {
+            throw NonRetryableError("'\(text.prefix(200))' is not a URL; write e.g. https://api.example.com/path (spaces and other special characters percent-encoded).")
+        }
         guard !hasControlCharacters(request.url.absoluteString), !request.query.contains(where: { hasControlCharacters($0.key) }) else {
             throw NonRetryableError("The URL contains control characters (a NUL, CR or LF); nothing was sent.")
         }
