@@ -54,10 +54,11 @@ let package = Package(
         // libcrypto from the system (OpenSSL 3): HMAC-SHA256 and CRYPTO_memcmp for webhook
         // signatures, without the minute of BoringSSL that swift-crypto would add to a clean build.
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
-        // libcurl for the HTTP plugin (and SMTP later).
+        // libcurl for the HTTP and e-mail plugins.
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // Built-in plugins: each depends only on Cairn and its system library.
         .target(name: "CairnHTTP", dependencies: ["Cairn", "CCurl"], path: "plugins/HTTP", swiftSettings: swiftSettings),
+        .target(name: "CairnEmail", dependencies: ["Cairn", "CCurl"], path: "plugins/Email", swiftSettings: swiftSettings),
         // What starts instances without an API call: cron schedules, signed webhooks (later file drop).
         // Never depends on the server or the app; the app composes it.
         .target(
@@ -110,7 +111,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // The workflow types the stock `cairn` binary ships (`seed-example`); not part of CairnApp.
-        .target(name: "CairnStock", dependencies: ["Cairn", "CairnApp", "CairnExamples", "CairnHTTP"], swiftSettings: swiftSettings),
+        .target(name: "CairnStock", dependencies: ["Cairn", "CairnApp", "CairnExamples", "CairnHTTP", "CairnEmail"], swiftSettings: swiftSettings),
         // The stock `cairn` binary: three lines calling CairnCommands with the stock workflows.
         .executableTarget(
             name: "CairnMain",
@@ -162,6 +163,11 @@ let package = Package(
                 "Cairn", "CairnHTTP", "CairnEngine", "CairnStore", "CairnTesting",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CairnEmailTests",
+            dependencies: ["Cairn", "CairnEmail", "CairnEngine", "CairnStore", "CairnTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -80,9 +80,12 @@ public struct PluginContext: Sendable {
     public var secret: @Sendable (String) -> String?
     /// Writes a line to the appliance's log with the instance and step attached.
     public var log: @Sendable (String) -> Void
+    /// How the previous attempt of this step ended (see ``StepContext/previousError``).
+    public var previousError: ErrorInfo?
 
     public init(workflow: String, instanceID: String, step: String, attempt: Int, settings: JSONValue = .object([:]),
-                secret: @escaping @Sendable (String) -> String? = { _ in nil }, log: @escaping @Sendable (String) -> Void = { _ in }) {
+                secret: @escaping @Sendable (String) -> String? = { _ in nil }, log: @escaping @Sendable (String) -> Void = { _ in },
+                previousError: ErrorInfo? = nil) {
         self.workflow = workflow
         self.instanceID = instanceID
         self.step = step
@@ -90,6 +93,7 @@ public struct PluginContext: Sendable {
         self.settings = settings
         self.secret = secret
         self.log = log
+        self.previousError = previousError
     }
 
     /// An idempotency key stable across the attempts of this step of this instance.

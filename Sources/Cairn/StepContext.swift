@@ -8,11 +8,17 @@ public struct StepContext: Sendable {
     public var attempt: Int
     /// The config in force, defaults merged.
     public var config: StepConfig
+    /// How the previous attempt ended, `nil` on the first: its error, or
+    /// `WorkflowInternalError` when the process died during it (the attempt may have done
+    /// its work). Lets a body that talks to the outside tell a clean retry from one after an
+    /// uncertain outcome.
+    public var previousError: ErrorInfo?
 
-    public init(name: String, count: Int, attempt: Int, config: StepConfig) {
+    public init(name: String, count: Int, attempt: Int, config: StepConfig, previousError: ErrorInfo? = nil) {
         self.name = name
         self.count = count
         self.attempt = attempt
         self.config = config
+        self.previousError = previousError
     }
 }

@@ -57,6 +57,7 @@ extension Lifetime {
                 try await waitUntil(wake, key: key, reason: .retry)
             }
             try checkBoundary()
+            let previousError = record.attempts > 0 ? record.error : nil
             record.attempts += 1
             record.status = .running
             record.wakeAt = nil
@@ -67,7 +68,7 @@ extension Lifetime {
             try await flush()
 
             let timeout = (try? config.timeout.milliseconds()) ?? 600_000
-            let stepContext = StepContext(name: key.name, count: key.count, attempt: attempt, config: config)
+            let stepContext = StepContext(name: key.name, count: key.count, attempt: attempt, config: config, previousError: previousError)
             let outcome = await execute(body, context: stepContext, timeoutMilliseconds: timeout)
             let ended = now
             context.metrics.stepDuration.recordNanoseconds(Int64(saturating: ended.timeIntervalSince(started) * 1e9))

@@ -1,5 +1,6 @@
 import Cairn
 import CairnApp
+import CairnEmail
 import CairnHTTP
 import CairnExamples
 import Foundation
@@ -22,7 +23,7 @@ public enum StockWorkflows {
 
     /// The built-in plugins, each a target under `plugins/`: the one list an appliance
     /// registers them from.
-    public static let plugins: [any CairnPlugin] = [HTTPPlugin()]
+    public static let plugins: [any CairnPlugin] = [HTTPPlugin(), EmailPlugin()]
 
     /// Adds the stock workflow types to a catalog.
     public static func add(to catalog: inout WorkflowCatalog) throws {

@@ -119,7 +119,8 @@ struct PipelineWorkflow: Workflow, ParamsChecking, WorkflowKindNaming {
                     throw NonRetryableError(error.message)
                 }
                 let pluginContext = PluginContext(workflow: pipeline, instanceID: instance, step: definition.name, attempt: context.attempt,
-                                                  settings: settings, secret: { secrets[$0] }, log: log(pipeline, instance, definition.name, redaction))
+                                                  settings: settings, secret: { secrets[$0] }, log: log(pipeline, instance, definition.name, redaction),
+                                                  previousError: context.previousError)
                 do {
                     return redaction.json(try await action.run(values, pluginContext))
                 } catch {

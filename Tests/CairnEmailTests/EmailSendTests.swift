@@ -1,0 +1,168 @@
+import Cairn
+@testable import CairnEmail
+import CairnTesting
+import Foundation
+import Testing
+
+/// Sends through a real SMTP server (aiosmtpd on loopback) and reads what it received.
+@Suite struct EmailSendTests {
+    static func relay(_ sink: SMTPSink, timeout: Duration = .seconds(20), username: String? = nil, password: String? = nil) throws -> Email.Relay {
+        try Email.Relay(url: "smtp://127.0.0.1:\(sink.port)", security: Email.Relay.Security.none, username: username, password: password,
+                        timeout: timeout, helo: "cairn.test")
+    }
+
+    @Test func aFullMessageArrivesAsWrittenAndParsesCleanly() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let sink = try await SMTPSink.start(in: dir.file("sink"))
+        defer { sink.stop() }
+        let pdf = Data((0..<3000).map { UInt8($0 % 251) })
+        let subject = "Willkommen bei Cairn, Zoë 👋 — " + String(repeating: "ein sehr langer Betreff ", count: 4)
+        let text = "Hallo Zoë,\n\n.a line starting with a dot\n" + String(repeating: "ä", count: 120) + "\nbye \n"
+        let html = "<p>Hallo <b>Zoë</b> = 1</p>\n<p>" + String(repeating: "x", count: 200) + "</p>"
+        var message = Email.Message(from: try .init(parsing: "\"Cairn Bot\" <bot@example.com>"),
+                                    to: [try .init(parsing: "Zoë Ünal <zoe@example.com>"), try .init(parsing: "ada@example.com")],
+                                    cc: [try .init(parsing: "\"Lovelace, Ada\" <ada.cc@example.com>")],
+                                    bcc: [try .init(parsing: "audit@example.com")], replyTo: [try .init(parsing: "help@example.com")],
+                                    subject: subject, text: text, html: html,
+                                    headers: [("List-Unsubscribe", "<https://example.com/u/42>"), ("X-Note", "naïve café")])
+        message.attachments = [Email.Attachment(filename: "résumé.pdf", data: pdf), Email.Attachment(filename: "a.csv", data: Data("a,b\r\n1,2\r\n".utf8))]
+        let id = Email.messageID(instance: "i-1", step: "welcome", message: message, domain: "cairn.test")
+        let receipt = try await Email.send(message, relay: try Self.relay(sink), messageID: id)
+        #expect(receipt.code == 250 && receipt.reply.contains("queued as 0001"))
+        #expect(receipt.accepted == ["zoe@example.com", "ada@example.com", "ada.cc@example.com", "audit@example.com"])
+        #expect(receipt.refused.isEmpty && !receipt.uncertain)
+
+        let mail = try #require(try await sink.messages(count: 1).first)
+        #expect(mail.defects.isEmpty, "\(mail.defects)")
+        #expect(mail.max_line <= 78 && !mail.bare_lf)
+        #expect(mail.subject == subject)
+        #expect(mail.text == text)
+        #expect(mail.html == html + "\n" || mail.html == html)
+        #expect(mail.message_id == id)
+        #expect(mail.header("From") == "Cairn Bot <bot@example.com>")
+        #expect(mail.header("To") == "Zoë Ünal <zoe@example.com>, ada@example.com")
+        #expect(mail.header("Cc") == "\"Lovelace, Ada\" <ada.cc@example.com>")
+        #expect(mail.header("Reply-To") == "help@example.com")
+        #expect(mail.header("Bcc") == nil)
+        #expect(mail.header("X-Note") == "naïve café")
+        #expect(mail.header("List-Unsubscribe") == "<https://example.com/u/42>")
+        #expect(mail.header("MIME-Version") == "1.0")
+        #expect(mail.header("Date")?.hasSuffix("+0000") == true)
+        #expect(mail.content_type == "multipart/mixed")
+        #expect(mail.mail_from == "bot@example.com")
+        #expect(mail.rcpt_tos == ["zoe@example.com", "ada@example.com", "ada.cc@example.com", "audit@example.com"])
+        #expect(mail.attachments.map(\.filename) == ["résumé.pdf", "a.csv"])
+        #expect(mail.attachments.map(\.content_type) == ["application/pdf", "text/csv"])
+        #expect(mail.attachments.first?.data == pdf)
+        #expect(mail.attachments.last?.data == Data("a,b\r\n1,2\r\n".utf8))
+    }
+
+    @Test func authIsRequiredAndAWrongPasswordIsNotRetried() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let sink = try await SMTPSink.start(in: dir.file("sink"), auth: ("cairn", "s3cret"))
+        defer { sink.stop() }
+        let message = Email.Message(from: try .init(parsing: "bot@example.com"), to: [try .init(parsing: "ada@example.com")], subject: "Hi", text: "x")
+        let receipt = try await Email.send(message, relay: try Self.relay(sink, username: "cairn", password: "s3cret"))
+        #expect(receipt.code == 250)
+        #expect(try await sink.messages(count: 1).first?.authenticated == true)
+
+        let error = await #expect(throws: NonRetryableError.self) {
+            try await Email.send(message, relay: try Self.relay(sink, username: "cairn", password: "wrong"))
+        }
+        #expect(error?.message.contains("535") == true, "\(String(describing: error))")
+        #expect(error?.message.contains("username and password") == true)
+        #expect(!(error?.message.contains("wrong") ?? true))
+        // Without credentials the relay refuses MAIL: 530, also final.
+        await #expect(throws: NonRetryableError.self) { try await Email.send(message, relay: try Self.relay(sink)) }
+        #expect(try sink.received().count == 1)
+    }
+
+    @Test func starttlsIsRequiredAndTheCertificateIsTrustedThroughCAFile() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let certificate = dir.file("cert.pem"), key = dir.file("key.pem")
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        openssl.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "1",
+                             "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"]
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        #expect(openssl.terminationStatus == 0)
+        let sink = try await SMTPSink.start(in: dir.file("sink"), auth: ("cairn", "s3cret"), tls: (certificate, key))
+        defer { sink.stop() }
+        let message = Email.Message(from: try .init(parsing: "bot@example.com"), to: [try .init(parsing: "ada@example.com")], subject: "Über TLS", text: "sicher")
+        let trusted = try Email.Relay(url: "smtp://127.0.0.1:\(sink.port)", username: "cairn", password: "s3cret", helo: "cairn.test", caFile: certificate)
+        #expect(trusted.security == .starttls)
+        let receipt = try await Email.send(message, relay: trusted)
+        #expect(receipt.code == 250)
+        let mail = try #require(try await sink.messages(count: 1).first)
+        #expect(mail.tls && mail.authenticated && mail.subject == "Über TLS")
+
+        // The system's roots do not know the throwaway CA: refused, not retried, nothing sent.
+        let untrusted = try Email.Relay(url: "smtp://127.0.0.1:\(sink.port)", username: "cairn", password: "s3cret", helo: "cairn.test")
+        let error = await #expect(throws: NonRetryableError.self) { try await Email.send(message, relay: untrusted) }
+        #expect(error?.message.contains("ca_file") == true, "\(String(describing: error))")
+        #expect(try sink.received().count == 1)
+    }
+
+    @Test func aRelayWithoutSTARTTLSIsRefusedRatherThanSentInTheClear() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let sink = try await SMTPSink.start(in: dir.file("sink"))
+        defer { sink.stop() }
+        let message = Email.Message(from: try .init(parsing: "bot@example.com"), to: [try .init(parsing: "ada@example.com")], subject: "Hi", text: "x")
+        let relay = try Email.Relay(url: "smtp://127.0.0.1:\(sink.port)", helo: "cairn.test")     // starttls by default
+        let error = await #expect(throws: NonRetryableError.self) { try await Email.send(message, relay: relay) }
+        #expect(error?.message.contains("TLS") == true, "\(String(describing: error))")
+        #expect(try sink.received().isEmpty)
+    }
+
+    @Test func anUnreachableRelayIsRetryable() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let sink = try await SMTPSink.start(in: dir.file("sink"))
+        let port = sink.port
+        sink.stop()         // nothing listens there now
+        let message = Email.Message(from: try .init(parsing: "bot@example.com"), to: [try .init(parsing: "ada@example.com")], subject: "Hi", text: "x")
+        let relay = try Email.Relay(url: "smtp://127.0.0.1:\(port)", security: Email.Relay.Security.none, helo: "cairn.test")
+        let error = await #expect(throws: SMTPRetryableError.self) { try await Email.send(message, relay: relay) }
+        #expect(error?.uncertain == false)
+        #expect(error?.errorName == "SMTPRetryableError")
+    }
+
+    @Test func refusedRecipientsFailWhenAllAreRefusedAndAreListedWhenSomeAre() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let sink = try await SMTPSink.start(in: dir.file("sink"))
+        defer { sink.stop() }
+        let relay = try Self.relay(sink)
+        let all = Email.Message(from: try .init(parsing: "bot@example.com"), to: [try .init(parsing: "reject-me@example.com")], subject: "Hi", text: "x")
+        let error = await #expect(throws: NonRetryableError.self) { try await Email.send(all, relay: relay) }
+        #expect(error?.message.contains("550") == true && error?.message.contains("reject-me@example.com") == true, "\(String(describing: error))")
+
+        let some = Email.Message(from: try .init(parsing: "bot@example.com"), to: [try .init(parsing: "reject-me@example.com"), try .init(parsing: "ada@example.com")],
+                                 subject: "Hi", text: "x")
+        let receipt = try await Email.send(some, relay: relay)
+        #expect(receipt.accepted == ["ada@example.com"])
+        #expect(receipt.refused.map(\.address) == ["reject-me@example.com"] && receipt.refused.first?.code == 550)
+        #expect(receipt.jsonValue["refused"]?[0]?["reply"]?.stringValue?.contains("mailbox unavailable") == true)
+        let mail = try await sink.messages(count: 1)
+        #expect(mail.count == 1 && mail[0].rcpt_tos == ["ada@example.com"])
+
+        // A 4xx for every recipient: try later.
+        let later = Email.Message(from: try .init(parsing: "bot@example.com"), to: [try .init(parsing: "later@example.com")], subject: "Hi", text: "x")
+        let temporary = await #expect(throws: SMTPRetryableError.self) { try await Email.send(later, relay: relay) }
+        #expect(temporary?.code == 451)
+    }
+
+    @Test func aMessageOverMaxMessageBytesIsRefusedBeforeConnecting() async throws {
+        let relay = try Email.Relay(url: "smtp://127.0.0.1:9", security: Email.Relay.Security.none, helo: "cairn.test")
+        var message = Email.Message(from: try .init(parsing: "bot@example.com"), to: [try .init(parsing: "ada@example.com")], subject: "Hi", text: "x")
+        message.attachments = [Email.Attachment(filename: "big.bin", data: Data(count: 3000))]
+        let error = await #expect(throws: NonRetryableError.self) { try await Email.send(message, relay: relay, maxMessageBytes: 2000) }
+        #expect(error?.message.contains("max_message_bytes is 2000") == true, "\(String(describing: error))")
+    }
+}

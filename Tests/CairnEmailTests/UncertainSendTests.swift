@@ -1,0 +1,89 @@
+import Cairn
+@testable import CairnEmail
+import CairnEngine
+import CairnStore
+import CairnTesting
+import Foundation
+import Testing
+
+/// A relay that takes the whole message and never answers: the send is uncertain; the retry
+/// sends it again with the same Message-ID (or, with on_uncertain = fail, does not).
+@Suite struct UncertainSendTests {
+    struct Welcome: Workflow {
+        let relay: Email.Relay
+        let onUncertain: Email.OnUncertain
+        let probe: StepProbe
+
+        func run(event: WorkflowEvent<NoParams>, step: WorkflowStep) async throws -> JSONValue {
+            try await step.do("welcome", config: StepConfig(retries: RetryPolicy(limit: 2, delay: "1 second", backoff: .constant))) { context in
+                probe.record("welcome")
+                let message = Email.Message(from: try .init(parsing: "bot@example.com"), to: [try .init(parsing: "ada@example.com")],
+                                            subject: "Welcome", text: "Hello Ada")
+                let id = Email.messageID(instance: event.instanceId, step: context.name, message: message, domain: relay.helo)
+                return try await Email.send(message, relay: relay, messageID: id, onUncertain: onUncertain, after: context.previousError).jsonValue
+            }
+        }
+    }
+
+    func run(onUncertain: Email.OnUncertain) async throws -> (InstanceRecord, SMTPSink, StepProbe, TemporaryDirectory) {
+        let dir = try TemporaryDirectory()
+        let sink = try await SMTPSink.start(in: dir.file("sink"), stall: 1)
+        let relay = try Email.Relay(url: "smtp://127.0.0.1:\(sink.port)", security: Email.Relay.Security.none, timeout: .seconds(1), helo: "cairn.test")
+        let clock = ManualClock()
+        let probe = StepProbe()
+        var configuration = EngineConfiguration()
+        configuration.suspendAfter = .seconds(86_400)
+        let done = try await withTestEngine(databasePath: dir.file("c.sqlite"), clock: clock, configuration: configuration, register: {
+            try $0.register(Welcome(relay: relay, onUncertain: onUncertain, probe: probe), as: "welcome")
+        }) { engine in
+            _ = try await engine.create("welcome", id: "signup-7")
+            try await probe.waitUntilRun("welcome", times: 1)
+            if onUncertain == .resend {
+                _ = try await clock.waitForSleeper(secondsFromNow: 1, timeout: .seconds(20))
+                clock.advance(by: 1)
+            }
+            return try await engine.waitForCompletion("welcome", id: "signup-7")
+        }
+        return (done, sink, probe, dir)
+    }
+
+    @Test func theRetryAfterAStallResendsWithTheSameMessageIDAndSaysItWasUncertain() async throws {
+        let (done, sink, probe, dir) = try await run(onUncertain: .resend)
+        defer { sink.stop(); dir.remove() }
+        #expect(done.status == .complete)
+        #expect(probe.runs(of: "welcome") == 2)
+        let stalled = try sink.received(stalled: true)
+        let delivered = try await sink.messages(count: 1)
+        #expect(stalled.count == 1 && delivered.count == 1)
+        #expect(stalled[0].message_id == delivered[0].message_id)
+        #expect(delivered[0].message_id.hasPrefix("<signup-7.welcome."))
+        let output = try JSONValue(json: try #require(done.output))
+        #expect(output["uncertain"] == true)
+        #expect(output["message_id"]?.stringValue == delivered[0].message_id)
+        #expect(output["code"] == 250)
+    }
+
+    @Test func onUncertainFailStopsInsteadOfSendingASecondCopy() async throws {
+        let (done, sink, probe, dir) = try await run(onUncertain: .fail)
+        defer { sink.stop(); dir.remove() }
+        #expect(done.status == .errored)
+        #expect(probe.runs(of: "welcome") == 1)
+        #expect(done.error?.message.contains("may have been delivered") == true, "\(String(describing: done.error))")
+        #expect(try sink.received(stalled: true).count == 1)
+        #expect(try sink.received().isEmpty)
+    }
+
+    @Test func aRetryAfterACrashCountsAsUncertain() async throws {
+        let message = Email.Message(from: try .init(parsing: "bot@example.com"), to: [try .init(parsing: "ada@example.com")], subject: "Hi", text: "x")
+        let relay = try Email.Relay(url: "smtp://127.0.0.1:9", security: Email.Relay.Security.none, helo: "cairn.test")
+        let crashed = ErrorInfo(name: "WorkflowInternalError", message: "Attempt failed due to internal workflows error")
+        let error = await #expect(throws: NonRetryableError.self) {
+            try await Email.send(message, relay: relay, onUncertain: .fail, after: crashed)
+        }
+        #expect(error?.message.contains("on_uncertain = \"fail\"") == true)
+        // A clean failure before (a refused connection) is not uncertain: the retry just sends.
+        await #expect(throws: SMTPRetryableError.self) {
+            try await Email.send(message, relay: relay, onUncertain: .fail, after: ErrorInfo(name: "SMTPRetryableError", message: "refused"))
+        }
+    }
+}

@@ -1,0 +1,189 @@
+import CCurl
+import Foundation
+
+/// One SMTP submission through libcurl, blocking (run it on ``BlockingPool``): EHLO,
+/// STARTTLS or TLS, AUTH, MAIL FROM, one RCPT per recipient (refusals allowed while one is
+/// accepted), DATA. Every handle and buffer belongs to this one call.
+struct SMTPTransfer {
+    var relay: Email.Relay
+    var from: String
+    var recipients: [String]
+    var message: Data
+
+    /// A reply line's code and text (`250`, `2.0.0 Ok: queued as 12`).
+    struct Reply: Sendable, Equatable {
+        var code: Int
+        var text: String
+    }
+
+    struct Outcome {
+        /// The relay's reply to the message (after the final dot).
+        var reply: Reply
+        /// Recipients the relay refused, with its reply to their RCPT.
+        var refused: [(address: String, reply: Reply)]
+    }
+
+    enum Failure: Error {
+        /// The relay answered 4xx/5xx to a command (`command` is what it answered).
+        case replied(Reply, command: String, refused: [(address: String, reply: Reply)])
+        /// No connection, a broken one, a TLS failure or a timeout; `uncertain` when the
+        /// whole message had been sent but its reply never came.
+        case transport(String, timedOut: Bool, uncertain: Bool)
+        /// The relay's certificate is not trusted, or it does not offer STARTTLS.
+        case tls(String)
+    }
+
+    /// What the callbacks see: the message to read, and the conversation so far.
+    private final class Conversation {
+        let message: Data
+        var offset = 0
+        var lastCommand = ""
+        var rcptAddress: String?
+        var refused: [(address: String, reply: Reply)] = []
+        var lastReply: Reply?
+        /// The last 4xx/5xx reply and the command it answered.
+        var failure: (reply: Reply, command: String)?
+        var dataReply: Reply?
+        var bodySent = false
+        var pendingLine = ""
+        init(message: Data) { self.message = message }
+
+        func heard(_ line: String) {
+            // A reply's last line is "250 text"; "250-text" continues it.
+            let scalars = Array(line.utf8)
+            guard scalars.count >= 3, let code = Int(String(decoding: scalars.prefix(3), as: UTF8.self)) else { return }
+            if scalars.count > 3, scalars[3] == UInt8(ascii: "-") { return }
+            let text = scalars.count > 4 ? String(decoding: scalars.dropFirst(4), as: UTF8.self) : ""
+            let reply = Reply(code: code, text: text.trimmingCharacters(in: .whitespacesAndNewlines))
+            guard lastCommand.uppercased() != "QUIT" else { return }
+            lastReply = reply
+            if code >= 400 { failure = (reply, bodySent ? "the message" : lastCommand) }
+            if lastCommand.uppercased().hasPrefix("RCPT"), code >= 400, let address = rcptAddress { refused.append((address, reply)) }
+            if bodySent, dataReply == nil { dataReply = reply }
+        }
+
+        func said(_ line: String) {
+            let command = line.trimmingCharacters(in: .whitespacesAndNewlines)
+            lastCommand = command
+            if command.uppercased().hasPrefix("RCPT TO:<"), let close = command.lastIndex(of: ">") {
+                rcptAddress = String(command[command.index(command.startIndex, offsetBy: 9)..<close])
+            }
+        }
+    }
+
+    private static let initialized: Bool = {
+        curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+        return true
+    }()
+
+    func perform() throws(Failure) -> Outcome {
+        _ = Self.initialized
+        guard let handle = curl_easy_init() else { throw .transport("libcurl could not start a transfer", timedOut: false, uncertain: false) }
+        defer { curl_easy_cleanup(handle) }
+        let conversation = Conversation(message: message)
+        let context = Unmanaged.passUnretained(conversation).toOpaque()
+        var rcpt: UnsafeMutablePointer<curl_slist>?
+        defer { curl_slist_free_all(rcpt) }
+        for recipient in recipients { rcpt = curl_slist_append(rcpt, "<\(recipient)>") }
+        let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        defer { errorBuffer.deallocate() }
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+
+        _ = ccurl_setopt_string(handle, CURLOPT_URL, relay.curlURL)
+        _ = ccurl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "smtp,smtps")
+        _ = ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        _ = ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(relay.connectTimeout))
+        _ = ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Self.milliseconds(relay.timeout))
+        // Each reply's wait, and the QUIT after a failure (which the overall timeout does not
+        // bound: libcurl would wait its default two minutes on a relay that stalls).
+        _ = ccurl_setopt_long(handle, CURLOPT_SERVER_RESPONSE_TIMEOUT, (Self.milliseconds(relay.timeout) + 999) / 1000)
+        _ = ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(errorBuffer))
+        if relay.security != .none {
+            _ = ccurl_setopt_long(handle, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
+            _ = ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
+            _ = ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
+            if let caFile = relay.caFile { _ = ccurl_setopt_string(handle, CURLOPT_CAINFO, caFile) }
+        }
+        if let username = relay.username { _ = ccurl_setopt_string(handle, CURLOPT_USERNAME, username) }
+        if let password = relay.password { _ = ccurl_setopt_string(handle, CURLOPT_PASSWORD, password) }
+        _ = ccurl_setopt_string(handle, CURLOPT_MAIL_FROM, "<\(from)>")
+        _ = ccurl_setopt_slist(handle, CURLOPT_MAIL_RCPT, rcpt)
+        // Spelled ALLLOWFAILS in libcurl 7.88's headers (ALLOWFAILS from 8.2): accept the
+        // message when at least one recipient is.
+        _ = ccurl_setopt_long(handle, CURLOPT_MAIL_RCPT_ALLLOWFAILS, 1)
+        _ = ccurl_setopt_long(handle, CURLOPT_UPLOAD, 1)
+        _ = ccurl_setopt_offset(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(message.count))
+        _ = ccurl_setopt_pointer(handle, CURLOPT_READDATA, context)
+        _ = ccurl_setopt_rwfunc(handle, CURLOPT_READFUNCTION) { buffer, size, count, context in
+            guard let buffer, let context else { return 0 }
+            let conversation = Unmanaged<Conversation>.fromOpaque(context).takeUnretainedValue()
+            let remaining = conversation.message.count - conversation.offset
+            let length = min(size * count, remaining)
+            if length == 0 {
+                conversation.bodySent = true
+                return 0
+            }
+            conversation.message.withUnsafeBytes { raw in
+                guard let base = raw.baseAddress else { return }
+                UnsafeMutableRawPointer(buffer).copyMemory(from: base + conversation.offset, byteCount: length)
+            }
+            conversation.offset += length
+            // libcurl writes the final dot after the last byte: a reply from here on answers the message.
+            if conversation.offset == conversation.message.count { conversation.bodySent = true }
+            return length
+        }
+        // The conversation, to tell which command each reply answers (verbose output goes to
+        // this callback only).
+        _ = ccurl_setopt_long(handle, CURLOPT_VERBOSE, 1)
+        _ = ccurl_setopt_pointer(handle, CURLOPT_DEBUGDATA, context)
+        _ = ccurl_setopt_debugfunc(handle, CURLOPT_DEBUGFUNCTION) { _, type, data, size, context in
+            guard let data, let context, type == CURLINFO_HEADER_IN || type == CURLINFO_HEADER_OUT else { return 0 }
+            let conversation = Unmanaged<Conversation>.fromOpaque(context).takeUnretainedValue()
+            let text = data.withMemoryRebound(to: UInt8.self, capacity: size) { String(decoding: UnsafeBufferPointer(start: $0, count: size), as: UTF8.self) }
+            for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+                if type == CURLINFO_HEADER_IN { conversation.heard(String(line)) } else { conversation.said(String(line)) }
+            }
+            return 0
+        }
+
+        let code = curl_easy_perform(handle)
+        let detail = String(cString: errorBuffer)
+        let reason = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+        if code == CURLE_OK {
+            guard let reply = conversation.dataReply ?? conversation.lastReply else {
+                throw .transport("the relay closed the connection without answering the message", timedOut: false, uncertain: true)
+            }
+            return Outcome(reply: reply, refused: conversation.refused)
+        }
+        let uncertain = conversation.bodySent && conversation.dataReply == nil
+        switch code {
+        case CURLE_OPERATION_TIMEDOUT:
+            throw .transport(reason, timedOut: true, uncertain: uncertain)
+        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM, CURLE_USE_SSL_FAILED:
+            throw .tls(reason)
+        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_SSL_CONNECT_ERROR, CURLE_GOT_NOTHING:
+            throw .transport(reason, timedOut: false, uncertain: false)
+        default:
+            // A command the relay refused (MAIL, every RCPT, AUTH, the message itself).
+            if let failure = conversation.failure {
+                throw .replied(failure.reply, command: Self.shown(failure.command), refused: conversation.refused)
+            }
+            throw .transport(reason, timedOut: false, uncertain: uncertain)
+        }
+    }
+
+    /// A command as it may be shown: AUTH's credentials are not.
+    static func shown(_ command: String) -> String {
+        let upper = command.uppercased()
+        if upper.hasPrefix("AUTH") { return "AUTH " + (command.split(separator: " ").dropFirst().first.map(String.init) ?? "") }
+        if upper.isEmpty { return "the greeting" }
+        // A base64 line answering an AUTH challenge.
+        if !upper.contains(" "), !upper.contains(":"), upper != "DATA", upper != "QUIT", upper != "STARTTLS" { return "AUTH" }
+        return command
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int {
+        let (seconds, attoseconds) = duration.components
+        return max(1, Int(min(seconds, 86_400)) * 1000 + Int(attoseconds / 1_000_000_000_000_000))
+    }
+}
