@@ -1,6 +1,7 @@
 import Cairn
 @testable import CairnApp
 import CairnStock
+import CairnTesting
 import Foundation
 import Testing
 
@@ -99,6 +100,35 @@ import Testing
             try build("[secrets]\ntok = \"abcd1234\"\n[[pipelines]]\nname = \"p\"\noutput = { t = \"{{ secrets.tok }}\" }\n[[pipelines.steps]]\nname = \"s\"\nsleep = \"1 hour\"\n")
         }
         #expect(leaking.description.contains("may not hold secrets"), "\(leaking)")
+    }
+
+    @Test func emailStepsReadTheirTemplateFilesAtLoadAndNeedARelay() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try FileManager.default.createDirectory(atPath: dir.file("mail"), withIntermediateDirectories: true)
+        try "<p>Hi {{ params.name }}</p>".write(toFile: dir.file("mail/w.html"), atomically: true, encoding: .utf8)
+        let relay = "[plugins.email]\nurl = \"smtp://127.0.0.1:2525\"\ntls = \"none\"\nfrom = \"bot@example.com\"\n"
+        func pipeline(_ with: String) -> String {
+            "[[pipelines]]\nname = \"p\"\nparams = { name = \"string\" }\n[[pipelines.steps]]\nname = \"s\"\naction = \"email.send\"\nwith = \(with)\n"
+        }
+        func load(_ text: String) throws -> Appliance {
+            try Appliance.build(config: ConfigLoader.parse(text, source: dir.file("cairn.toml")), configure: StockWorkflows.configure)
+        }
+        let good = try load(relay + pipeline("{ to = \"ada@example.com\", subject = \"Hi\", html_file = \"mail/w.html\" }"))
+        guard case .action(_, _, let arguments)? = good.config.pipelines.first?.steps.first?.kind else { throw TestFailure("no action step") }
+        #expect(try arguments.render(in: TemplateScope(params: ["name": "<Ada>"]))["html"] == "<p>Hi &lt;Ada&gt;</p>")
+
+        let cases: [(String, String)] = [
+            (pipeline("{ to = \"ada@example.com\", subject = \"Hi\", text = \"x\" }"), "needs a [plugins.email] table: [plugins.email] url is missing"),
+            (relay + pipeline("{ to = \"ada@example.com\", subject = \"Hi\", text_file = \"mail/nope.txt\" }"), "mail/nope.txt cannot be read"),
+            (relay + pipeline("{ to = \"ada@example.com\", subject = \"Hi\", html = \"x\", html_file = \"mail/w.html\" }"), "both html and html_file"),
+            (relay + pipeline("{ to = \"not an address\", subject = \"Hi\", text = \"x\" }"), "email.send: to:"),
+            (relay + pipeline("{ to = \"{{ params.name }}\", subject = \"Hi\\r\\nBcc: eve@example.com\", text = \"x\" }"), "subject holds a line break"),
+        ]
+        for (text, mention) in cases {
+            let error = try #require(throws: ConfigError.self) { try load(text) }
+            #expect(error.description.contains(mention), "\(mention) missing in: \(error)")
+        }
     }
 
     @Test(arguments: mistakes)

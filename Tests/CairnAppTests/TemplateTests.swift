@@ -17,6 +17,19 @@ import Testing
         try Template.parse(text).render(in: Self.scope)
     }
 
+    @Test func anHTMLArgumentEscapesWhatItSubstitutesUnlessTripleBraced() throws {
+        let scope = TemplateScope(params: ["name": "<b>Ada & \"Bob\" 'C'</b>", "count": 3])
+        let value = try TemplateValue.parse(["html": "<p>{{ params.name }} | {{{ params.name }}} | {{ params.count }}</p>", "subject": "Hi {{ params.name }}",
+                                             "only": "{{ params.name }}"], htmlKeys: ["html"])
+        let rendered = try value.render(in: scope)
+        #expect(rendered["html"] == "<p>&lt;b&gt;Ada &amp; &quot;Bob&quot; &#39;C&#39;&lt;/b&gt; | <b>Ada & \"Bob\" 'C'</b> | 3</p>")
+        #expect(rendered["subject"] == "Hi <b>Ada & \"Bob\" 'C'</b>")         // other arguments are not HTML
+        #expect(rendered["only"] == "<b>Ada & \"Bob\" 'C'</b>")
+        // A lone expression in html is text, escaped, not the value's JSON type.
+        #expect(try TemplateValue.parse(["html": "{{ params.name }}"], htmlKeys: ["html"]).render(in: scope)["html"] == "&lt;b&gt;Ada &amp; &quot;Bob&quot; &#39;C&#39;&lt;/b&gt;")
+        #expect(throws: TemplateError.self) { try Template.parse("{{{ params.name }}", html: true) }
+    }
+
     @Test func aStringThatIsOneExpressionKeepsTheValuesType() throws {
         #expect(try render("{{ params.count }}") == .int(3))
         #expect(try render("{{params.user.tags}}") == ["a", "b"])

@@ -81,33 +81,95 @@ import Glibc
     }
 }
 
-/// The pipelines shipped in `etc/cairn.toml`, served from the sample config itself.
+/// The pipelines shipped in `etc/cairn.toml`, served from the sample config itself with
+/// short durations, its signup hooks uncommented and its relay pointed at a real SMTP server.
 @Suite struct SamplePipelineTests {
-    static var sample: String {
-        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let text = (try? String(contentsOf: repository.appendingPathComponent("etc/cairn.toml"), encoding: .utf8)) ?? ""
-        return text.replacingOccurrences(of: "\"etc/", with: "\"\(repository.path)/etc/")
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let secret = "e2e-signup-secret-0123456789"
+
+    static func sample(smtpPort: Int) throws -> String {
+        var text = try String(contentsOf: repository.appendingPathComponent("etc/cairn.toml"), encoding: .utf8)
+        func swap(_ old: String, _ new: String) throws {
+            guard text.contains(old) else { throw TestFailure("etc/cairn.toml no longer holds \(old); update this test with the sample") }
+            text = text.replacingOccurrences(of: old, with: new)
+        }
+        try swap("\"etc/", "\"\(repository.path)/etc/")
+        try swap("\"mail/", "\"\(repository.path)/etc/mail/")
+        try swap("url = \"smtp://127.0.0.1:2525\"", "url = \"smtp://127.0.0.1:\(smtpPort)\"")
+        try swap("sleep = \"3 days\"", "sleep = \"1 second\"")
+        try swap("timeout = \"4 days\"", "timeout = \"3 seconds\"")
+        try swap("env:SIGNUP_WEBHOOK_SECRET", secret)
+        // Uncomment the signup hooks.
+        guard let from = text.range(of: "# >>> signup hooks\n"), let to = text.range(of: "# <<< signup hooks\n") else {
+            throw TestFailure("etc/cairn.toml has no '# >>> signup hooks' block")
+        }
+        let hooks = text[from.upperBound..<to.lowerBound].split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.hasPrefix("# ") ? String($0.dropFirst(2)) : $0 == "#" ? "" : String($0) }.joined(separator: "\n")
+        text.replaceSubrange(from.lowerBound..<to.upperBound, with: hooks)
+        return text
     }
 
-    @Test func nightlyReportAndSignupLifecycleRunAsShipped() async throws {
-        let serve = try await ServeProcess(config: { directory in Self.sample.replacingOccurrences(of: "\"var/", with: "\"\(directory)/data/") })
+    /// Posts a signed delivery (HMAC-SHA256 hex of the body, by openssl) to a hook.
+    static func deliver(_ serve: ServeProcess, hook: String, _ body: String, delivery: String) async throws -> ServeProcess.Reply {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        process.arguments = ["dgst", "-sha256", "-hmac", secret, "-r"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(body.utf8))
+        try input.fileHandleForWriting.close()
+        let digest = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
+        process.waitUntilExit()
+        return try await serve.request("POST", "/hooks/\(hook)", body: body, headers: ["X-Signature": "sha256=" + digest, "X-Delivery": delivery])
+    }
+
+    @Test func theSignupLifecycleAndTheNightlyReportRunAsShippedAgainstARealSMTPServer() async throws {
+        let mailDirectory = try TemporaryDirectory(prefix: "cairn-e2e-smtp")
+        defer { mailDirectory.remove() }
+        let sink = try await SMTPSink.start(in: mailDirectory.file("sink"))
+        defer { sink.stop() }
+        let sample = try Self.sample(smtpPort: sink.port)
+        let serve = try await ServeProcess(config: { directory in sample.replacingOccurrences(of: "\"var/", with: "\"\(directory)/data/") })
         defer { serve.stop() }
+
+        // Two signups through the signed webhook; Ada activates, Bob does not.
+        let ada = try await Self.deliver(serve, hook: "signup", #"{"email": "ada@example.com", "name": "Ada <3"}"#, delivery: "d-1")
+        let bob = try await Self.deliver(serve, hook: "signup", #"{"email": "bob@example.com", "name": "Bob"}"#, delivery: "d-2")
+        #expect(ada.status == 202 && bob.status == 202, "\(ada.text) \(bob.text)")
+        let adaID = try #require(ada.json["instance"] as? String), bobID = try #require(bob.json["instance"] as? String)
+        let welcomes = try await sink.messages(count: 2)
+        #expect(Set(welcomes.map(\.subject)) == ["Welcome to Cairn, Ada <3", "Welcome to Cairn, Bob"])
+        let adaWelcome = try #require(welcomes.first { $0.rcpt_tos == ["ada@example.com"] })
+        #expect(adaWelcome.text?.contains("Hello Ada <3,") == true)
+        #expect(adaWelcome.html?.contains("Hello Ada &lt;3,") == true && adaWelcome.html?.contains("<b>ada@example.com</b>") == true)
+        #expect(adaWelcome.header("From") == "Cairn <cairn@localhost>" && adaWelcome.message_id.hasSuffix("@cairn.localhost>"))
+        #expect(adaWelcome.defects.isEmpty && adaWelcome.max_line <= 78)
+
+        _ = try await serve.waitForInstance("signup-lifecycle", adaID) { ($0["waiting_for"] as? String) == "event" }
+        let activated = try await Self.deliver(serve, hook: "activated", #"{"instance": "\#(adaID)"}"#, delivery: "d-3")
+        #expect(activated.status == 202, "\(activated.text)")
+        let adaDone = try await serve.waitForInstance("signup-lifecycle", adaID) { ($0["status"] as? String) == "complete" }
+        let bobDone = try await serve.waitForInstance("signup-lifecycle", bobID) { ($0["status"] as? String) == "complete" }
+        #expect((adaDone["output"] as? [String: Any])?["reminder"] is NSNull, "\(adaDone)")
+        let bobReminder = (bobDone["output"] as? [String: Any])?["reminder"] as? String
+        #expect(bobReminder?.hasPrefix("<\(bobID).reminder.") == true, "\(bobDone)")
+
+        // The nightly report mails its summary.
         let report = try await serve.request("POST", "/workflows/nightly-report/instances",
-                                             body: #"{"id": "r-1", "params": {"url": "\#(serve.baseURL)/healthz"}}"#)
+                                             body: #"{"id": "r-1", "params": {"url": "\#(serve.baseURL)/healthz", "report_to": "Ops <ops@example.com>"}}"#)
         #expect(report.status == 201, "\(report.text)")
         let reported = try await serve.waitForInstance("nightly-report", "r-1") { ($0["status"] as? String) == "complete" }
-        let output = reported["output"] as? [String: Any]
-        #expect(output?["status"] as? String == "ok" && output?["http_status"] as? Int == 200, "\(reported)")
+        #expect((reported["output"] as? [String: Any])?["status"] as? String == "ok", "\(reported)")
 
-        let signup = try await serve.request("POST", "/workflows/signup-lifecycle/instances", body: #"{"id": "s-1", "params": {"email": "ada@example.com"}}"#)
-        #expect(signup.status == 201, "\(signup.text)")
-        _ = try await serve.waitForInstance("signup-lifecycle", "s-1") { ($0["waiting_for"] as? String) == "event" }
-        let sent = try await serve.request("POST", "/workflows/signup-lifecycle/instances/s-1/events/activated", body: "{}")
-        #expect(sent.status == 202 || sent.status == 200, "\(sent.text)")
-        let done = try await serve.waitForInstance("signup-lifecycle", "s-1") { ($0["status"] as? String) == "complete" }
-        let steps = (done["steps"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
-        #expect(steps == ["activation-1"], "\(String(describing: steps))")     // activated in time: no nudge
-        let missing = try await serve.request("POST", "/workflows/signup-lifecycle/instances", body: #"{"params": {}}"#)
-        #expect(missing.status == 422)
+        // Exactly: two welcomes, Bob's reminder, the report.
+        let all = try await sink.messages(count: 4)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(try sink.received().count == 4)
+        #expect(all.map(\.subject).sorted() == ["Nightly report: ok", "Welcome to Cairn, Ada <3", "Welcome to Cairn, Bob", "Your Cairn trial ends soon"])
+        let reminder = try #require(all.first { $0.subject == "Your Cairn trial ends soon" })
+        #expect(reminder.rcpt_tos == ["bob@example.com"] && reminder.message_id == bobReminder)
+        #expect(all.first { $0.subject.hasPrefix("Nightly") }?.rcpt_tos == ["ops@example.com"])
     }
 }

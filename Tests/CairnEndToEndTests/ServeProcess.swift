@@ -148,9 +148,10 @@ final class ServeProcess: @unchecked Sendable {
 
     /// Sends a request with the appliance's token unless `token` says otherwise.
     func request(_ method: String, _ path: String, body: String? = nil, contentType: String? = "application/json",
-                 token: String?? = .none) async throws -> Reply {
+                 token: String?? = .none, headers extra: [String: String] = [:]) async throws -> Reply {
         var request = URLRequest(url: URL(string: baseURL + path)!, timeoutInterval: 30)
         request.httpMethod = method
+        for (name, value) in extra { request.setValue(value, forHTTPHeaderField: name) }
         let bearer: String? = switch token { case .none: self.token; case .some(let given): given }
         if let bearer { request.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization") }
         if let body {

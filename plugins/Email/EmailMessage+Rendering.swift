@@ -18,38 +18,44 @@ extension Email.Message {
         head += "MIME-Version: 1.0\r\n"
 
         let boundaryStem = "=_cairn_" + contentHash
-        var body = alternativePart(boundary: boundaryStem + "_a")
+        var body = alternativePart(boundary: boundaryStem + "_a", last: attachments.isEmpty)
         if !attachments.isEmpty {
             let boundary = boundaryStem + "_m"
             var mixed = "Content-Type: multipart/mixed;\r\n boundary=\"\(boundary)\"\r\n\r\n"
-            mixed += "--\(boundary)\r\n" + body + "\r\n"
+            mixed += "--\(boundary)\r\n" + body
             for attachment in attachments {
-                mixed += "--\(boundary)\r\n"
+                mixed += "\r\n--\(boundary)\r\n"
                 mixed += MIMEEncoding.header("Content-Type", [attachment.contentType + ";"] + MIMEEncoding.parameter("name", attachment.filename).joinedWith(";"))
                 mixed += MIMEEncoding.header("Content-Disposition", ["attachment;"] + MIMEEncoding.parameter("filename", attachment.filename).joinedWith(";"))
                 mixed += "Content-Transfer-Encoding: base64\r\n\r\n"
-                mixed += MIMEEncoding.base64Lines(attachment.data) + "\r\n"
+                mixed += MIMEEncoding.base64Lines(attachment.data)
             }
-            mixed += "--\(boundary)--\r\n"
+            mixed += "\r\n--\(boundary)--\r\n"
             body = mixed
         }
         return Data((head + body).utf8)
     }
 
     /// The body part: one text part, or both as `multipart/alternative` (plain first, as
-    /// RFC 2046 wants the preferred, richer part last).
-    private func alternativePart(boundary: String) -> String {
+    /// RFC 2046 wants the preferred, richer part last). A part's text ends where the CRLF
+    /// before the next boundary begins, so it arrives exactly as given; alone in a message,
+    /// a text without a final line break ends in a quoted-printable soft break for the same reason.
+    private func alternativePart(boundary: String, last: Bool) -> String {
         func leaf(_ subtype: String, _ content: String) -> String {
             "Content-Type: text/\(subtype); charset=\"utf-8\"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
-                + MIMEEncoding.quotedPrintable(content) + "\r\n"
+                + MIMEEncoding.quotedPrintable(content)
+        }
+        func alone(_ subtype: String, _ content: String) -> String {
+            guard last else { return leaf(subtype, content) }
+            return leaf(subtype, content) + (content.hasSuffix("\n") || content.hasSuffix("\r") ? "" : "=\r\n")
         }
         switch (text, html) {
         case (let text?, let html?):
             return "Content-Type: multipart/alternative;\r\n boundary=\"\(boundary)\"\r\n\r\n"
-                + "--\(boundary)\r\n" + leaf("plain", text) + "--\(boundary)\r\n" + leaf("html", html) + "--\(boundary)--\r\n"
-        case (let text?, nil): return leaf("plain", text)
-        case (nil, let html?): return leaf("html", html)
-        case (nil, nil): return leaf("plain", "")
+                + "--\(boundary)\r\n" + leaf("plain", text) + "\r\n--\(boundary)\r\n" + leaf("html", html) + "\r\n--\(boundary)--\r\n"
+        case (let text?, nil): return alone("plain", text)
+        case (nil, let html?): return alone("html", html)
+        case (nil, nil): return alone("plain", "")
         }
     }
 

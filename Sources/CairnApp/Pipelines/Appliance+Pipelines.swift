@@ -42,6 +42,13 @@ extension Appliance {
                     guard let action = plugin.actions[actionName] else {
                         throw fail("step \"\(step.name)\": plugin \(pluginName) has no action \"\(actionName)\" (it has \(plugin.actions.keys.sorted().joined(separator: ", "))).", "\(at).action", at)
                     }
+                    if config.pluginSettings[pluginName] == nil {
+                        do {
+                            try plugin.checkSettings(.object([:]))
+                        } catch let error as WorkflowError {
+                            throw fail("step \"\(step.name)\" uses \(pluginName).\(actionName), which needs a [plugins.\(pluginName)] table: \(error.message)", "\(at).action", at)
+                        }
+                    }
                     do {
                         if let value = arguments.literalValue {
                             try action.validate(value)

@@ -19,6 +19,28 @@ struct PipelineStepReader: ConfigEntryReader {
 
     var subject: String { "Pipeline \"\(pipeline)\"" + (name.map { ", step \"\($0)\"" } ?? "") }
 
+    /// `text_file` and `html_file` in an action's arguments: the file (relative to the
+    /// config's directory) is read now and becomes the `text` or `html` template, so a
+    /// missing file is a load error, not a failed run.
+    func templateFiles(in arguments: JSONValue) throws -> JSONValue {
+        guard case .object(var members) = arguments else { return arguments }
+        for (fileKey, key) in [("text_file", "text"), ("html_file", "html")] {
+            guard let value = members.removeValue(forKey: fileKey) else { continue }
+            guard let file = value.stringValue, !file.isEmpty, !file.contains("{{") else {
+                throw error("with", "with.\(fileKey) must be a file path (no template), e.g. \(fileKey) = \"mail/welcome.\(key == "html" ? "html" : "txt")\".")
+            }
+            guard members[key] == nil else { throw error("with", "with has both \(key) and \(fileKey); give one.") }
+            let base = reader.source.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path } ?? FileManager.default.currentDirectoryPath
+            let path = file.hasPrefix("/") ? file : URL(fileURLWithPath: base).appendingPathComponent(file).standardized.path
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw error("with", "with.\(fileKey) \(path) cannot be read; paths are relative to the config file's directory (\(base)).")
+            }
+            guard let text = String(data: data, encoding: .utf8) else { throw error("with", "with.\(fileKey) \(path) is not UTF-8 text.") }
+            members[key] = .string(text)
+        }
+        return .object(members)
+    }
+
     mutating func read() throws -> PipelineDefinition.Step {
         try reader.keys(table, allowed: PipelineEntryReader.stepKeys, path: path)
         guard let name = try string("name", example: "\"fetch\"") else {
@@ -52,9 +74,9 @@ struct PipelineStepReader: ConfigEntryReader {
             if let with = table["with"] {
                 guard with.tomlValue.type == .table else { throw error("with", "with must be a table of arguments, e.g. with = { url = \"https://…\" }.") }
                 var ignored: [String: Int] = [:]
-                let json = try reader.optionValue(with, path: path, key: "with", option: "with", lines: &ignored).json
+                let json = try templateFiles(in: reader.optionValue(with, path: path, key: "with", option: "with", lines: &ignored).json)
                 do {
-                    arguments = try TemplateValue.parse(json)
+                    arguments = try TemplateValue.parse(json, htmlKeys: ["html"])
                 } catch {
                     throw self.error("with", error.at("with."))
                 }

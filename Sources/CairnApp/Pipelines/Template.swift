@@ -11,6 +11,8 @@ import Foundation
 ///   `steps.<name>.output` or `secrets.<name>`; dotted keys, `[0]` and `["key with spaces"]`.
 /// - Filters: `default(<JSON literal>)` when the value is missing or null, `json` (the
 ///   value's JSON text), `urlencode` (percent-encoded text).
+/// - In an action's `html` argument, substituted text is HTML-escaped (`<` → `&lt;`, and
+///   `>`, `&`, `"`, `'`); `{{{ path }}}` substitutes it as it is.
 /// - `\{{` writes a literal `{{`. Rendering is single-pass: text that came from a value is
 ///   never scanned again, so a payload holding `{{ … }}` stays literal.
 ///
@@ -27,6 +29,8 @@ public struct Template: Sendable, Equatable {
     struct Expression: Sendable, Equatable {
         var path: TemplatePath
         var filters: [Filter]
+        /// Written `{{{ … }}}`: never HTML-escaped.
+        var raw = false
     }
 
     enum Filter: Sendable, Equatable {
@@ -36,6 +40,8 @@ public struct Template: Sendable, Equatable {
     }
 
     let parts: [Part]
+    /// Whether substituted values are HTML-escaped (an `html` argument), except `{{{ raw }}}`.
+    var escapesHTML = false
 
     /// Whether the text holds no expression (it renders as itself).
     public var isLiteral: Bool { !parts.contains { if case .expression = $0 { true } else { false } } }
@@ -45,8 +51,9 @@ public struct Template: Sendable, Equatable {
         parts.compactMap { if case .expression(let expression) = $0 { expression.path } else { nil } }
     }
 
-    /// Parses `text`; throws with the column of the first mistake.
-    public static func parse(_ text: String) throws(TemplateError) -> Template {
+    /// Parses `text`; throws with the column of the first mistake. `html`: substitutions are
+    /// HTML-escaped unless written `{{{ … }}}`.
+    public static func parse(_ text: String, html: Bool = false) throws(TemplateError) -> Template {
         var parts: [Part] = []
         var literal = ""
         let scalars = Array(text.unicodeScalars)
@@ -59,40 +66,48 @@ public struct Template: Sendable, Equatable {
             }
             if scalars[index] == "{", index + 1 < scalars.count, scalars[index + 1] == "{" {
                 let start = index
+                let raw = index + 2 < scalars.count && scalars[index + 2] == "{"
+                let width = raw ? 3 : 2
                 var end: Int?
-                var cursor = index + 2
+                var cursor = index + width
                 var quoted = false
-                while cursor + 1 < scalars.count {
+                while cursor + width - 1 < scalars.count {
                     if scalars[cursor] == "\"" { quoted.toggle() }
-                    if !quoted, scalars[cursor] == "}", scalars[cursor + 1] == "}" { end = cursor; break }
+                    if !quoted, scalars[cursor..<(cursor + width)].allSatisfy({ $0 == "}" }) { end = cursor; break }
                     cursor += 1
                 }
-                guard let end else { throw TemplateError("'{{' is never closed with '}}' (write \\{{ for a literal {{).", column: start + 1) }
+                guard let end else {
+                    throw TemplateError(raw ? "'{{{' is never closed with '}}}'." : "'{{' is never closed with '}}' (write \\{{ for a literal {{).", column: start + 1)
+                }
                 if !literal.isEmpty { parts.append(.text(literal)) }
                 literal = ""
-                var parser = ExpressionParser(scalars: Array(scalars[(start + 2)..<end]), offset: start + 2)
-                parts.append(.expression(try parser.parse()))
-                index = end + 2
+                var parser = ExpressionParser(scalars: Array(scalars[(start + width)..<end]), offset: start + width)
+                var expression = try parser.parse()
+                expression.raw = raw
+                parts.append(.expression(expression))
+                index = end + width
                 continue
             }
             literal.unicodeScalars.append(scalars[index])
             index += 1
         }
         if !literal.isEmpty || parts.isEmpty { parts.append(.text(literal)) }
-        return Template(parts: parts)
+        return Template(parts: parts, escapesHTML: html)
     }
 
     /// The value: the typed value for a string that is exactly one expression, else text.
     /// Throws naming the path when a value is missing and has no `default`.
     public func render(in scope: TemplateScope) throws(TemplateError) -> JSONValue {
-        if parts.count == 1, case .expression(let expression) = parts[0] {
+        if parts.count == 1, case .expression(let expression) = parts[0], !escapesHTML {
             return try Self.evaluate(expression, in: scope)
         }
         var text = ""
         for part in parts {
             switch part {
             case .text(let literal): text += literal
-            case .expression(let expression): text += Self.text(of: try Self.evaluate(expression, in: scope))
+            case .expression(let expression):
+                let value = Self.text(of: try Self.evaluate(expression, in: scope))
+                text += escapesHTML && !expression.raw ? Self.htmlEscaped(value) : value
             }
         }
         return .string(text)
@@ -119,6 +134,23 @@ public struct Template: Sendable, Equatable {
             throw TemplateError("\(expression.path) is missing. Check the name, or add | default(…) for an optional value.")
         }
         return value
+    }
+
+    /// `text` safe inside HTML elements and quoted attributes.
+    static func htmlEscaped(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
     }
 
     /// A value as text: strings as they are, other values as JSON.

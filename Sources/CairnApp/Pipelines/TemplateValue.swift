@@ -9,12 +9,21 @@ public indirect enum TemplateValue: Sendable, Equatable {
     case array([TemplateValue])
     case object([String: TemplateValue])
 
+    /// Parses every string in `json`; a mistake names the key path and the column. Top-level
+    /// keys in `htmlKeys` hold HTML: their substitutions are escaped unless `{{{ raw }}}`.
+    public static func parse(_ json: JSONValue, htmlKeys: Set<String>) throws(TemplateError) -> TemplateValue {
+        guard case .object(let members) = json else { return try parse(json) }
+        var parsed: [String: TemplateValue] = [:]
+        for (key, member) in members { parsed[key] = try parse(member, at: key, html: htmlKeys.contains(key)) }
+        return .object(parsed)
+    }
+
     /// Parses every string in `json`; a mistake names the key path and the column.
-    public static func parse(_ json: JSONValue, at path: String = "") throws(TemplateError) -> TemplateValue {
+    public static func parse(_ json: JSONValue, at path: String = "", html: Bool = false) throws(TemplateError) -> TemplateValue {
         switch json {
         case .string(let text):
             do {
-                let template = try Template.parse(text)
+                let template = try Template.parse(text, html: html)
                 return template.isLiteral ? .literal(.string(template.literalText)) : .template(template)
             } catch {
                 throw TemplateError(path.isEmpty ? error.message : "\(path): \(error.message)", column: error.column)
@@ -25,7 +34,7 @@ public indirect enum TemplateValue: Sendable, Equatable {
             return .array(parsed)
         case .object(let members):
             var parsed: [String: TemplateValue] = [:]
-            for (key, member) in members { parsed[key] = try parse(member, at: path.isEmpty ? key : "\(path).\(key)") }
+            for (key, member) in members { parsed[key] = try parse(member, at: path.isEmpty ? key : "\(path).\(key)", html: html) }
             return .object(parsed)
         default:
             return .literal(json)
