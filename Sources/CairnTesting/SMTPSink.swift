@@ -32,10 +32,11 @@ public final class SMTPSink: @unchecked Sendable {
     }
 
     /// Starts a sink writing into `directory` (created if needed). `auth` requires AUTH with
-    /// those credentials; `tls` (certificate and key PEM files) requires STARTTLS; `stall`
+    /// those credentials; `tls` (certificate and key PEM files) requires STARTTLS, or is TLS
+    /// from the first byte with `implicitTLS`; `stall`
     /// leaves the first that many messages unanswered after their data.
     public static func start(in directory: String, auth: (user: String, password: String)? = nil, tls: (certificate: String, key: String)? = nil,
-                             stall: Int = 0) async throws -> SMTPSink {
+                             implicitTLS: Bool = false, stall: Int = 0) async throws -> SMTPSink {
         guard FileManager.default.isExecutableFile(atPath: python) else {
             throw TestFailure("\(python) is missing; run scripts/setup (it installs python3-aiosmtpd)")
         }
@@ -44,7 +45,7 @@ public final class SMTPSink: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: python)
         var arguments = [script, "--dir", directory, "--stall", "\(stall)"]
         if let auth { arguments += ["--auth", "\(auth.user):\(auth.password)"] }
-        if let tls { arguments += ["--tls", "\(tls.certificate):\(tls.key)"] }
+        if let tls { arguments += ["--tls", "\(tls.certificate):\(tls.key)"] + (implicitTLS ? ["--implicit"] : []) }
         process.arguments = arguments
         let input = Pipe()
         process.standardInput = input
@@ -90,36 +91,5 @@ public final class SMTPSink: @unchecked Sendable {
             let mails = try received(stalled: stalled)
             return mails.count >= count ? mails : nil
         }
-    }
-}
-
-/// One message as the sink received and parsed it.
-public struct ReceivedMail: Decodable, Sendable {
-    public struct Attachment: Decodable, Sendable {
-        public var filename: String?
-        public var content_type: String
-        public var base64: String
-        public var data: Data { Data(base64Encoded: base64) ?? Data() }
-    }
-
-    public var headers: [[String]]
-    public var subject: String
-    public var message_id: String
-    public var content_type: String
-    public var max_line: Int
-    public var bare_lf: Bool
-    public var defects: [String]
-    public var size: Int
-    public var text: String?
-    public var html: String?
-    public var attachments: [Attachment]
-    public var mail_from: String
-    public var rcpt_tos: [String]
-    public var tls: Bool
-    public var authenticated: Bool
-
-    /// A header's decoded value (the first of that name), case-insensitive.
-    public func header(_ name: String) -> String? {
-        headers.first { $0.first?.lowercased() == name.lowercased() }.flatMap { $0.count > 1 ? $0[1] : nil }
     }
 }

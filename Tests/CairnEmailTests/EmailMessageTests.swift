@@ -86,6 +86,35 @@ import Testing
         #expect(message.recipients == (1...6).map { "user\($0)@example.com" } + ["audit@example.com"])
     }
 
+    @Test func aMessageIDFromALongInstanceIDStillFitsItsLineAndCustomHeadersKeepTheirForm() throws {
+        var message = Email.Message(from: try .init(parsing: "hello@example.com"), to: [try .init(parsing: "ada@example.com")], subject: "Hi", text: "one")
+        let unsubscribe = "<https://example.com/unsubscribe?token=" + String(repeating: "a1b2c3", count: 15) + ">, <mailto:unsubscribe@example.com>"
+        message.headers = [("List-Unsubscribe", unsubscribe), ("References", "<a@example.com>  <b@example.com>")]
+        let id = Email.messageID(instance: "0193a5f2-7c1e-7d4a-9b3e-5f6a7b8c9d0e", step: "send the welcome mail now", message: message, domain: "mail.example.com")
+        #expect(id.hasPrefix("<0193a5f2-7c1e-7d.send-the-wel."))
+        #expect(id != Email.messageID(instance: "0193a5f2-7c1e-7d4a-9b3e-5f6a7b8c9d0f", step: "send the welcome mail now", message: message, domain: "mail.example.com"))
+        let rendered = String(decoding: message.rendered(messageID: id, date: Date()), as: UTF8.self)
+        let line = try #require(rendered.components(separatedBy: "\r\n").first { $0.hasPrefix("Message-ID:") })
+        #expect(line == "Message-ID: \(id)" && line.utf8.count <= 78)
+        // An ASCII header value is never encoded: unfolded, it is the value as given.
+        let unfolded = rendered.replacingOccurrences(of: "\r\n ", with: " ")
+        #expect(unfolded.contains("List-Unsubscribe: " + unsubscribe + "\r\n"))
+        #expect(unfolded.contains("References: <a@example.com>  <b@example.com>\r\n"))
+        #expect(!rendered.components(separatedBy: "\r\n").contains { !$0.isEmpty && $0.allSatisfy { $0 == " " } })
+    }
+
+    @Test func theLoopbackRuleIsAboutAddressesNotNamesThatLookLikeThem() throws {
+        for host in ["127.0.0.1", "127.1.2.3", "localhost", "[::1]"] {
+            #expect(throws: Never.self) { try Email.Relay(url: "smtp://\(host):25", security: Email.Relay.Security.none) }
+        }
+        for host in ["127.evil.example", "127.0.0.1.nip.io", "10.0.0.1"] {
+            let error = try #require(throws: Email.InvalidMessage.self) { try Email.Relay(url: "smtp://\(host):25", security: Email.Relay.Security.none) }
+            #expect(error.message.contains("loopback"))
+        }
+        let leaked = try #require(throws: Email.InvalidMessage.self) { try Email.Relay(url: "smtp://user:hunter2@mail.example.com/x") }
+        #expect(!leaked.message.contains("hunter2"), "\(leaked.message)")
+    }
+
     @Test func theMessageIDIsStableForTheSameContentAndDiffersOtherwise() throws {
         var message = Email.Message(from: try .init(parsing: "hello@example.com"), to: [try .init(parsing: "ada@example.com")], subject: "Hi", text: "one")
         let first = Email.messageID(instance: "signup-42", step: "welcome mail", message: message, domain: "mail.example.com")

@@ -29,10 +29,10 @@ import Testing
         #expect(output["message_id"]?.stringValue?.hasPrefix("<r-9.mail.") == true)
         let mail = try #require(try await sink.messages(count: 1).first)
         #expect(mail.header("From") == "Reports <reports@example.com>" && mail.header("Bcc") == nil)
-        #expect(mail.rcpt_tos == ["ada@example.com", "audit@example.com"])
+        #expect(mail.rcptTos == ["ada@example.com", "audit@example.com"])
         #expect(mail.attachments.map(\.filename) == ["report.csv", "notes.txt"])
         #expect(mail.attachments.first?.data == Data("day,total\n2026-12-05,42\n".utf8) && mail.attachments.last?.data == notes)
-        #expect(mail.message_id == output["message_id"]?.stringValue)
+        #expect(mail.messageID == output["message_id"]?.stringValue)
 
         for path in ["../secret.txt", dir.file("secret.txt"), "link.txt", "missing.csv", "."] {
             let error = await #expect(throws: NonRetryableError.self) {
@@ -40,7 +40,7 @@ import Testing
             }
             #expect(error?.message.contains("attachments[0].path") == true, "\(path): \(String(describing: error))")
         }
-        guard case .object(var small) = settings else { return }
+        guard case .object(var small) = settings else { throw TestFailure("settings are a table") }
         small["max_message_bytes"] = 200
         let tooLarge = await #expect(throws: NonRetryableError.self) {
             try await action.run(["to": "ada@example.com", "subject": "Report", "text": .string(String(repeating: "x", count: 400))],

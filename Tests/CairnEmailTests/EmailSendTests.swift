@@ -35,11 +35,11 @@ import Testing
 
         let mail = try #require(try await sink.messages(count: 1).first)
         #expect(mail.defects.isEmpty, "\(mail.defects)")
-        #expect(mail.max_line <= 78 && !mail.bare_lf)
+        #expect(mail.maxLine <= 78 && !mail.bareLF)
         #expect(mail.subject == subject)
         #expect(mail.text == text)
         #expect(mail.html == html)
-        #expect(mail.message_id == id)
+        #expect(mail.messageID == id)
         #expect(mail.header("From") == "Cairn Bot <bot@example.com>")
         #expect(mail.header("To") == "Zoë Ünal <zoe@example.com>, ada@example.com")
         #expect(mail.header("Cc") == "\"Lovelace, Ada\" <ada.cc@example.com>")
@@ -49,11 +49,11 @@ import Testing
         #expect(mail.header("List-Unsubscribe") == "<https://example.com/u/42>")
         #expect(mail.header("MIME-Version") == "1.0")
         #expect(mail.header("Date")?.hasSuffix("+0000") == true)
-        #expect(mail.content_type == "multipart/mixed")
-        #expect(mail.mail_from == "bot@example.com")
-        #expect(mail.rcpt_tos == ["zoe@example.com", "ada@example.com", "ada.cc@example.com", "audit@example.com"])
+        #expect(mail.contentType == "multipart/mixed")
+        #expect(mail.mailFrom == "bot@example.com")
+        #expect(mail.rcptTos == ["zoe@example.com", "ada@example.com", "ada.cc@example.com", "audit@example.com"])
         #expect(mail.attachments.map(\.filename) == ["résumé.pdf", "a.csv"])
-        #expect(mail.attachments.map(\.content_type) == ["application/pdf", "text/csv"])
+        #expect(mail.attachments.map(\.contentType) == ["application/pdf", "text/csv"])
         #expect(mail.attachments.first?.data == pdf)
         #expect(mail.attachments.last?.data == Data("a,b\r\n1,2\r\n".utf8))
     }
@@ -64,18 +64,18 @@ import Testing
         let sink = try await SMTPSink.start(in: dir.file("sink"), auth: ("cairn", "s3cret"))
         defer { sink.stop() }
         let message = Email.Message(from: try .init(parsing: "bot@example.com"), to: [try .init(parsing: "ada@example.com")], subject: "Hi", text: "x")
-        let receipt = try await Email.send(message, relay: try Self.relay(sink, username: "cairn", password: "s3cret"))
+        let receipt = try await Email.send(message, relay: try Self.relay(sink, username: "cairn", password: "s3cret"), messageID: "<t@cairn.test>")
         #expect(receipt.code == 250)
         #expect(try await sink.messages(count: 1).first?.authenticated == true)
 
         let error = await #expect(throws: NonRetryableError.self) {
-            try await Email.send(message, relay: try Self.relay(sink, username: "cairn", password: "wrong"))
+            try await Email.send(message, relay: try Self.relay(sink, username: "cairn", password: "wrong"), messageID: "<t@cairn.test>")
         }
         #expect(error?.message.contains("535") == true, "\(String(describing: error))")
         #expect(error?.message.contains("username and password") == true)
         #expect(!(error?.message.contains("wrong") ?? true))
         // Without credentials the relay refuses MAIL: 530, also final.
-        await #expect(throws: NonRetryableError.self) { try await Email.send(message, relay: try Self.relay(sink)) }
+        await #expect(throws: NonRetryableError.self) { try await Email.send(message, relay: try Self.relay(sink), messageID: "<t@cairn.test>") }
         #expect(try sink.received().count == 1)
     }
 
@@ -90,20 +90,20 @@ import Testing
         openssl.standardError = FileHandle.nullDevice
         try openssl.run()
         openssl.waitUntilExit()
-        #expect(openssl.terminationStatus == 0)
+        try #require(openssl.terminationStatus == 0)
         let sink = try await SMTPSink.start(in: dir.file("sink"), auth: ("cairn", "s3cret"), tls: (certificate, key))
         defer { sink.stop() }
         let message = Email.Message(from: try .init(parsing: "bot@example.com"), to: [try .init(parsing: "ada@example.com")], subject: "Über TLS", text: "sicher")
         let trusted = try Email.Relay(url: "smtp://127.0.0.1:\(sink.port)", username: "cairn", password: "s3cret", helo: "cairn.test", caFile: certificate)
         #expect(trusted.security == .starttls)
-        let receipt = try await Email.send(message, relay: trusted)
+        let receipt = try await Email.send(message, relay: trusted, messageID: "<t@cairn.test>")
         #expect(receipt.code == 250)
         let mail = try #require(try await sink.messages(count: 1).first)
         #expect(mail.tls && mail.authenticated && mail.subject == "Über TLS")
 
         // The system's roots do not know the throwaway CA: refused, not retried, nothing sent.
         let untrusted = try Email.Relay(url: "smtp://127.0.0.1:\(sink.port)", username: "cairn", password: "s3cret", helo: "cairn.test")
-        let error = await #expect(throws: NonRetryableError.self) { try await Email.send(message, relay: untrusted) }
+        let error = await #expect(throws: NonRetryableError.self) { try await Email.send(message, relay: untrusted, messageID: "<t@cairn.test>") }
         #expect(error?.message.contains("ca_file") == true, "\(String(describing: error))")
         #expect(try sink.received().count == 1)
     }
@@ -115,7 +115,7 @@ import Testing
         defer { sink.stop() }
         let message = Email.Message(from: try .init(parsing: "bot@example.com"), to: [try .init(parsing: "ada@example.com")], subject: "Hi", text: "x")
         let relay = try Email.Relay(url: "smtp://127.0.0.1:\(sink.port)", helo: "cairn.test")     // starttls by default
-        let error = await #expect(throws: NonRetryableError.self) { try await Email.send(message, relay: relay) }
+        let error = await #expect(throws: NonRetryableError.self) { try await Email.send(message, relay: relay, messageID: "<t@cairn.test>") }
         #expect(error?.message.contains("TLS") == true, "\(String(describing: error))")
         #expect(try sink.received().isEmpty)
     }
@@ -128,7 +128,7 @@ import Testing
         sink.stop()         // nothing listens there now
         let message = Email.Message(from: try .init(parsing: "bot@example.com"), to: [try .init(parsing: "ada@example.com")], subject: "Hi", text: "x")
         let relay = try Email.Relay(url: "smtp://127.0.0.1:\(port)", security: Email.Relay.Security.none, helo: "cairn.test")
-        let error = await #expect(throws: SMTPRetryableError.self) { try await Email.send(message, relay: relay) }
+        let error = await #expect(throws: SMTPRetryableError.self) { try await Email.send(message, relay: relay, messageID: "<t@cairn.test>") }
         #expect(error?.uncertain == false)
         #expect(error?.errorName == "SMTPRetryableError")
     }
@@ -140,21 +140,21 @@ import Testing
         defer { sink.stop() }
         let relay = try Self.relay(sink)
         let all = Email.Message(from: try .init(parsing: "bot@example.com"), to: [try .init(parsing: "reject-me@example.com")], subject: "Hi", text: "x")
-        let error = await #expect(throws: NonRetryableError.self) { try await Email.send(all, relay: relay) }
+        let error = await #expect(throws: NonRetryableError.self) { try await Email.send(all, relay: relay, messageID: "<t@cairn.test>") }
         #expect(error?.message.contains("550") == true && error?.message.contains("reject-me@example.com") == true, "\(String(describing: error))")
 
         let some = Email.Message(from: try .init(parsing: "bot@example.com"), to: [try .init(parsing: "reject-me@example.com"), try .init(parsing: "ada@example.com")],
                                  subject: "Hi", text: "x")
-        let receipt = try await Email.send(some, relay: relay)
+        let receipt = try await Email.send(some, relay: relay, messageID: "<t@cairn.test>")
         #expect(receipt.accepted == ["ada@example.com"])
         #expect(receipt.refused.map(\.address) == ["reject-me@example.com"] && receipt.refused.first?.code == 550)
         #expect(receipt.jsonValue["refused"]?[0]?["reply"]?.stringValue?.contains("mailbox unavailable") == true)
         let mail = try await sink.messages(count: 1)
-        #expect(mail.count == 1 && mail[0].rcpt_tos == ["ada@example.com"])
+        #expect(mail.count == 1 && mail[0].rcptTos == ["ada@example.com"])
 
         // A 4xx for every recipient: try later.
         let later = Email.Message(from: try .init(parsing: "bot@example.com"), to: [try .init(parsing: "later@example.com")], subject: "Hi", text: "x")
-        let temporary = await #expect(throws: SMTPRetryableError.self) { try await Email.send(later, relay: relay) }
+        let temporary = await #expect(throws: SMTPRetryableError.self) { try await Email.send(later, relay: relay, messageID: "<t@cairn.test>") }
         #expect(temporary?.code == 451)
     }
 
@@ -162,7 +162,7 @@ import Testing
         let relay = try Email.Relay(url: "smtp://127.0.0.1:9", security: Email.Relay.Security.none, helo: "cairn.test")
         var message = Email.Message(from: try .init(parsing: "bot@example.com"), to: [try .init(parsing: "ada@example.com")], subject: "Hi", text: "x")
         message.attachments = [Email.Attachment(filename: "big.bin", data: Data(count: 3000))]
-        let error = await #expect(throws: NonRetryableError.self) { try await Email.send(message, relay: relay, maxMessageBytes: 2000) }
+        let error = await #expect(throws: NonRetryableError.self) { try await Email.send(message, relay: relay, messageID: "<t@cairn.test>", maxMessageBytes: 2000) }
         #expect(error?.message.contains("max_message_bytes is 2000") == true, "\(String(describing: error))")
     }
 
@@ -187,7 +187,38 @@ import Testing
         let mails = try await sink.messages(count: 10)
         for mail in mails {
             let index = try #require(mail.subject.split(separator: " ").last.map(String.init))
-            #expect(mail.text == "Body \(index)" && mail.rcpt_tos == ["user\(index)@example.com"] && mail.message_id == "<m\(index)@cairn.test>")
+            #expect(mail.text == "Body \(index)" && mail.rcptTos == ["user\(index)@example.com"] && mail.messageID == "<m\(index)@cairn.test>")
         }
+    }
+
+    @Test func implicitTLSWithSmtpsAndARefusalOfTheMessageItself() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let certificate = dir.file("cert.pem"), key = dir.file("key.pem")
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        openssl.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "1",
+                             "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"]
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        try #require(openssl.terminationStatus == 0)
+        let sink = try await SMTPSink.start(in: dir.file("sink"), tls: (certificate, key), implicitTLS: true)
+        defer { sink.stop() }
+        let relay = try Email.Relay(url: "smtps://127.0.0.1:\(sink.port)", helo: "cairn.test", caFile: certificate)
+        #expect(relay.security == .implicit)
+        let message = Email.Message(from: try .init(parsing: "bot@example.com"), to: [try .init(parsing: "ada@example.com")], subject: "Secure", text: "x")
+        #expect(try await Email.send(message, relay: relay, messageID: "<s@cairn.test>").code == 250)
+        let mail = try #require(try await sink.messages(count: 1).first)
+        #expect(mail.tls && mail.subject == "Secure")
+
+        // 554 to the message after its data: final, naming the message; 451: retryable.
+        let refused = Email.Message(from: try .init(parsing: "bot@example.com"), to: [try .init(parsing: "ada@example.com")], subject: "Hi", text: "reject-data")
+        let error = await #expect(throws: NonRetryableError.self) { try await Email.send(refused, relay: relay, messageID: "<r@cairn.test>") }
+        #expect(error?.message.contains("554") == true && error?.message.contains("to the message") == true, "\(String(describing: error))")
+        let later = Email.Message(from: try .init(parsing: "bot@example.com"), to: [try .init(parsing: "ada@example.com")], subject: "Hi", text: "later-data")
+        let retry = await #expect(throws: SMTPRetryableError.self) { try await Email.send(later, relay: relay, messageID: "<l@cairn.test>") }
+        #expect(retry?.code == 451 && retry?.uncertain == false)
+        #expect(try sink.received().count == 1)
     }
 }

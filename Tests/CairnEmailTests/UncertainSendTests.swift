@@ -55,11 +55,11 @@ import Testing
         let stalled = try sink.received(stalled: true)
         let delivered = try await sink.messages(count: 1)
         #expect(stalled.count == 1 && delivered.count == 1)
-        #expect(stalled[0].message_id == delivered[0].message_id)
-        #expect(delivered[0].message_id.hasPrefix("<signup-7.welcome."))
+        #expect(stalled[0].messageID == delivered[0].messageID)
+        #expect(delivered[0].messageID.hasPrefix("<signup-7.welcome."))
         let output = try JSONValue(json: try #require(done.output))
         #expect(output["uncertain"] == true)
-        #expect(output["message_id"]?.stringValue == delivered[0].message_id)
+        #expect(output["message_id"]?.stringValue == delivered[0].messageID)
         #expect(output["code"] == 250)
     }
 
@@ -78,12 +78,22 @@ import Testing
         let relay = try Email.Relay(url: "smtp://127.0.0.1:9", security: Email.Relay.Security.none, helo: "cairn.test")
         let crashed = ErrorInfo(name: "WorkflowInternalError", message: "Attempt failed due to internal workflows error")
         let error = await #expect(throws: NonRetryableError.self) {
-            try await Email.send(message, relay: relay, onUncertain: .fail, after: crashed)
+            try await Email.send(message, relay: relay, messageID: "<t@cairn.test>", onUncertain: .fail, after: crashed)
         }
         #expect(error?.message.contains("on_uncertain = \"fail\"") == true)
-        // A clean failure before (a refused connection) is not uncertain: the retry just sends.
-        await #expect(throws: SMTPRetryableError.self) {
-            try await Email.send(message, relay: relay, onUncertain: .fail, after: ErrorInfo(name: "SMTPRetryableError", message: "refused"))
+        // A step timeout cut the attempt short: as uncertain.
+        await #expect(throws: NonRetryableError.self) {
+            try await Email.send(message, relay: relay, messageID: "<t@cairn.test>", onUncertain: .fail, after: ErrorInfo(name: "WorkflowTimeoutError", message: "timed out"))
         }
+        // A clean failure before (a refused connection) is not uncertain: the retry just sends.
+        let clean = await #expect(throws: SMTPRetryableError.self) {
+            try await Email.send(message, relay: relay, messageID: "<t@cairn.test>", onUncertain: .fail, after: ErrorInfo(name: "SMTPRetryableError", message: "refused"))
+        }
+        #expect(clean?.uncertain == false)
+        // After an uncertain attempt, a clean failure stays uncertain for the attempt after it.
+        let sticky = await #expect(throws: SMTPRetryableError.self) {
+            try await Email.send(message, relay: relay, messageID: "<t@cairn.test>", after: ErrorInfo(name: SMTPRetryableError.uncertainName, message: "no reply"))
+        }
+        #expect(sticky?.uncertain == true && sticky?.errorName == SMTPRetryableError.uncertainName)
     }
 }

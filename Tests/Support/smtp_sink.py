@@ -9,8 +9,10 @@ test that dies does not leave it behind.
 
 Variants: --auth USER:PASS requires AUTH (PLAIN or LOGIN); --tls CERT:KEY offers
 STARTTLS and requires it before MAIL; --stall N stalls the first N messages after
-their data arrived (written as NNNN.stalled.json), never answering the final dot.
-Recipients starting with "reject" get 550, "later" 451.
+their data arrived (written as NNNN.stalled.json), never answering the final dot;
+--implicit makes --tls TLS from the first byte (smtps) instead of STARTTLS.
+Recipients starting with "reject" get 550, "later" 451; a message holding
+"reject-data" gets 554 and one holding "later-data" 451 after its data.
 """
 import argparse
 import asyncio
@@ -50,10 +52,14 @@ class Sink:
         self.count += 1
         number = self.count
         raw = envelope.original_content or envelope.content
+        if b"reject-data" in raw:
+            return "554 5.7.1 message refused: content rejected"
+        if b"later-data" in raw:
+            return "451 4.7.1 try again later"
         record = describe(raw)
         record["mail_from"] = envelope.mail_from
         record["rcpt_tos"] = list(envelope.rcpt_tos)
-        record["tls"] = session.ssl is not None
+        record["tls"] = session.ssl is not None or server.transport.get_extra_info("sslcontext") is not None
         record["authenticated"] = bool(session.authenticated)
         if self.stall > 0:
             self.stall -= 1
@@ -107,6 +113,7 @@ async def main():
     parser.add_argument("--auth")
     parser.add_argument("--tls")
     parser.add_argument("--stall", type=int, default=0)
+    parser.add_argument("--implicit", action="store_true")
     args = parser.parse_args()
 
     sink = Sink(args.dir, args.stall)
@@ -115,17 +122,21 @@ async def main():
         user, password = args.auth.split(":", 1)
         options.update(authenticator=authenticator(user.encode(), password.encode()), auth_required=True,
                        auth_require_tls=bool(args.tls))
+    server_ssl = None
     if args.tls:
         cert, key = args.tls.split(":", 1)
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(cert, key)
-        options.update(tls_context=context, require_starttls=True)
+        if args.implicit:
+            server_ssl = context
+        else:
+            options.update(tls_context=context, require_starttls=True)
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: SMTP(sink, **options), sock=sock)
+    server = await loop.create_server(lambda: SMTP(sink, **options), sock=sock, ssl=server_ssl)
     port = sock.getsockname()[1]
     with open(os.path.join(args.dir, "ready.tmp"), "w") as f:
         f.write(str(port))

@@ -2,6 +2,9 @@ import Foundation
 
 /// A few dedicated threads for blocking calls (`curl_easy_perform`), so a slow relay never
 /// holds one of the cooperative pool's threads. Jobs beyond the threads wait their turn.
+///
+/// `@unchecked Sendable`: every mutable field is read and written only with `condition`
+/// locked; `limit` and `name` are constants.
 final class BlockingPool: @unchecked Sendable {
     /// The pool SMTP sends run on: four at a time.
     static let smtp = BlockingPool(threads: 4, name: "cairn-smtp")
@@ -27,9 +30,8 @@ final class BlockingPool: @unchecked Sendable {
     private func submit(_ job: @escaping @Sendable () -> Void) {
         condition.lock()
         jobs.append(job)
-        // A thread is started when a job finds them all busy, up to the limit; they stay.
-        let idle = started - busy
-        if idle == 0, started < limit {
+        // A thread is started while queued jobs outnumber idle threads, up to the limit; they stay.
+        if jobs.count > started - busy, started < limit {
             started += 1
             let thread = Thread { [self] in work() }
             thread.name = "\(name)-\(started)"

@@ -8,8 +8,9 @@ import Foundation
 /// ```swift
 /// let receipt = try await step.do("welcome") { context in
 ///     try await Email.send(welcome, relay: relay,
-///                          messageID: Email.messageID(instance: id, step: context.name, message: welcome, domain: relay.helo),
-///                          after: context.previousError)
+///                          messageID: Email.messageID(instance: event.instanceId, step: context.name, count: context.count,
+///                                                     message: welcome, domain: relay.helo),
+///                          after: context.previousError).jsonValue
 /// }
 /// ```
 ///
@@ -30,40 +31,64 @@ public enum Email {
     public static let defaultMaxMessageBytes = 10 * 1024 * 1024
 
     /// `<instance.step.hash@domain>`: the same for every attempt and replay of one step
-    /// sending one message, different for another step, instance or content.
-    public static func messageID(instance: String, step: String, message: Message, domain: String) -> String {
-        func atom(_ text: String) -> String {
+    /// sending one message, different for another step, instance, occurrence (`count`, for a
+    /// name reused in a loop) or content. Instance and step are cut to 16 and 12 characters
+    /// (the hash covers them whole) so the header fits a line.
+    public static func messageID(instance: String, step: String, count: Int = 1, message: Message, domain: String) -> String {
+        func atom(_ text: String, _ length: Int) -> String {
             let kept = text.unicodeScalars.map { Address.atext.contains($0) && $0 != "/" && $0 != "=" ? String($0) : "-" }.joined()
-            return String(kept.prefix(64))
+            return String(kept.prefix(length))
         }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in (instance + "\u{0}" + step + "\u{0}" + message.contentHash).utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        for byte in (instance + "\u{0}" + step + "\u{0}\(count)\u{0}" + message.contentHash).utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
         let digits = String(hash, radix: 16)
-        return "<\(atom(instance)).\(atom(step)).\(String(repeating: "0", count: 16 - digits.count) + digits)@\(domain)>"
+        return "<\(atom(instance, 16)).\(atom(step, 12)).\(String(repeating: "0", count: 16 - digits.count) + digits)@\(domain)>"
     }
 
-    /// Sends `message` once through `relay`. `previous` is how the step's previous attempt
-    /// ended (`StepContext.previousError`): after an uncertain one, `onUncertain` decides
-    /// whether to send again (same Message-ID) or fail; the receipt says it was uncertain.
-    public static func send(_ message: Message, relay: Relay, messageID: String? = nil, onUncertain: OnUncertain = .resend,
+    /// Names of a previous attempt's error after which this message may already have been
+    /// delivered: an uncertain send, a process that died during the attempt, a step timeout
+    /// that cut the attempt short.
+    static let uncertainAfter: Set<String> = [SMTPRetryableError.uncertainName, "WorkflowInternalError", "WorkflowTimeoutError"]
+
+    /// Sends `message` once through `relay` with the Message-ID `messageID` (see
+    /// ``messageID(instance:step:count:message:domain:)``). `previous` is how the step's
+    /// previous attempt ended (`StepContext.previousError`): after an uncertain one,
+    /// `onUncertain` decides whether to send again (same Message-ID) or fail, the receipt says
+    /// it was uncertain, and a failure of this attempt stays uncertain for the next.
+    public static func send(_ message: Message, relay: Relay, messageID: String, onUncertain: OnUncertain = .resend,
                             after previous: ErrorInfo? = nil, maxMessageBytes: Int = defaultMaxMessageBytes, date: Date = Date()) async throws -> Receipt {
         do {
             try message.validate()
         } catch {
             throw NonRetryableError(error.message)
         }
-        let id = messageID ?? Self.messageID(instance: "message", step: "send", message: message, domain: relay.helo)
-        let wasUncertain = previous.map { $0.name == SMTPRetryableError.uncertainName || $0.name == "WorkflowInternalError" } ?? false
+        let wasUncertain = previous.map { uncertainAfter.contains($0.name) } ?? false
         if wasUncertain, onUncertain == .fail {
-            throw NonRetryableError("The previous attempt may have delivered \(id) (\(previous?.message ?? "")); on_uncertain = \"fail\" does not send it again. Check the recipients' mailboxes or the relay's log before sending it by hand.")
+            throw NonRetryableError("The previous attempt may have delivered \(messageID) (\(previous?.message ?? "")); on_uncertain = \"fail\" does not send it again. Check the recipients' mailboxes or the relay's log before sending it by hand.")
         }
+        do {
+            return try await transfer(message, relay: relay, messageID: messageID, onUncertain: onUncertain, wasUncertain: wasUncertain,
+                                      maxMessageBytes: maxMessageBytes, date: date)
+        } catch let error as SMTPRetryableError where wasUncertain && !error.uncertain {
+            // Still unknown whether an earlier attempt delivered it: the next attempt must know.
+            throw SMTPRetryableError(error.message, code: error.code, uncertain: true)
+        }
+    }
+
+    private static func transfer(_ message: Message, relay: Relay, messageID id: String, onUncertain: OnUncertain, wasUncertain: Bool,
+                                 maxMessageBytes: Int, date: Date) async throws -> Receipt {
         let bytes = message.rendered(messageID: id, date: date)
         guard bytes.count <= maxMessageBytes else {
             throw NonRetryableError("The message is \(bytes.count) bytes with its attachments encoded; max_message_bytes is \(maxMessageBytes). Send a link instead of the file, or raise max_message_bytes if the relay takes more.")
         }
         let transfer = SMTPTransfer(relay: relay, from: message.from.address, recipients: message.recipients, message: bytes)
-        let result: Result<SMTPTransfer.Outcome, SMTPTransfer.Failure> = await BlockingPool.smtp.run {
-            do throws(SMTPTransfer.Failure) { return .success(try transfer.perform()) } catch { return .failure(error) }
+        let cancellation = SMTPTransfer.Cancellation()
+        let result: Result<SMTPTransfer.Outcome, SMTPTransfer.Failure> = await withTaskCancellationHandler {
+            await BlockingPool.smtp.run {
+                do throws(SMTPTransfer.Failure) { return .success(try transfer.perform(cancellation: cancellation)) } catch { return .failure(error) }
+            }
+        } onCancel: {
+            cancellation.cancel()
         }
         let target = "\(relay.host):\(relay.port)"
         switch result {
@@ -87,15 +112,17 @@ public enum Email {
             throw SMTPRetryableError("Sending to \(target) failed\(timedOut ? " (timed out)" : ""): \(reason).")
         case .failure(.tls(let reason)):
             throw NonRetryableError("TLS with \(target) failed: \(reason). If the relay uses a private CA, point ca_file at its PEM certificate; a relay without STARTTLS needs an smtps:// url (or tls = \"none\" on loopback).")
+        case .failure(.unsupported(let reason)):
+            throw NonRetryableError("Cannot send through \(target): \(reason). Install a libcurl with SMTP and TLS support (libcurl4-openssl-dev).")
         }
     }
 
     static func advice(for code: Int, command: String) -> String {
         let verb = command.uppercased()
-        if [530, 534, 535, 538].contains(code) { return "Check username and password in [plugins.email] (and that the relay allows this mechanism)." }
-        if [552, 523].contains(code) { return "The message is larger than the relay takes; send less or raise the relay's limit." }
         if verb.hasPrefix("RCPT") { return "Check the recipient address." }
         if verb.hasPrefix("MAIL") { return "Check the from address: the relay does not send for it." }
+        if [530, 534, 535, 538].contains(code) { return "Check username and password in [plugins.email] (and that the relay allows this mechanism)." }
+        if [552, 523].contains(code) { return "The message is larger than the relay takes; send less or raise the relay's limit." }
         return "Retrying will not help; fix what the reply says."
     }
 }

@@ -15,6 +15,7 @@ extension Email {
     public struct Address: Sendable, Hashable, CustomStringConvertible {
         /// `local@domain`.
         public var address: String
+        /// The display name (`Ada Lovelace`), `nil` when there is none.
         public var name: String?
 
         /// An address with an optional display name; throws naming what is wrong.

@@ -94,7 +94,8 @@ struct EmailArguments {
                     guard !path.isEmpty else { throw Self.refuse("\(at).path is empty.") }
                     attachments.append(.path(path, filename: filename, contentType: contentType))
                 case (nil, let content?):
-                    guard let data = Data(base64Encoded: content, options: .ignoreUnknownCharacters) else {
+                    // Line breaks and spaces (a wrapped encoding) are fine; anything else is not base64.
+                    guard let data = Data(base64Encoded: content.filter { !$0.isWhitespace }) else {
                         throw Self.refuse("\(at).content is not base64; encode the bytes, or give a path instead.")
                     }
                     guard let filename else { throw Self.refuse("\(at) gives content without a filename; add filename = \"report.csv\".") }

@@ -13,8 +13,8 @@ extension Email.Message {
         if !replyTo.isEmpty { head += MIMEEncoding.header("Reply-To", replyTo.flatMap { Self.mailbox($0) + [","] }.dropLast().asTokens, separator: "") }
         head += MIMEEncoding.header("Subject", MIMEEncoding.unstructured(subject))
         head += "Date: " + Self.dateText(date) + "\r\n"
-        head += "Message-ID: " + messageID + "\r\n"
-        for (name, value) in headers { head += MIMEEncoding.header(name, MIMEEncoding.unstructured(value)) }
+        head += ("Message-ID: " + messageID).utf8.count <= MIMEEncoding.lineLimit ? "Message-ID: \(messageID)\r\n" : "Message-ID:\r\n \(messageID)\r\n"
+        for (name, value) in headers { head += MIMEEncoding.header(name, MIMEEncoding.headerValue(value)) }
         head += "MIME-Version: 1.0\r\n"
 
         let boundaryStem = "=_cairn_" + contentHash
@@ -47,7 +47,9 @@ extension Email.Message {
         }
         func alone(_ subtype: String, _ content: String) -> String {
             guard last else { return leaf(subtype, content) }
-            return leaf(subtype, content) + (content.hasSuffix("\n") || content.hasSuffix("\r") ? "" : "=\r\n")
+            guard !content.hasSuffix("\n"), !content.hasSuffix("\r") else { return leaf(subtype, content) }
+            return "Content-Type: text/\(subtype); charset=\"utf-8\"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+                + MIMEEncoding.quotedPrintable(content, softEnd: true) + "\r\n"
         }
         switch (text, html) {
         case (let text?, let html?):

@@ -12,17 +12,22 @@ extension Email {
     /// welcome.html = "<p>Your account is <b>ready</b>.</p>"
     /// ```
     public struct Message: Sendable {
+        /// The sender (the From header and the envelope's MAIL FROM).
         public var from: Address
+        /// Recipients in the To and Cc headers (and the envelope).
         public var to: [Address]
         public var cc: [Address]
         /// In the envelope only: never written into the headers.
         public var bcc: [Address]
         public var replyTo: [Address]
+        /// Any text without line breaks; non-ASCII is sent as encoded-words.
         public var subject: String
+        /// The bodies: either or both (`multipart/alternative`).
         public var text: String?
         public var html: String?
         /// Extra headers (`List-Unsubscribe`, `X-Campaign`), in order.
         public var headers: [(name: String, value: String)]
+        /// Files sent with the message (`multipart/mixed`).
         public var attachments: [Attachment]
 
         public init(from: Address, to: [Address] = [], cc: [Address] = [], bcc: [Address] = [], replyTo: [Address] = [], subject: String,
@@ -99,40 +104,5 @@ extension Email {
             let digits = String(hash, radix: 16)
             return String(repeating: "0", count: 16 - digits.count) + digits
         }
-    }
-
-    /// A file sent with a message (`multipart/mixed`, base64).
-    public struct Attachment: Sendable, Hashable {
-        public var filename: String
-        public var contentType: String
-        public var data: Data
-
-        /// `contentType` defaults from the file name's extension.
-        public init(filename: String, contentType: String? = nil, data: Data) {
-            self.filename = filename
-            self.contentType = contentType ?? Self.contentType(forFilename: filename)
-            self.data = data
-        }
-
-        static let knownTypes: [String: String] = [
-            "txt": "text/plain", "csv": "text/csv", "html": "text/html", "htm": "text/html", "json": "application/json",
-            "pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif",
-            "svg": "image/svg+xml", "zip": "application/zip", "gz": "application/gzip", "xml": "application/xml",
-            "ics": "text/calendar", "md": "text/markdown",
-        ]
-
-        static func contentType(forFilename name: String) -> String {
-            let ext = name.split(separator: ".").last.map { $0.lowercased() } ?? ""
-            return name.contains(".") ? knownTypes[ext] ?? "application/octet-stream" : "application/octet-stream"
-        }
-    }
-
-    /// A message a relay must never see: names the field and what to write instead.
-    public struct InvalidMessage: Error, NamedError, CustomStringConvertible, Sendable {
-        public var message: String
-        public init(_ message: String) { self.message = message }
-        public var errorName: String { "NonRetryableError" }
-        public var errorMessage: String { message }
-        public var description: String { message }
     }
 }

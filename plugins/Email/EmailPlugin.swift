@@ -15,10 +15,12 @@ import Cairn
 /// with an optional `content_type`), `on_uncertain` (`resend` or `fail`). Output:
 /// `{message_id, code, reply, accepted, refused, uncertain}` (see ``Email/Receipt``).
 public struct EmailPlugin: CairnPlugin {
+    /// `email`, as in `email.send`.
     public let name = "email"
 
     public init() {}
 
+    /// `send`.
     public var actions: [String: PluginAction] {
         var send = PluginAction(secretArguments: ["headers"], validate: { arguments in
             _ = try EmailArguments(json: arguments).message(settings: nil)

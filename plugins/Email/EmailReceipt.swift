@@ -3,6 +3,7 @@ import Cairn
 extension Email {
     /// What the relay said to a sent message.
     public struct Receipt: Sendable, Equatable {
+        /// The Message-ID the message was sent with.
         public var messageID: String
         /// The relay's reply to the message (`250`, `2.0.0 Ok: queued as 4F2A`).
         public var code: Int
@@ -24,12 +25,5 @@ extension Email {
                 "uncertain": .bool(uncertain),
             ]
         }
-    }
-
-    /// A recipient the relay refused, with its reply.
-    public struct Refusal: Sendable, Equatable {
-        public var address: String
-        public var code: Int
-        public var reply: String
     }
 }

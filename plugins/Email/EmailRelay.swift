@@ -13,13 +13,21 @@ extension Email {
     /// downgrade cannot strip it); `none` sends in the clear and is allowed only to a
     /// loopback host. Certificates are verified against the system's roots or `caFile`.
     public struct Relay: Sendable {
+        /// How the connection is protected.
         public enum Security: String, Sendable, CaseIterable {
-            case implicit, starttls, none
+            /// TLS from the first byte (`smtps://`).
+            case implicit
+            /// STARTTLS, required: a relay that does not offer it is refused.
+            case starttls
+            /// In the clear: only to a loopback relay.
+            case none
         }
 
+        /// The relay's host name or address, and its port.
         public var host: String
         public var port: Int
         public var security: Security
+        /// AUTH credentials; both or neither.
         public var username: String?
         public var password: String?
         /// Time to connect (and finish TLS).
@@ -33,12 +41,20 @@ extension Email {
 
         public init(url: String, security: Security? = nil, username: String? = nil, password: String? = nil,
                     connectTimeout: Duration = .seconds(10), timeout: Duration = .seconds(60), helo: String? = nil, caFile: String? = nil) throws(Email.InvalidMessage) {
-            guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(), scheme == "smtp" || scheme == "smtps",
+            let components = URLComponents(string: url)
+            // Shown without any user:password@ a careless url may hold.
+            let shown = components.map { parts in
+                var copy = parts
+                copy.user = nil
+                copy.password = nil
+                return copy.string ?? "(a url)"
+            } ?? Address.shown(url)
+            guard let components, let scheme = components.scheme?.lowercased(), scheme == "smtp" || scheme == "smtps",
                   let host = components.host, !host.isEmpty else {
-                throw Email.InvalidMessage("url '\(Address.shown(url))' is not an SMTP relay; write smtp://smtp.example.com:587 (STARTTLS) or smtps://smtp.example.com:465 (TLS)")
+                throw Email.InvalidMessage("url '\(shown)' is not an SMTP relay; write smtp://smtp.example.com:587 (STARTTLS) or smtps://smtp.example.com:465 (TLS)")
             }
             guard components.path.isEmpty || components.path == "/", components.query == nil, components.user == nil else {
-                throw Email.InvalidMessage("url '\(Address.shown(url))' holds a path, query or user; give the host and port only (helo, username and password are settings of their own)")
+                throw Email.InvalidMessage("url '\(shown)' holds a path, query or user; give the host and port only (helo, username and password are settings of their own)")
             }
             let security = security ?? (scheme == "smtps" ? .implicit : .starttls)
             switch (scheme, security) {
@@ -75,9 +91,12 @@ extension Email {
             return "\(security == .implicit ? "smtps" : "smtp")://\(bracketed):\(port)/\(helo)"
         }
 
+        /// `localhost`, `::1` or an IPv4 address in 127.0.0.0/8 (not a name that merely starts with 127.).
         static func isLoopback(_ host: String) -> Bool {
             let host = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-            return host == "localhost" || host == "::1" || host.hasPrefix("127.")
+            if host == "localhost" || host == "::1" { return true }
+            let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+            return octets.count == 4 && octets.allSatisfy { UInt8($0) != nil } && octets[0] == "127"
         }
 
         /// This machine's name when it looks like a host name, else `localhost`.

@@ -11,11 +11,13 @@ import Foundation
 /// from = "Cairn <hello@example.com>"
 /// ```
 public struct EmailSettings: Sendable {
+    /// `url`, `tls`, credentials, timeouts, `helo` and `ca_file`.
     public var relay: Email.Relay
     /// The sender when a send gives no `from`.
     public var from: Email.Address?
     /// The directory attachment paths are read from (and may not leave); `nil` refuses paths.
     public var attachmentsDirectory: String?
+    /// The largest message sent, attachments encoded (`max_message_bytes`).
     public var maxMessageBytes: Int
 
     public init(relay: Email.Relay, from: Email.Address? = nil, attachmentsDirectory: String? = nil, maxMessageBytes: Int = Email.defaultMaxMessageBytes) {

@@ -37,6 +37,14 @@ enum MIMEEncoding {
         isPlainHeaderText(text) ? text.split(separator: " ", omittingEmptySubsequences: false).map(String.init) : encodedWords(text)
     }
 
+    /// A custom header's value: printable ASCII as it is (folded at spaces only, so a long
+    /// URL in `List-Unsubscribe` or a `References` list keeps its form), anything else as
+    /// encoded-words.
+    static func headerValue(_ text: String) -> [String] {
+        guard text.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) else { return encodedWords(text) }
+        return text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+    }
+
     /// A display name as a phrase: atoms as they are, a quoted string for other ASCII, else
     /// encoded-words.
     static func phrase(_ name: String) -> [String] {
@@ -58,7 +66,8 @@ enum MIMEEncoding {
         var lineLength = out.utf8.count
         for (index, token) in tokens.enumerated() {
             let piece = token + (index < tokens.count - 1 ? separator : "")
-            if lineLength + 1 + piece.utf8.count > lineLimit, lineLength > 1 {
+            // Never fold before an empty token (a run of spaces): a line of only whitespace is obsolete syntax.
+            if lineLength + 1 + piece.utf8.count > lineLimit, lineLength > 1, !piece.isEmpty {
                 out += "\r\n "
                 lineLength = 1
             } else {
@@ -73,17 +82,19 @@ enum MIMEEncoding {
 
     /// UTF-8 text as quoted-printable with CRLF line ends: lines of at most 76 characters
     /// (soft breaks end in `=`), `=`, non-ASCII and control bytes as `=XX`, spaces and tabs
-    /// before a line end encoded so no transport strips them.
-    static func quotedPrintable(_ text: String) -> String {
+    /// before a line end encoded so no transport strips them. `softEnd` ends the text with a
+    /// soft break (`=`), so the line end a message must finish with is not part of it.
+    static func quotedPrintable(_ text: String, softEnd: Bool = false) -> String {
         let normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         var out = ""
         let hex = Array("0123456789ABCDEF")
-        for (lineIndex, line) in normalized.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        let lines = normalized.split(separator: "\n", omittingEmptySubsequences: false)
+        for (lineIndex, line) in lines.enumerated() {
             if lineIndex > 0 { out += "\r\n" }
             let bytes = Array(line.utf8)
             var current = ""
             for (index, byte) in bytes.enumerated() {
-                let last = index == bytes.count - 1
+                let last = index == bytes.count - 1 && !(softEnd && lineIndex == lines.count - 1)
                 let token: String
                 if byte == UInt8(ascii: "=") || byte < 0x20 && byte != 0x09 || byte >= 0x7F || (last && (byte == 0x20 || byte == 0x09)) {
                     token = "=" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 0x0F)])
@@ -99,7 +110,7 @@ enum MIMEEncoding {
             }
             out += current
         }
-        return out
+        return softEnd ? out + "=" : out
     }
 
     /// Bytes as base64 in lines of 76 characters with CRLF ends.

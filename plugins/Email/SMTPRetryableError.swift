@@ -4,11 +4,13 @@ import Cairn
 ///
 /// When the whole message had gone out and the relay's reply never came, the send is
 /// *uncertain* (the relay may have accepted it): the error is named `SMTPUncertainSend`, so
-/// the next attempt knows (``Email/send(_:relay:messageID:onUncertain:after:date:)``).
+/// the next attempt knows (``Email/send(_:relay:messageID:onUncertain:after:maxMessageBytes:date:)``).
 public struct SMTPRetryableError: NamedError, CustomStringConvertible, Sendable {
+    /// What happened, with the relay and what the retry will do.
     public var message: String
     /// The relay's reply code, `nil` when there was none.
     public var code: Int?
+    /// Whether the relay may have accepted the message (see above).
     public var uncertain: Bool
 
     public init(_ message: String, code: Int? = nil, uncertain: Bool = false) {

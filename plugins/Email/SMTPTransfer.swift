@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import Synchronization
 
 /// One SMTP submission through libcurl, blocking (run it on ``BlockingPool``): EHLO,
 /// STARTTLS or TLS, AUTH, MAIL FROM, one RCPT per recipient (refusals allowed while one is
@@ -24,40 +25,54 @@ struct SMTPTransfer {
     }
 
     enum Failure: Error {
-        /// The relay answered 4xx/5xx to a command (`command` is what it answered).
+        /// The relay answered 4xx/5xx to a command (`command` is what it answered) and the
+        /// exchange ended there.
         case replied(Reply, command: String, refused: [(address: String, reply: Reply)])
-        /// No connection, a broken one, a TLS failure or a timeout; `uncertain` when the
+        /// No connection, a broken one, a timeout or a cancellation; `uncertain` when the
         /// whole message had been sent but its reply never came.
         case transport(String, timedOut: Bool, uncertain: Bool)
         /// The relay's certificate is not trusted, or it does not offer STARTTLS.
         case tls(String)
+        /// This libcurl cannot do what the relay settings ask (an option it refuses).
+        case unsupported(String)
     }
 
-    /// What the callbacks see: the message to read, and the conversation so far.
+    /// Set from another thread to stop a transfer (the step's task was cancelled).
+    final class Cancellation: Sendable {
+        private let flag = Atomic<Bool>(false)
+        func cancel() { flag.store(true, ordering: .relaxed) }
+        var isCancelled: Bool { flag.load(ordering: .relaxed) }
+    }
+
+    /// What the callbacks see: the message to read, and the conversation so far. Used by
+    /// the one thread running `curl_easy_perform`, only during it.
     private final class Conversation {
         let message: Data
+        let cancellation: Cancellation
         var offset = 0
         var lastCommand = ""
         var rcptAddress: String?
         var refused: [(address: String, reply: Reply)] = []
-        var lastReply: Reply?
-        /// The last 4xx/5xx reply and the command it answered.
-        var failure: (reply: Reply, command: String)?
+        /// The last reply heard (QUIT's aside) and the command it answered.
+        var lastReply: (reply: Reply, command: String)?
+        /// The first reply after the whole message was handed over: the reply to the message.
         var dataReply: Reply?
         var bodySent = false
-        var pendingLine = ""
-        init(message: Data) { self.message = message }
+
+        init(message: Data, cancellation: Cancellation) {
+            self.message = message
+            self.cancellation = cancellation
+        }
 
         func heard(_ line: String) {
             // A reply's last line is "250 text"; "250-text" continues it.
-            let scalars = Array(line.utf8)
-            guard scalars.count >= 3, let code = Int(String(decoding: scalars.prefix(3), as: UTF8.self)) else { return }
-            if scalars.count > 3, scalars[3] == UInt8(ascii: "-") { return }
-            let text = scalars.count > 4 ? String(decoding: scalars.dropFirst(4), as: UTF8.self) : ""
+            let bytes = Array(line.utf8)
+            guard bytes.count >= 3, let code = Int(String(decoding: bytes.prefix(3), as: UTF8.self)) else { return }
+            if bytes.count > 3, bytes[3] == UInt8(ascii: "-") { return }
+            let text = bytes.count > 4 ? String(decoding: bytes.dropFirst(4), as: UTF8.self) : ""
             let reply = Reply(code: code, text: text.trimmingCharacters(in: .whitespacesAndNewlines))
             guard lastCommand.uppercased() != "QUIT" else { return }
-            lastReply = reply
-            if code >= 400 { failure = (reply, bodySent ? "the message" : lastCommand) }
+            lastReply = (reply, bodySent ? "the message" : lastCommand)
             if lastCommand.uppercased().hasPrefix("RCPT"), code >= 400, let address = rcptAddress { refused.append((address, reply)) }
             if bodySent, dataReply == nil { dataReply = reply }
         }
@@ -76,21 +91,40 @@ struct SMTPTransfer {
         return true
     }()
 
-    func perform() throws(Failure) -> Outcome {
+    func perform(cancellation: Cancellation = Cancellation()) throws(Failure) -> Outcome {
         _ = Self.initialized
-        guard let handle = curl_easy_init() else { throw .transport("libcurl could not start a transfer", timedOut: false, uncertain: false) }
-        defer { curl_easy_cleanup(handle) }
-        let conversation = Conversation(message: message)
-        let context = Unmanaged.passUnretained(conversation).toOpaque()
-        var rcpt: UnsafeMutablePointer<curl_slist>?
-        defer { curl_slist_free_all(rcpt) }
-        for recipient in recipients { rcpt = curl_slist_append(rcpt, "<\(recipient)>") }
+        let conversation = Conversation(message: message, cancellation: cancellation)
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
-        defer { errorBuffer.deallocate() }
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        var rcpt: UnsafeMutablePointer<curl_slist>?
+        for recipient in recipients { rcpt = curl_slist_append(rcpt, "<\(recipient)>") }
+        guard let handle = curl_easy_init() else {
+            curl_slist_free_all(rcpt)
+            errorBuffer.deallocate()
+            throw .transport("libcurl could not start a transfer", timedOut: false, uncertain: false)
+        }
+        // The handle goes first, while everything its callbacks and options point at lives.
+        defer {
+            curl_easy_cleanup(handle)
+            curl_slist_free_all(rcpt)
+            errorBuffer.deallocate()
+        }
+        return try withExtendedLifetime(conversation) { () throws(Failure) -> Outcome in
+            try configure(handle, conversation: conversation, recipients: rcpt, errorBuffer: errorBuffer)
+            let code = curl_easy_perform(handle)
+            let detail = String(cString: errorBuffer)
+            return try Self.outcome(code, conversation: conversation, reason: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)
+        }
+    }
 
-        _ = ccurl_setopt_string(handle, CURLOPT_URL, relay.curlURL)
-        _ = ccurl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "smtp,smtps")
+    private func configure(_ handle: UnsafeMutableRawPointer, conversation: Conversation, recipients rcpt: UnsafeMutablePointer<curl_slist>?,
+                           errorBuffer: UnsafeMutablePointer<CChar>) throws(Failure) {
+        let context = Unmanaged.passUnretained(conversation).toOpaque()
+        func require(_ code: CURLcode, _ what: String) throws(Failure) {
+            guard code == CURLE_OK else { throw .unsupported("this libcurl refuses \(what): \(String(cString: curl_easy_strerror(code)))") }
+        }
+        try require(ccurl_setopt_string(handle, CURLOPT_URL, relay.curlURL), "the relay URL")
+        try require(ccurl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "smtp,smtps"), "limiting protocols to SMTP (needs libcurl 7.85 or later)")
         _ = ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         _ = ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(relay.connectTimeout))
         _ = ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Self.milliseconds(relay.timeout))
@@ -99,18 +133,18 @@ struct SMTPTransfer {
         _ = ccurl_setopt_long(handle, CURLOPT_SERVER_RESPONSE_TIMEOUT, (Self.milliseconds(relay.timeout) + 999) / 1000)
         _ = ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(errorBuffer))
         if relay.security != .none {
-            _ = ccurl_setopt_long(handle, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
-            _ = ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
-            _ = ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
-            if let caFile = relay.caFile { _ = ccurl_setopt_string(handle, CURLOPT_CAINFO, caFile) }
+            try require(ccurl_setopt_long(handle, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue)), "requiring TLS")
+            try require(ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1), "verifying the relay's certificate")
+            try require(ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2), "verifying the relay's host name")
+            if let caFile = relay.caFile { try require(ccurl_setopt_string(handle, CURLOPT_CAINFO, caFile), "ca_file") }
         }
         if let username = relay.username { _ = ccurl_setopt_string(handle, CURLOPT_USERNAME, username) }
         if let password = relay.password { _ = ccurl_setopt_string(handle, CURLOPT_PASSWORD, password) }
-        _ = ccurl_setopt_string(handle, CURLOPT_MAIL_FROM, "<\(from)>")
-        _ = ccurl_setopt_slist(handle, CURLOPT_MAIL_RCPT, rcpt)
+        try require(ccurl_setopt_string(handle, CURLOPT_MAIL_FROM, "<\(from)>"), "MAIL FROM")
+        try require(ccurl_setopt_slist(handle, CURLOPT_MAIL_RCPT, rcpt), "the recipients")
         // Spelled ALLLOWFAILS in libcurl 7.88's headers (ALLOWFAILS from 8.2): accept the
         // message when at least one recipient is.
-        _ = ccurl_setopt_long(handle, CURLOPT_MAIL_RCPT_ALLLOWFAILS, 1)
+        try require(ccurl_setopt_long(handle, CURLOPT_MAIL_RCPT_ALLLOWFAILS, 1), "partial recipient refusals (needs libcurl 7.69 or later)")
         _ = ccurl_setopt_long(handle, CURLOPT_UPLOAD, 1)
         _ = ccurl_setopt_offset(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(message.count))
         _ = ccurl_setopt_pointer(handle, CURLOPT_READDATA, context)
@@ -119,7 +153,7 @@ struct SMTPTransfer {
             let conversation = Unmanaged<Conversation>.fromOpaque(context).takeUnretainedValue()
             let remaining = conversation.message.count - conversation.offset
             let length = min(size * count, remaining)
-            if length == 0 {
+            guard length > 0 else {
                 conversation.bodySent = true
                 return 0
             }
@@ -131,6 +165,13 @@ struct SMTPTransfer {
             // libcurl writes the final dot after the last byte: a reply from here on answers the message.
             if conversation.offset == conversation.message.count { conversation.bodySent = true }
             return length
+        }
+        // A cancelled step stops the transfer (libcurl calls this about once a second, and on progress).
+        _ = ccurl_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
+        _ = ccurl_setopt_pointer(handle, CURLOPT_XFERINFODATA, context)
+        _ = ccurl_setopt_xferinfofunc(handle, CURLOPT_XFERINFOFUNCTION) { context, _, _, _, _ in
+            guard let context else { return 0 }
+            return Unmanaged<Conversation>.fromOpaque(context).takeUnretainedValue().cancellation.isCancelled ? 1 : 0
         }
         // The conversation, to tell which command each reply answers (verbose output goes to
         // this callback only).
@@ -145,12 +186,12 @@ struct SMTPTransfer {
             }
             return 0
         }
+    }
 
-        let code = curl_easy_perform(handle)
-        let detail = String(cString: errorBuffer)
-        let reason = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+    /// What the transfer's result code and the conversation mean.
+    private static func outcome(_ code: CURLcode, conversation: Conversation, reason: String) throws(Failure) -> Outcome {
         if code == CURLE_OK {
-            guard let reply = conversation.dataReply ?? conversation.lastReply else {
+            guard let reply = conversation.dataReply else {
                 throw .transport("the relay closed the connection without answering the message", timedOut: false, uncertain: true)
             }
             return Outcome(reply: reply, refused: conversation.refused)
@@ -159,14 +200,21 @@ struct SMTPTransfer {
         switch code {
         case CURLE_OPERATION_TIMEDOUT:
             throw .transport(reason, timedOut: true, uncertain: uncertain)
+        case CURLE_ABORTED_BY_CALLBACK:
+            throw .transport("the send was cancelled (the step's timeout passed, or the appliance is stopping)", timedOut: true, uncertain: uncertain)
         case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM, CURLE_USE_SSL_FAILED:
             throw .tls(reason)
-        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_SSL_CONNECT_ERROR, CURLE_GOT_NOTHING:
+        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_SSL_CONNECT_ERROR:
             throw .transport(reason, timedOut: false, uncertain: false)
         default:
-            // A command the relay refused (MAIL, every RCPT, AUTH, the message itself).
-            if let failure = conversation.failure {
-                throw .replied(failure.reply, command: Self.shown(failure.command), refused: conversation.refused)
+            // The relay refused the message, or the command the exchange ended on (MAIL, the
+            // last RCPT, AUTH). A refusal heard earlier and passed over (a refused recipient
+            // among accepted ones) does not explain a later break.
+            if let reply = conversation.dataReply, reply.code >= 400 {
+                throw .replied(reply, command: "the message", refused: conversation.refused)
+            }
+            if !conversation.bodySent, let last = conversation.lastReply, last.reply.code >= 400 {
+                throw .replied(last.reply, command: shown(last.command), refused: conversation.refused)
             }
             throw .transport(reason, timedOut: false, uncertain: uncertain)
         }
