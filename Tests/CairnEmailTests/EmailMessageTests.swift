@@ -28,6 +28,7 @@ import Testing
         ("ada@example.com\r\nBcc: eve@example.com", "header injection"),
         ("Ada\n <ada@example.com>", "header injection"),
         ("\"Ada <ada@example.com>", "unclosed quote"),
+        ("Ada <a@example.com>, Bob <b@example.com>", "more than one address"),
         (String(repeating: "a", count: 65) + "@example.com", "too long"),
     ])
     func badAddressesAreRefusedSayingWhy(_ text: String, _ mention: String) throws {
@@ -153,6 +154,9 @@ import Testing
         (["url": "smtps://mail.example.com", "tls": "starttls"], "smtps://"),
         (["url": "smtp://mail.example.com", "tls": "implicit"], "smtps:// url"),
         (["url": "smtp://mail.example.com", "tls": "sometimes"], "not one of"),
+        (["url": "smtp://mail.example.com:99999"], "port 99999"),
+        (["url": "smtp://mail.example.com", "ca_file": "/etc/hostname"], "not a readable PEM file"),
+        (["url": "smtp://mail.example.com", "attachments_dir": "/nonexistent/outbox"], "not a directory"),
         (["url": "smtp://mail.example.com", "username": "u"], "both username and password"),
         (["url": "smtp://mail.example.com", "colour": "blue"], "no setting 'colour'"),
         (["url": "smtp://mail.example.com", "timeout": "soon"], "timeout"),

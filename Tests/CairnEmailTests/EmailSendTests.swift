@@ -17,7 +17,7 @@ import Testing
         let sink = try await SMTPSink.start(in: dir.file("sink"))
         defer { sink.stop() }
         let pdf = Data((0..<3000).map { UInt8($0 % 251) })
-        let subject = "Willkommen bei Cairn, Zoë 👋 — " + String(repeating: "ein sehr langer Betreff ", count: 4)
+        let subject = "  Willkommen bei Cairn, Zoë 👋 —  " + String(repeating: "ein sehr langer Betreff ", count: 4)
         let text = "Hallo Zoë,\n\n.a line starting with a dot\n" + String(repeating: "ä", count: 120) + "\nbye \n"
         let html = "<p>Hallo <b>Zoë</b> = 1</p>\n<p>" + String(repeating: "x", count: 200) + "</p>"
         var message = Email.Message(from: try .init(parsing: "\"Cairn Bot\" <bot@example.com>"),
@@ -152,6 +152,11 @@ import Testing
         let mail = try await sink.messages(count: 1)
         #expect(mail.count == 1 && mail[0].rcptTos == ["ada@example.com"])
 
+        // Every recipient refused, one of them only for now: worth a retry, whatever the order.
+        for order in [["reject-a@example.com", "later-b@example.com"], ["later-b@example.com", "reject-a@example.com"]] {
+            let mixed = Email.Message(from: try .init(parsing: "bot@example.com"), to: try order.map { try .init(parsing: $0) }, subject: "Hi", text: "x")
+            await #expect(throws: SMTPRetryableError.self) { try await Email.send(mixed, relay: relay, messageID: "<t@cairn.test>") }
+        }
         // A 4xx for every recipient: try later.
         let later = Email.Message(from: try .init(parsing: "bot@example.com"), to: [try .init(parsing: "later@example.com")], subject: "Hi", text: "x")
         let temporary = await #expect(throws: SMTPRetryableError.self) { try await Email.send(later, relay: relay, messageID: "<t@cairn.test>") }

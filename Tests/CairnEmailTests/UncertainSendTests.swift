@@ -73,6 +73,57 @@ import Testing
         #expect(try sink.received().isEmpty)
     }
 
+    @Test func aSendCancelledBeforeItsThreadFreesUpNeverStarts() throws {
+        let cancelled = SMTPTransfer.Cancellation()
+        cancelled.cancel()
+        let relay = try Email.Relay(url: "smtp://127.0.0.1:9", security: Email.Relay.Security.none, helo: "cairn.test")
+        let transfer = SMTPTransfer(relay: relay, from: "bot@example.com", recipients: ["ada@example.com"], message: Data("x".utf8))
+        #expect {
+            try transfer.perform(cancellation: cancelled)
+        } throws: { error in
+            guard case SMTPTransfer.Failure.transport(let reason, _, let uncertain) = error else { return false }
+            return !uncertain && reason.contains("before it started")
+        }
+    }
+
+    /// A step timeout shorter than the relay's stall: the attempt is cut off (curl aborted),
+    /// and with on_uncertain = fail the retry does not send again.
+    struct Impatient: Workflow {
+        let relay: Email.Relay
+        func run(event: WorkflowEvent<NoParams>, step: WorkflowStep) async throws -> JSONValue {
+            try await step.do("welcome", config: StepConfig(retries: RetryPolicy(limit: 2, delay: "1 second", backoff: .constant), timeout: "1 second")) { context in
+                let message = Email.Message(from: try .init(parsing: "bot@example.com"), to: [try .init(parsing: "ada@example.com")], subject: "Hi", text: "x")
+                return try await Email.send(message, relay: relay, messageID: "<i@cairn.test>", onUncertain: .fail, after: context.previousError).jsonValue
+            }
+        }
+    }
+
+    @Test func aStepTimeoutDuringASendCountsAsUncertain() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let sink = try await SMTPSink.start(in: dir.file("sink"), stall: 5)
+        defer { sink.stop() }
+        let relay = try Email.Relay(url: "smtp://127.0.0.1:\(sink.port)", security: Email.Relay.Security.none, timeout: .seconds(30), helo: "cairn.test")
+        var configuration = EngineConfiguration()
+        configuration.suspendAfter = .seconds(86_400)
+        let clock = ManualClock()
+        let done = try await withTestEngine(databasePath: dir.file("c.sqlite"), clock: clock, configuration: configuration, register: {
+            try $0.register(Impatient(relay: relay), as: "impatient")
+        }) { engine in
+            _ = try await engine.create("impatient", id: "t-1")
+            // The relay holds the whole message unanswered; the step's second passes.
+            _ = try await sink.messages(count: 1, stalled: true)
+            _ = try await clock.waitForSleeper(secondsFromNow: 1)
+            clock.advance(by: 1)
+            _ = try await clock.waitForSleeper(secondsFromNow: 1)      // the retry's delay
+            clock.advance(by: 1)
+            return try await engine.waitForCompletion("impatient", id: "t-1")
+        }
+        #expect(done.status == .errored)
+        #expect(done.error?.message.contains("may have delivered") == true, "\(String(describing: done.error))")
+        #expect(try sink.received(stalled: true).count == 1 && sink.received().isEmpty)
+    }
+
     @Test func aRetryAfterACrashCountsAsUncertain() async throws {
         let message = Email.Message(from: try .init(parsing: "bot@example.com"), to: [try .init(parsing: "ada@example.com")], subject: "Hi", text: "x")
         let relay = try Email.Relay(url: "smtp://127.0.0.1:9", security: Email.Relay.Security.none, helo: "cairn.test")

@@ -77,14 +77,13 @@ public enum Email {
 
     private static func transfer(_ message: Message, relay: Relay, messageID id: String, onUncertain: OnUncertain, wasUncertain: Bool,
                                  maxMessageBytes: Int, date: Date) async throws -> Receipt {
-        let bytes = message.rendered(messageID: id, date: date)
-        guard bytes.count <= maxMessageBytes else {
-            throw NonRetryableError("The message is \(bytes.count) bytes with its attachments encoded; max_message_bytes is \(maxMessageBytes). Send a link instead of the file, or raise max_message_bytes if the relay takes more.")
-        }
-        let transfer = SMTPTransfer(relay: relay, from: message.from.address, recipients: message.recipients, message: bytes)
         let cancellation = SMTPTransfer.Cancellation()
         let result: Result<SMTPTransfer.Outcome, SMTPTransfer.Failure> = await withTaskCancellationHandler {
+            // Rendering (base64 of the attachments) is work too: on the pool, not the cooperative threads.
             await BlockingPool.smtp.run {
+                let bytes = message.rendered(messageID: id, date: date)
+                guard bytes.count <= maxMessageBytes else { return .failure(.tooLarge(bytes: bytes.count)) }
+                let transfer = SMTPTransfer(relay: relay, from: message.from.address, recipients: message.recipients, message: bytes)
                 do throws(SMTPTransfer.Failure) { return .success(try transfer.perform(cancellation: cancellation)) } catch { return .failure(error) }
             }
         } onCancel: {
@@ -101,7 +100,9 @@ public enum Email {
             let what = "\(target) answered \(reply.code) \(reply.text) to \(command)"
             let all = refused.count == message.recipients.count && !refused.isEmpty
             let detail = all ? " (every recipient was refused: \(refused.map { "\($0.address) \($0.reply.code)" }.joined(separator: ", ")))" : ""
-            if (400...499).contains(reply.code) { throw SMTPRetryableError("\(what)\(detail); the relay asks to try later.", code: reply.code) }
+            // Every recipient refused: worth another attempt if any refusal was temporary.
+            let temporary = all ? refused.contains { (400...499).contains($0.reply.code) } : (400...499).contains(reply.code)
+            if temporary { throw SMTPRetryableError("\(what)\(detail); the relay asks to try later.", code: reply.code) }
             throw NonRetryableError("\(what)\(detail); nothing was sent. " + Self.advice(for: reply.code, command: command))
         case .failure(.transport(let reason, let timedOut, let uncertain)):
             if uncertain {
@@ -109,9 +110,11 @@ public enum Email {
                 if onUncertain == .fail { throw NonRetryableError(text + " on_uncertain = \"fail\" does not send it again.") }
                 throw SMTPRetryableError(text + " The retry sends it again with the same Message-ID.", uncertain: true)
             }
-            throw SMTPRetryableError("Sending to \(target) failed\(timedOut ? " (timed out)" : ""): \(reason).")
+            throw SMTPRetryableError("Sending to \(target) failed\(timedOut ? " (timed out)" : ""): \(reason). The step's retry policy tries again; if it keeps failing, check that the relay in [plugins.email] url runs and is reachable from here.")
         case .failure(.tls(let reason)):
             throw NonRetryableError("TLS with \(target) failed: \(reason). If the relay uses a private CA, point ca_file at its PEM certificate; a relay without STARTTLS needs an smtps:// url (or tls = \"none\" on loopback).")
+        case .failure(.tooLarge(let bytes)):
+            throw NonRetryableError("email.send: the message is \(bytes) bytes with its attachments encoded; max_message_bytes is \(maxMessageBytes). Send a link instead of the file, or raise max_message_bytes if the relay takes more.")
         case .failure(.unsupported(let reason)):
             throw NonRetryableError("Cannot send through \(target): \(reason). Install a libcurl with SMTP and TLS support (libcurl4-openssl-dev).")
         }
@@ -119,9 +122,12 @@ public enum Email {
 
     static func advice(for code: Int, command: String) -> String {
         let verb = command.uppercased()
+        if code == 530 && !verb.hasPrefix("AUTH") {
+            return "The relay wants TLS or authentication first: use tls = \"starttls\" (the default for smtp://) or an smtps:// url, and set username and password in [plugins.email]."
+        }
         if verb.hasPrefix("RCPT") { return "Check the recipient address." }
         if verb.hasPrefix("MAIL") { return "Check the from address: the relay does not send for it." }
-        if [530, 534, 535, 538].contains(code) { return "Check username and password in [plugins.email] (and that the relay allows this mechanism)." }
+        if [534, 535, 538].contains(code) || verb.hasPrefix("AUTH") { return "Check username and password in [plugins.email] (and that the relay allows this mechanism)." }
         if [552, 523].contains(code) { return "The message is larger than the relay takes; send less or raise the relay's limit." }
         return "Retrying will not help; fix what the reply says."
     }

@@ -51,6 +51,8 @@ extension Email {
                     if escaped || character != "\\" { unquoted.append(character); escaped = false } else { escaped = true }
                 }
                 name = unquoted
+            } else if name.contains(where: { "<>,;@\"".contains($0) }) {
+                throw Email.InvalidMessage("'\(Self.shown(text))' holds more than one address (or a display name with <, >, comma, semicolon or @ that is not quoted); give one address per string, several as an array, and quote names like \"Lovelace, Ada\" <ada@example.com>")
             }
             try self.init(address, name: name)
         }

@@ -2,8 +2,8 @@ import Cairn
 import Foundation
 
 /// `email.send`'s JSON arguments, checked: every mistake names the key.
-struct EmailArguments {
-    enum AttachmentSource {
+struct EmailArguments: Sendable {
+    enum AttachmentSource: Sendable {
         case path(String, filename: String?, contentType: String?)
         case content(Data, filename: String, contentType: String?)
     }

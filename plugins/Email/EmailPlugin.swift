@@ -26,16 +26,27 @@ public struct EmailPlugin: CairnPlugin {
             _ = try EmailArguments(json: arguments).message(settings: nil)
         }, run: { arguments, context in
             let settings: EmailSettings
-            let message: Email.Message
             let parsed: EmailArguments
             do throws(WorkflowError) {
                 settings = try EmailSettings(json: context.settings)
                 parsed = try EmailArguments(json: arguments)
-                message = try parsed.message(settings: settings)
             } catch {
                 throw NonRetryableError(error.message)
             }
-            let id = Email.messageID(instance: context.instanceID, step: context.step, message: message, domain: settings.relay.helo)
+            // Reading attachments and hashing them is blocking work: on the pool.
+            let built: Result<(Email.Message, String), WorkflowError> = await BlockingPool.smtp.run {
+                do throws(WorkflowError) {
+                    let message = try parsed.message(settings: settings)
+                    return .success((message, Email.messageID(instance: context.instanceID, step: context.step, message: message, domain: settings.relay.helo)))
+                } catch {
+                    return .failure(error)
+                }
+            }
+            let message: Email.Message, id: String
+            switch built {
+            case .success(let value): (message, id) = value
+            case .failure(let error): throw NonRetryableError(error.message)
+            }
             let receipt = try await Email.send(message, relay: settings.relay, messageID: id, onUncertain: parsed.onUncertain,
                                                after: context.previousError, maxMessageBytes: settings.maxMessageBytes)
             let refused = receipt.refused.isEmpty ? "" : "; refused \(receipt.refused.map(\.address).joined(separator: ", "))"

@@ -56,6 +56,9 @@ extension Email {
             guard components.path.isEmpty || components.path == "/", components.query == nil, components.user == nil else {
                 throw Email.InvalidMessage("url '\(shown)' holds a path, query or user; give the host and port only (helo, username and password are settings of their own)")
             }
+            if let port = components.port, !(1...65535).contains(port) {
+                throw Email.InvalidMessage("url '\(shown)' has port \(port); a port is 1 to 65535 (587 for STARTTLS, 465 for smtps)")
+            }
             let security = security ?? (scheme == "smtps" ? .implicit : .starttls)
             switch (scheme, security) {
             case ("smtps", .implicit), ("smtp", .starttls), ("smtp", .none): break

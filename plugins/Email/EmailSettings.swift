@@ -59,8 +59,10 @@ public struct EmailSettings: Sendable {
             security = value
         }
         let caFile = try string("ca_file")
-        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
-            throw refuse("ca_file \(caFile) is not a readable file; give the PEM certificate of the relay's CA.")
+        if let caFile {
+            guard let data = FileManager.default.contents(atPath: caFile), String(decoding: data.prefix(1 << 20), as: UTF8.self).contains("-----BEGIN CERTIFICATE-----") else {
+                throw refuse("ca_file \(caFile) is not a readable PEM file of certificates (-----BEGIN CERTIFICATE-----); give the relay's CA certificate.")
+            }
         }
         let username = try string("username"), password = try string("password"), helo = try string("helo")
         let connectTimeout = try duration("connect_timeout", .seconds(10)), timeout = try duration("timeout", .seconds(60))
@@ -81,6 +83,12 @@ public struct EmailSettings: Sendable {
             from = nil
         }
         attachmentsDirectory = try string("attachments_dir").map { URL(fileURLWithPath: $0).standardized.path }
+        if let directory = attachmentsDirectory {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw refuse("attachments_dir \(directory) is not a directory; create it or fix the path.")
+            }
+        }
         if let bytes = members["max_message_bytes"] {
             guard let number = bytes.intValue, number > 0, number <= Int64(Int32.max) else { throw refuse("max_message_bytes must be a whole number of bytes, at least 1.") }
             maxMessageBytes = Int(number)

@@ -9,8 +9,10 @@ enum MIMEEncoding {
 
     /// Whether `text` can go into a header as it is: printable ASCII and spaces, no `=?`
     /// that a reader would take for an encoded-word, no word longer than a line.
+    /// Leading, trailing or repeated spaces would be lost to unfolding: encoded-words keep them.
     static func isPlainHeaderText(_ text: String) -> Bool {
         text.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x7F } && !text.contains("=?")
+            && !text.hasPrefix(" ") && !text.hasSuffix(" ") && !text.contains("  ")
             && text.split(separator: " ").allSatisfy { $0.utf8.count <= 66 }
     }
 

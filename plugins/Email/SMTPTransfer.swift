@@ -35,6 +35,8 @@ struct SMTPTransfer {
         case tls(String)
         /// This libcurl cannot do what the relay settings ask (an option it refuses).
         case unsupported(String)
+        /// The rendered message is larger than allowed (nothing was sent).
+        case tooLarge(bytes: Int)
     }
 
     /// Set from another thread to stop a transfer (the step's task was cancelled).
@@ -93,6 +95,10 @@ struct SMTPTransfer {
 
     func perform(cancellation: Cancellation = Cancellation()) throws(Failure) -> Outcome {
         _ = Self.initialized
+        // Cancelled while it waited for a thread: nothing was sent, and nothing will be.
+        guard !cancellation.isCancelled else {
+            throw .transport("the send was cancelled before it started (the step's timeout passed while it waited for a free SMTP thread)", timedOut: true, uncertain: false)
+        }
         let conversation = Conversation(message: message, cancellation: cancellation)
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
@@ -112,8 +118,10 @@ struct SMTPTransfer {
         return try withExtendedLifetime(conversation) { () throws(Failure) -> Outcome in
             try configure(handle, conversation: conversation, recipients: rcpt, errorBuffer: errorBuffer)
             let code = curl_easy_perform(handle)
-            let detail = String(cString: errorBuffer)
-            return try Self.outcome(code, conversation: conversation, reason: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)
+            var reason = String(cString: errorBuffer)
+            if reason.isEmpty { reason = String(cString: curl_easy_strerror(code)) }
+            while reason.hasSuffix(".") { reason.removeLast() }
+            return try Self.outcome(code, conversation: conversation, reason: reason)
         }
     }
 
@@ -204,6 +212,8 @@ struct SMTPTransfer {
             throw .transport("the send was cancelled (the step's timeout passed, or the appliance is stopping)", timedOut: true, uncertain: uncertain)
         case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM, CURLE_USE_SSL_FAILED:
             throw .tls(reason)
+        case CURLE_SSL_CONNECT_ERROR where reason.contains("wrong version number"):
+            throw .tls("\(reason): nothing speaks TLS on this port (an smtps:// url on a STARTTLS port? use smtp:// for 587 and 25)")
         case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_SSL_CONNECT_ERROR:
             throw .transport(reason, timedOut: false, uncertain: false)
         default:
