@@ -82,15 +82,8 @@ import Testing
     @Test func starttlsIsRequiredAndTheCertificateIsTrustedThroughCAFile() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let certificate = dir.file("cert.pem"), key = dir.file("key.pem")
-        let openssl = Process()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        openssl.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "1",
-                             "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"]
-        openssl.standardError = FileHandle.nullDevice
-        try openssl.run()
-        openssl.waitUntilExit()
-        try #require(openssl.terminationStatus == 0)
+        let tls = try SelfSignedCertificate(in: dir.path)
+        let certificate = tls.certificate, key = tls.key
         let sink = try await SMTPSink.start(in: dir.file("sink"), auth: ("cairn", "s3cret"), tls: (certificate, key))
         defer { sink.stop() }
         let message = Email.Message(from: try .init(parsing: "bot@example.com"), to: [try .init(parsing: "ada@example.com")], subject: "Über TLS", text: "sicher")
@@ -199,15 +192,8 @@ import Testing
     @Test func implicitTLSWithSmtpsAndARefusalOfTheMessageItself() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let certificate = dir.file("cert.pem"), key = dir.file("key.pem")
-        let openssl = Process()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        openssl.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "1",
-                             "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"]
-        openssl.standardError = FileHandle.nullDevice
-        try openssl.run()
-        openssl.waitUntilExit()
-        try #require(openssl.terminationStatus == 0)
+        let tls = try SelfSignedCertificate(in: dir.path)
+        let certificate = tls.certificate, key = tls.key
         let sink = try await SMTPSink.start(in: dir.file("sink"), tls: (certificate, key), implicitTLS: true)
         defer { sink.stop() }
         let relay = try Email.Relay(url: "smtps://127.0.0.1:\(sink.port)", helo: "cairn.test", caFile: certificate)

@@ -111,17 +111,7 @@ import Glibc
 
     /// Posts a signed delivery (HMAC-SHA256 hex of the body, by openssl) to a hook.
     static func deliver(_ serve: ServeProcess, hook: String, _ body: String, delivery: String) async throws -> ServeProcess.Reply {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = ["dgst", "-sha256", "-hmac", secret, "-r"]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(body.utf8))
-        try input.fileHandleForWriting.close()
-        let digest = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
-        process.waitUntilExit()
+        let digest = try OpenSSLHMAC.sha256Hex(body, secret: secret)
         return try await serve.request("POST", "/hooks/\(hook)", body: body, headers: ["X-Signature": "sha256=" + digest, "X-Delivery": delivery])
     }
 

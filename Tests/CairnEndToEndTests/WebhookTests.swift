@@ -44,21 +44,7 @@ import Testing
         return ServeProcess.Reply(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: data, headers: [:])
     }
 
-    /// HMAC-SHA256 in hex by the system's openssl, independent of Cairn's own code.
-    private static func hmac(_ body: String, secret: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = ["dgst", "-sha256", "-hmac", secret, "-r"]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(body.utf8))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
-    }
+    private static func hmac(_ body: String, secret: String) throws -> String { try OpenSSLHMAC.sha256Hex(body, secret: secret) }
 
     @Test func anEventDeliveryResumesTheWaitingInstanceOnceAndForgeriesChangeNothing() async throws {
         let serve = try await ServeProcess(config: Self.config)
