@@ -59,6 +59,8 @@ let package = Package(
         // Built-in plugins: each depends only on Cairn and its system library.
         .target(name: "CairnHTTP", dependencies: ["Cairn", "CCurl"], path: "plugins/HTTP", swiftSettings: swiftSettings),
         .target(name: "CairnEmail", dependencies: ["Cairn", "CCurl"], path: "plugins/Email", swiftSettings: swiftSettings),
+        // Chunking, the built-in hashing embedder and exact vector search; pure Swift.
+        .target(name: "CairnEmbeddings", dependencies: ["Cairn"], path: "plugins/Embeddings", swiftSettings: swiftSettings),
         // What starts instances without an API call: cron schedules, signed webhooks (later file drop).
         // Never depends on the server or the app; the app composes it.
         .target(
@@ -170,6 +172,7 @@ let package = Package(
             dependencies: ["Cairn", "CairnEmail", "CairnEngine", "CairnStore", "CairnTesting"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "CairnEmbeddingsTests", dependencies: ["Cairn", "CairnEmbeddings"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CairnStoreTests",
             dependencies: ["CairnStore", "CairnTesting", .product(name: "GRDB", package: "GRDB.swift")],
