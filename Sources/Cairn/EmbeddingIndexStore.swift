@@ -1,0 +1,28 @@
+/// Where embedding indexes live: chunks with their text, metadata and vector, and a keyword
+/// (FTS5) index over the text. Cairn's store implements it in its own database, so an index
+/// is backed up, migrated and made durable with everything else; the embeddings plugin reaches
+/// it through ``PluginContext/indexes``.
+///
+/// Writes are durable when they return. A chunk's `id` is its identity in the index: writing
+/// an id again replaces that chunk.
+public protocol EmbeddingIndexStore: Sendable {
+    /// Creates the index in the vector space `space` (`provider/model@dimensions`), or checks
+    /// that it already is in that space: throws ``NonRetryableError`` when the index holds
+    /// vectors of another space (they are never mixed).
+    func prepareIndex(_ name: String, space: String, dimensions: Int) async throws
+    /// Writes chunks (replacing those with the same ids) in one transaction.
+    func upsert(_ chunks: [IndexedChunk], into index: String) async throws
+    /// Deletes the chunks of `source` whose ids are not in `keeping` (every chunk of the
+    /// source when it is empty); returns how many went.
+    func removeChunks(of source: String, in index: String, keeping: Set<String>) async throws -> Int
+    /// A number that changes with every write to the index; `nil` when there is no such index.
+    func version(of index: String) throws -> Int64?
+    /// Every vector of the index, for an in-memory scan.
+    func vectors(of index: String) throws -> IndexVectors
+    /// Row ids of the chunks best matching any of `terms` by BM25, best first.
+    func keywordSearch(_ terms: [String], in index: String, limit: Int) throws -> [Int64]
+    /// Chunks by row id, without their vectors.
+    func chunks(_ rowIDs: [Int64]) throws -> [Int64: IndexedChunk]
+    /// Every index with its counts.
+    func summaries() throws -> [IndexSummary]
+}

@@ -1,0 +1,168 @@
+import Cairn
+import Foundation
+
+/// Cairn's own database as an ``EmbeddingIndexStore``: `embedding_indexes` (one row per index
+/// and its vector space), `embedding_chunks` (text, metadata JSON, the vector as float32
+/// little-endian bytes) and `embedding_chunks_fts`, an FTS5 table over the text kept in step
+/// by triggers. Writes go through the store's group commit, reads through its readers.
+public struct EmbeddingIndexTables: EmbeddingIndexStore {
+    let store: any WorkflowStore
+
+    public init(store: any WorkflowStore) {
+        self.store = store
+    }
+
+    public static let migrations: [StoreMigration] = [
+        StoreMigration(feature: "embeddings", number: 1, "indexes", sql: """
+            CREATE TABLE embedding_indexes (
+                name TEXT PRIMARY KEY,
+                space TEXT NOT NULL,
+                dimensions INTEGER NOT NULL,
+                version INTEGER NOT NULL DEFAULT 0,
+                updated_at INTEGER
+            ) STRICT;
+            CREATE TABLE embedding_chunks (
+                rowid INTEGER PRIMARY KEY,
+                index_name TEXT NOT NULL REFERENCES embedding_indexes(name) ON DELETE CASCADE,
+                id TEXT NOT NULL,
+                source TEXT NOT NULL,
+                chunk_index INTEGER NOT NULL,
+                text TEXT NOT NULL,
+                metadata TEXT NOT NULL,
+                vector BLOB NOT NULL,
+                UNIQUE (index_name, id)
+            ) STRICT;
+            CREATE INDEX embedding_chunks_by_source ON embedding_chunks (index_name, source);
+            CREATE VIRTUAL TABLE embedding_chunks_fts USING fts5(text, content = 'embedding_chunks', content_rowid = 'rowid');
+            CREATE TRIGGER embedding_chunks_ai AFTER INSERT ON embedding_chunks BEGIN
+                INSERT INTO embedding_chunks_fts (rowid, text) VALUES (new.rowid, new.text);
+            END;
+            CREATE TRIGGER embedding_chunks_ad AFTER DELETE ON embedding_chunks BEGIN
+                INSERT INTO embedding_chunks_fts (embedding_chunks_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+            END;
+            CREATE TRIGGER embedding_chunks_au AFTER UPDATE OF text ON embedding_chunks BEGIN
+                INSERT INTO embedding_chunks_fts (embedding_chunks_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+                INSERT INTO embedding_chunks_fts (rowid, text) VALUES (new.rowid, new.text);
+            END;
+            """),
+    ]
+
+    public func prepareIndex(_ name: String, space: String, dimensions: Int) async throws {
+        if let existing = try store.read({ try $0.row("SELECT space FROM embedding_indexes WHERE name = ?", [.text(name)]) })?["space"].text {
+            guard existing == space else { throw Self.mismatch(name, holds: existing, asked: space) }
+            return
+        }
+        let now = Date()
+        let stored: String? = try await store.transaction { tx in
+            try tx.execute("INSERT INTO embedding_indexes (name, space, dimensions, version, updated_at) VALUES (?, ?, ?, 0, ?) ON CONFLICT (name) DO NOTHING",
+                           [.text(name), .text(space), .integer(Int64(dimensions)), .time(now)])
+            return try tx.row("SELECT space FROM embedding_indexes WHERE name = ?", [.text(name)])?["space"].text
+        }
+        if let stored, stored != space { throw Self.mismatch(name, holds: stored, asked: space) }
+    }
+
+    static func mismatch(_ name: String, holds: String, asked: String) -> NonRetryableError {
+        NonRetryableError("Index \(name) holds vectors of \(holds); this asks for \(asked). Vectors of different spaces are never mixed: after changing the provider, model or dimensions, rebuild the index (cairn index rebuild \(name)).")
+    }
+
+    public func upsert(_ chunks: [IndexedChunk], into index: String) async throws {
+        guard !chunks.isEmpty else { return }
+        let now = Date()
+        let rows: [[SQLValue]] = chunks.map { chunk in
+            let vector = chunk.vector.withUnsafeBufferPointer { Data(buffer: $0) }
+            return [.text(index), .text(chunk.id), .text(chunk.source), .integer(Int64(chunk.chunkIndex)), .text(chunk.text),
+                    .text(String(decoding: chunk.metadata.jsonData(), as: UTF8.self)), .blob(vector)]
+        }
+        try await store.transaction { tx in
+            for row in rows {
+                try tx.execute("""
+                    INSERT INTO embedding_chunks (index_name, id, source, chunk_index, text, metadata, vector) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (index_name, id) DO UPDATE SET source = excluded.source, chunk_index = excluded.chunk_index,
+                        text = excluded.text, metadata = excluded.metadata, vector = excluded.vector
+                    """, row)
+            }
+            try tx.execute("UPDATE embedding_indexes SET version = version + 1, updated_at = ? WHERE name = ?", [.time(now), .text(index)])
+        }
+    }
+
+    public func removeChunks(of source: String, in index: String, keeping: Set<String>) async throws -> Int {
+        let now = Date()
+        return try await store.transaction { tx in
+            let ids = try tx.rows("SELECT rowid, id FROM embedding_chunks WHERE index_name = ? AND source = ?", [.text(index), .text(source)])
+            var removed = 0
+            for row in ids where !keeping.contains(row["id"].text ?? "") {
+                removed += try tx.execute("DELETE FROM embedding_chunks WHERE rowid = ?", [row["rowid"]])
+            }
+            if removed > 0 {
+                try tx.execute("UPDATE embedding_indexes SET version = version + 1, updated_at = ? WHERE name = ?", [.time(now), .text(index)])
+            }
+            return removed
+        }
+    }
+
+    public func version(of index: String) throws -> Int64? {
+        try store.read { try $0.row("SELECT version FROM embedding_indexes WHERE name = ?", [.text(index)])?["version"].integer }
+    }
+
+    public func vectors(of index: String) throws -> IndexVectors {
+        try store.read { tx in
+            guard let head = try tx.row("SELECT version, dimensions FROM embedding_indexes WHERE name = ?", [.text(index)]),
+                  let version = head["version"].integer, let dimensions = head["dimensions"].integer.map(Int.init) else {
+                return IndexVectors(version: -1, dimensions: 0, rowIDs: [], values: [])
+            }
+            let rows = try tx.rows("SELECT rowid, vector FROM embedding_chunks WHERE index_name = ? ORDER BY rowid", [.text(index)])
+            var rowIDs: [Int64] = []
+            var values: [Float] = []
+            rowIDs.reserveCapacity(rows.count)
+            values.reserveCapacity(rows.count * dimensions)
+            for row in rows {
+                guard let id = row["rowid"].integer, let blob = row["vector"].blob, blob.count == dimensions * MemoryLayout<Float>.size else { continue }
+                rowIDs.append(id)
+                blob.withUnsafeBytes { raw in values.append(contentsOf: raw.bindMemory(to: Float.self)) }
+            }
+            return IndexVectors(version: version, dimensions: dimensions, rowIDs: rowIDs, values: values)
+        }
+    }
+
+    public func keywordSearch(_ terms: [String], in index: String, limit: Int) throws -> [Int64] {
+        let words = terms.filter { !$0.isEmpty }
+        guard !words.isEmpty else { return [] }
+        // Each term a quoted FTS5 string (quotes doubled), any of them matching.
+        let query = words.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " OR ")
+        return try store.read { tx in
+            try tx.rows("""
+                SELECT c.rowid AS rowid FROM embedding_chunks_fts f JOIN embedding_chunks c ON c.rowid = f.rowid
+                WHERE embedding_chunks_fts MATCH ? AND c.index_name = ? ORDER BY bm25(embedding_chunks_fts), c.rowid LIMIT ?
+                """, [.text(query), .text(index), .integer(Int64(limit))]).compactMap { $0["rowid"].integer }
+        }
+    }
+
+    public func chunks(_ rowIDs: [Int64]) throws -> [Int64: IndexedChunk] {
+        guard !rowIDs.isEmpty else { return [:] }
+        let marks = Array(repeating: "?", count: rowIDs.count).joined(separator: ", ")
+        return try store.read { tx in
+            var found: [Int64: IndexedChunk] = [:]
+            for row in try tx.rows("SELECT rowid, id, source, chunk_index, text, metadata FROM embedding_chunks WHERE rowid IN (\(marks))", rowIDs.map { .integer($0) }) {
+                guard let rowID = row["rowid"].integer else { continue }
+                let metadata = (try? JSONValue(json: Data((row["metadata"].text ?? "{}").utf8))) ?? .object([:])
+                found[rowID] = IndexedChunk(id: row["id"].text ?? "", source: row["source"].text ?? "", chunkIndex: Int(row["chunk_index"].integer ?? 0),
+                                            text: row["text"].text ?? "", metadata: metadata, vector: [])
+            }
+            return found
+        }
+    }
+
+    public func summaries() throws -> [IndexSummary] {
+        try store.read { tx in
+            try tx.rows("""
+                SELECT i.name, i.space, i.dimensions, i.updated_at,
+                       (SELECT COUNT(*) FROM embedding_chunks c WHERE c.index_name = i.name) AS chunks,
+                       (SELECT COUNT(DISTINCT source) FROM embedding_chunks c WHERE c.index_name = i.name) AS sources
+                FROM embedding_indexes i ORDER BY i.name
+                """).map { row in
+                IndexSummary(name: row["name"].text ?? "", space: row["space"].text ?? "", dimensions: Int(row["dimensions"].integer ?? 0),
+                             chunks: Int(row["chunks"].integer ?? 0), sources: Int(row["sources"].integer ?? 0), updatedAt: row.time("updated_at"))
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import Cairn
+import CairnStore
+import CairnTesting
+import Foundation
+import Testing
+
+/// Embedding indexes in Cairn's own database: one vector space per index, upserts by id,
+/// stale chunks removed, FTS5 kept in step with the chunks.
+@Suite struct EmbeddingIndexTablesTests {
+    func chunk(_ source: String, _ index: Int, _ text: String, _ vector: [Float] = [1, 0, 0, 0]) -> IndexedChunk {
+        IndexedChunk(id: "\(source)#\(index)#\(text.hashValue & 0xffff)", source: source, chunkIndex: index, text: text, metadata: ["n": .int(Int64(index))], vector: vector)
+    }
+
+    @Test func chunksAreUpsertedByIDReplacedPerSourceAndSearchableByKeyword() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let store = try SQLiteStore(path: dir.file("c.sqlite"), migrations: EmbeddingIndexTables.migrations)
+        defer { store.close() }
+        let tables = EmbeddingIndexTables(store: store)
+        try await tables.prepareIndex("docs", space: "hashing/hash-v1@4", dimensions: 4)
+        try await tables.prepareIndex("docs", space: "hashing/hash-v1@4", dimensions: 4)        // same space: fine
+        let mismatch = await #expect(throws: NonRetryableError.self) { try await tables.prepareIndex("docs", space: "openai/text-embedding-3-small@1536", dimensions: 1536) }
+        #expect(mismatch?.message.contains("cairn index rebuild docs") == true)
+
+        let first = [chunk("a.md", 0, "durable workflows survive a crash"), chunk("a.md", 1, "cron schedules fire on time"),
+                     chunk("b.md", 0, "bread is baked at two hundred degrees", [0, 1, 0, 0])]
+        try await tables.upsert(first, into: "docs")
+        let before = try #require(try tables.version(of: "docs"))
+        try await tables.upsert(first, into: "docs")       // again: replaced, not duplicated
+        #expect(try tables.summaries() == [IndexSummary(name: "docs", space: "hashing/hash-v1@4", dimensions: 4, chunks: 3, sources: 2,
+                                                         updatedAt: try tables.summaries().first?.updatedAt)])
+        #expect(try tables.version(of: "docs") ?? 0 > before)
+
+        // a.md again with one chunk changed and one fewer: exactly the new chunks remain.
+        let second = [chunk("a.md", 0, "durable workflows survive a restart")]
+        try await tables.upsert(second, into: "docs")
+        #expect(try await tables.removeChunks(of: "a.md", in: "docs", keeping: Set(second.map(\.id))) == 2)
+        let vectors = try tables.vectors(of: "docs")
+        #expect(vectors.rowIDs.count == 2 && vectors.values.count == 8 && vectors.dimensions == 4)
+        let stored = try tables.chunks(vectors.rowIDs)
+        #expect(Set(stored.values.map(\.text)) == ["durable workflows survive a restart", "bread is baked at two hundred degrees"])
+        #expect(stored.values.first { $0.source == "a.md" }?.metadata == ["n": 0])
+
+        // FTS follows every insert, update and delete.
+        let hits = try tables.keywordSearch(["restart", "crash"], in: "docs", limit: 5)
+        #expect(try tables.chunks(hits).values.map(\.text) == ["durable workflows survive a restart"])
+        #expect(try tables.keywordSearch(["crash"], in: "docs", limit: 5).isEmpty)
+        #expect(try tables.keywordSearch(["cron"], in: "docs", limit: 5).isEmpty)
+        #expect(try tables.keywordSearch(["\"quoted\" OR", "bread"], in: "docs", limit: 5).count == 1)     // terms are quoted, never syntax
+        #expect(try await tables.removeChunks(of: "b.md", in: "docs", keeping: []) == 1)
+        #expect(try tables.summaries().first?.chunks == 1 && tables.keywordSearch(["bread"], in: "docs", limit: 5).isEmpty)
+        #expect(try tables.version(of: "nope") == nil && tables.vectors(of: "nope").rowIDs.isEmpty)
+    }
+}
