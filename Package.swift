@@ -90,7 +90,7 @@ let package = Package(
         .target(
             name: "CairnApp",
             dependencies: [
-                "Cairn", "CairnEngine", "CairnStore", "CairnServer", "CairnTriggers",
+                "Cairn", "CairnEngine", "CairnStore", "CairnServer", "CairnTriggers", "CairnEmbeddings",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -113,7 +113,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // The workflow types the stock `cairn` binary ships (`seed-example`); not part of CairnApp.
-        .target(name: "CairnStock", dependencies: ["Cairn", "CairnApp", "CairnExamples", "CairnHTTP", "CairnEmail"], swiftSettings: swiftSettings),
+        .target(name: "CairnStock", dependencies: ["Cairn", "CairnApp", "CairnExamples", "CairnHTTP", "CairnEmail", "CairnEmbeddings"], swiftSettings: swiftSettings),
         // The stock `cairn` binary: three lines calling CairnCommands with the stock workflows.
         .executableTarget(
             name: "CairnMain",

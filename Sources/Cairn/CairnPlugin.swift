@@ -82,10 +82,12 @@ public struct PluginContext: Sendable {
     public var log: @Sendable (String) -> Void
     /// How the previous attempt of this step ended (see ``StepContext/previousError``).
     public var previousError: ErrorInfo?
+    /// The appliance's embedding indexes (Cairn's database); `nil` outside an appliance.
+    public var indexes: (any EmbeddingIndexStore)?
 
     public init(workflow: String, instanceID: String, step: String, attempt: Int, settings: JSONValue = .object([:]),
                 secret: @escaping @Sendable (String) -> String? = { _ in nil }, log: @escaping @Sendable (String) -> Void = { _ in },
-                previousError: ErrorInfo? = nil) {
+                previousError: ErrorInfo? = nil, indexes: (any EmbeddingIndexStore)? = nil) {
         self.workflow = workflow
         self.instanceID = instanceID
         self.step = step
@@ -94,6 +96,7 @@ public struct PluginContext: Sendable {
         self.secret = secret
         self.log = log
         self.previousError = previousError
+        self.indexes = indexes
     }
 
     /// An idempotency key stable across the attempts of this step of this instance.

@@ -19,8 +19,9 @@ public protocol EmbeddingIndexStore: Sendable {
     func version(of index: String) throws -> Int64?
     /// Every vector of the index, for an in-memory scan.
     func vectors(of index: String) throws -> IndexVectors
-    /// Row ids of the chunks best matching any of `terms` by BM25, best first.
-    func keywordSearch(_ terms: [String], in index: String, limit: Int) throws -> [Int64]
+    /// The chunks best matching any of `terms` by BM25, best first, with their score
+    /// (higher is better).
+    func keywordSearch(_ terms: [String], in index: String, limit: Int) throws -> [(rowID: Int64, score: Double)]
     /// Chunks by row id, without their vectors.
     func chunks(_ rowIDs: [Int64]) throws -> [Int64: IndexedChunk]
     /// Every index with its counts.

@@ -109,6 +109,8 @@ public struct AppConfig: Sendable {
     var pluginLines: [String: Int] = [:]
     /// `[plugins.<name>]` as written (`env:NAME` kept), for reports.
     public var pluginSettingsWritten: [String: JSONValue] = [:]
+    /// The line of each `[[indexes]]` entry, by index name.
+    public var indexLines: [String: Int] = [:]
     /// `[[drops]]` entries: watched directories that start an instance per file.
     public var drops: [DropDefinition] = []
     /// The line of each drop's keys (`name`, `directory`, `workflow`, …), by drop name.

@@ -31,6 +31,10 @@ extension Appliance {
                 throw ConfigError("Drop \"\(drop.name)\" starts workflow \"\(drop.workflow)\", which this appliance does not serve. Known workflows: \(list). Set workflow to one of them.",
                                   file: config.source, line: lines["workflow"] ?? drop.line)
             }
+            if drop.create, !FileManager.default.fileExists(atPath: drop.directory) {
+                // A failure shows in the check below, which says what is wrong with the path.
+                try? FileManager.default.createDirectory(atPath: drop.directory, withIntermediateDirectories: true)
+            }
             do {
                 try drop.checkDirectory()
             } catch {

@@ -1,4 +1,5 @@
 import Cairn
+import CairnEmbeddings
 import CairnEngine
 import CairnServer
 import CairnStore
@@ -50,6 +51,8 @@ public struct Appliance: Sendable {
     public var services: [ServiceFactory] = []
     /// Added to the HTTP server.
     public var routes: [RouteRegistration] = []
+    /// Embedding indexes (Cairn's database), filled in when the appliance starts.
+    public let indexStore = IndexStoreBox()
     /// Features' own tables, applied after Cairn's migrations when the store opens.
     public var migrations: [StoreMigration] = []
     /// Plugins by name: what `[[pipelines]]` actions call (`http` for `http.fetch`).
@@ -67,6 +70,7 @@ public struct Appliance: Sendable {
     /// ports are touched; `[[hooks]]` secrets were read when the config was loaded).
     public static func build(config: AppConfig, configure: Configure = { _ in }) throws -> Appliance {
         var appliance = Appliance(config: config)
+        appliance.addMigrations(EmbeddingIndexTables.migrations)
         try configure(&appliance)
         let registrations = try appliance.registrations()
         try appliance.checkSchedules(against: registrations)
@@ -76,6 +80,9 @@ public struct Appliance: Sendable {
         appliance.installSchedules()
         appliance.installHooks()
         appliance.installDrops()
+        if let embeddings = appliance.plugins["embeddings"] as? EmbeddingsPlugin {
+            appliance.routes.append(IndexRoutes.registration(plugin: embeddings, settings: config.pluginSettings["embeddings"] ?? .object([:]), box: appliance.indexStore))
+        }
         return appliance
     }
 
@@ -113,7 +120,7 @@ public struct Appliance: Sendable {
         let pipelines = config.pipelines.map { definition in
             ResolvedWorkflow(name: definition.name, type: "pipeline",
                              workflow: AnyWorkflow(PipelineWorkflow(definition: definition, plugins: plugins, settings: config.pluginSettings, secrets: config.secrets,
-                                                                    logger: logger)),
+                                                                    logger: logger, indexes: indexStore)),
                              secretKeys: [])
         }
         return try inCode + config.workflows.map { entry in try workflows.resolve(entry, file: config.source) } + pipelines
@@ -129,6 +136,7 @@ public struct Appliance: Sendable {
         exporter.bootstrap()
         let store = try SQLiteStore(path: config.storage.path, synchronous: config.storage.synchronous, migrations: migrations)
         defer { store.close() }
+        indexStore.set(EmbeddingIndexTables(store: store))
         let token = try APIToken.resolve(config)
         switch token.origin {
         case .config: logger.info("API token from the config file")

@@ -36,7 +36,7 @@ public enum ConfigLoader {
         let reader = ConfigReader(lines: TOMLLines(text), source: source)
         var config = AppConfig()
         config.source = source
-        try reader.keys(root, allowed: ["server", "storage", "auth", "engine", "log", "workflows", "schedules", "webhooks", "hooks", "drops", "pipelines", "secrets", "plugins"], path: "")
+        try reader.keys(root, allowed: ["server", "storage", "auth", "engine", "log", "workflows", "schedules", "webhooks", "hooks", "drops", "pipelines", "secrets", "plugins", "indexes"], path: "")
         if let server = try reader.table(root, "server", path: "server") {
             try reader.keys(server, allowed: ["host", "port", "max_body_bytes", "idle_timeout"], path: "server")
             config.server.host = try reader.string(server, "host", path: "server") ?? config.server.host
@@ -102,6 +102,17 @@ public enum ConfigLoader {
         (config.secrets, config.secretSources) = try reader.secrets(root, environment: environment)
         (config.pluginSettingsWritten, config.pluginSettings) = try reader.pluginSettings(root, environment: environment)
         for name in config.pluginSettings.keys { config.pluginLines[name] = reader.lines.line(of: "plugins.\(name)") }
+        // [[indexes]] are the embeddings plugin's: it gets them with its settings.
+        let indexes = try reader.indexes(root)
+        config.indexLines = indexes.lines
+        if !indexes.entries.isEmpty {
+            for target in [\AppConfig.pluginSettings, \AppConfig.pluginSettingsWritten] {
+                var members = config[keyPath: target]["embeddings"]?.objectValue ?? [:]
+                members["indexes"] = .array(indexes.entries)
+                config[keyPath: target]["embeddings"] = .object(members)
+            }
+            config.pluginLines["embeddings"] = config.pluginLines["embeddings"] ?? indexes.lines.values.min()
+        }
         // Relative directories start at the working directory, like the storage path.
         (config.drops, config.dropLines) = try reader.drops(root, base: FileManager.default.currentDirectoryPath)
         return config

@@ -6,7 +6,7 @@ import TOMLKit
 /// Reads one `[[drops]]` entry. Every error names the drop, sits on the line of the
 /// offending key and says what to write instead.
 struct DropEntryReader: ConfigEntryReader {
-    static let keys = ["name", "directory", "workflow", "pattern", "params", "settle", "scan_interval", "keep_done", "keep_failed",
+    static let keys = ["name", "directory", "create", "workflow", "pattern", "params", "settle", "scan_interval", "keep_done", "keep_failed",
                        "max_file_bytes", "batch", "dedupe", "dedupe_window"]
     /// Set by Cairn for every file; a configured param of the same name would be overwritten.
     static let reservedParams = ["path", "name", "size", "sha256", "modified"]
@@ -69,7 +69,7 @@ struct DropEntryReader: ConfigEntryReader {
         let keepFailed = try retention("keep_failed", default: nil)
         let dedupeWindow = try duration("dedupe_window", example: "\"7 days\"", allowZero: false) ?? 7 * 86_400_000
         let params = try readParams()
-        let definition: DropDefinition
+        var definition: DropDefinition
         do {
             definition = try DropDefinition(
                 name: name, directory: directory, workflow: workflow, pattern: pattern, params: params, settle: .milliseconds(settle),
@@ -78,6 +78,7 @@ struct DropEntryReader: ConfigEntryReader {
         } catch {
             throw reader.error("\(path).name", "\(error)")
         }
+        definition.create = try bool("create") ?? false
         var lines: [String: Int] = [:]
         for key in ["name", "directory", "workflow", "params", "pattern"] where table[key] != nil { lines[key] = reader.lines.line(of: "\(path).\(key)") }
         return (definition, lines)

@@ -31,7 +31,7 @@ struct CairnCommand: AsyncParsableCommand {
         commandName: "cairn",
         abstract: "A self-hosted durable-workflow appliance.",
         discussion: "Exit codes: 0 success, 1 error from the server, 2 usage error, 3 cannot reach the appliance.",
-        subcommands: [ServeCommand.self, ConfigCommand.self, WorkflowsCommand.self, InstancesCommand.self, TriggerCommand.self, SchedulesCommand.self, HooksCommand.self, DropsCommand.self, CronCommand.self]
+        subcommands: [ServeCommand.self, ConfigCommand.self, WorkflowsCommand.self, InstancesCommand.self, TriggerCommand.self, SchedulesCommand.self, HooksCommand.self, DropsCommand.self, IndexesCommand.self, SearchCommand.self, CronCommand.self]
     )
 
     static func main() async {

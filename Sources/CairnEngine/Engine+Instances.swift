@@ -99,7 +99,7 @@ extension Engine {
             context.watch.changed()
             if outcome.changed, outcome.status.isFinished {
                 // Ended from outside its run: observers hear of it like of an end by the run.
-                let finished = FinishedInstance(workflow: workflow, id: instance.id, status: outcome.status, at: context.clock.now())
+                let finished = FinishedInstance(workflow: workflow, id: instance.id, status: outcome.status, at: context.clock.now(), error: error)
                 for observer in context.finishObservers.withLock({ $0 }) { observer(finished) }
             }
             context.logger.info("instance \(action.rawValue)", metadata: ["workflow": "\(workflow)", "instance": "\(instance.id)", "status": "\(outcome.status.rawValue)"])

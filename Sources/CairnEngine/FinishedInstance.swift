@@ -7,4 +7,6 @@ public struct FinishedInstance: Sendable {
     public var id: String
     public var status: InstanceStatus
     public var at: Date
+    /// Why it ended, for an instance that errored (or was failed from outside).
+    public var error: ErrorInfo? = nil
 }

@@ -175,7 +175,7 @@ final class Lifetime: StepRunner, Sendable {
                 context.metrics.instancesComplete.increment()
                 logger.info("instance complete")
             }
-            let finished = FinishedInstance(workflow: instance.workflow, id: instance.id, status: status, at: now)
+            let finished = FinishedInstance(workflow: instance.workflow, id: instance.id, status: status, at: now, error: error)
             for observer in context.finishObservers.withLock({ $0 }) { observer(finished) }
         }
         context.watch.changed()

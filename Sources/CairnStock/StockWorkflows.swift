@@ -1,6 +1,7 @@
 import Cairn
 import CairnApp
 import CairnEmail
+import CairnEmbeddings
 import CairnHTTP
 import CairnExamples
 import Foundation
@@ -23,7 +24,7 @@ public enum StockWorkflows {
 
     /// The built-in plugins, each a target under `plugins/`: the one list an appliance
     /// registers them from.
-    public static let plugins: [any CairnPlugin] = [HTTPPlugin(), EmailPlugin()]
+    public static var plugins: [any CairnPlugin] { [HTTPPlugin(), EmailPlugin(), EmbeddingsPlugin()] }
 
     /// Adds the stock workflow types to a catalog.
     public static func add(to catalog: inout WorkflowCatalog) throws {

@@ -124,16 +124,18 @@ public struct EmbeddingIndexTables: EmbeddingIndexStore {
         }
     }
 
-    public func keywordSearch(_ terms: [String], in index: String, limit: Int) throws -> [Int64] {
+    public func keywordSearch(_ terms: [String], in index: String, limit: Int) throws -> [(rowID: Int64, score: Double)] {
         let words = terms.filter { !$0.isEmpty }
         guard !words.isEmpty else { return [] }
         // Each term a quoted FTS5 string (quotes doubled), any of them matching.
         let query = words.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " OR ")
         return try store.read { tx in
             try tx.rows("""
-                SELECT c.rowid AS rowid FROM embedding_chunks_fts f JOIN embedding_chunks c ON c.rowid = f.rowid
-                WHERE embedding_chunks_fts MATCH ? AND c.index_name = ? ORDER BY bm25(embedding_chunks_fts), c.rowid LIMIT ?
-                """, [.text(query), .text(index), .integer(Int64(limit))]).compactMap { $0["rowid"].integer }
+                SELECT c.rowid AS rowid, bm25(embedding_chunks_fts) AS rank FROM embedding_chunks_fts f JOIN embedding_chunks c ON c.rowid = f.rowid
+                WHERE embedding_chunks_fts MATCH ? AND c.index_name = ? ORDER BY rank, c.rowid LIMIT ?
+                """, [.text(query), .text(index), .integer(Int64(limit))]).compactMap { row in
+                    row["rowid"].integer.map { (rowID: $0, score: -(row["rank"].real ?? 0)) }
+                }
         }
     }
 

@@ -64,7 +64,7 @@ import Testing
 
     /// Line 1 is `[[pipelines]]`, 2 the name, 3 `[[pipelines.steps]]`, 4 the step's name.
     static let mistakes: [(String, Int, [String])] = [
-        ("action = \"mail.send\"", 5, ["no plugin named \"mail\"", "known: email, http"]),
+        ("action = \"mail.send\"", 5, ["no plugin named \"mail\"", "known: email, embeddings, http"]),
         ("action = \"http.get\"", 5, ["plugin http has no action \"get\"", "fetch"]),
         ("action = \"http.fetch\"\nwith = { url = \"ftp://x/y\" }", 6, ["only http and https"]),
         ("action = \"http.fetch\"\nwith = { url = \"https://x\", retries = 2 }", 6, ["unknown argument 'retries'"]),

@@ -39,10 +39,22 @@ import Testing
             if index > 0 {
                 let previous = chunks[index - 1]
                 #expect(chunk.start > previous.start && chunk.start <= previous.end)   // no gap: every character covered
+                #expect(chunk.end > previous.end)                                      // every chunk brings new text
                 #expect(previous.end - chunk.start <= setting.1, "overlap \(previous.end - chunk.start) over \(setting.1)")
             }
         }
         #expect(chunks.map(\.text).joined().unicodeScalars.count >= text.unicodeScalars.count)
+        // Chunks are not much shorter than they may be: the overlap repeats little of the text.
+        let total = chunks.reduce(0) { $0 + $1.end - $1.start }
+        #expect(total <= characters.count * 2 + setting.0, "\(chunks.count) chunks repeat too much of \(characters.count) characters")
+    }
+
+    @Test func markdownWithManyShortParagraphsMakesFewFullChunks() throws {
+        var text = ""
+        for section in 0..<40 { text += "## Section \(section)\n\n| a | b |\n|---|---|\n| x | y |\n\nShort paragraph \(section) with a few words.\n\n" }
+        let chunks = try Chunker(size: 1000, overlap: 150).chunks(of: text)
+        let characters = text.count
+        #expect(chunks.count <= characters / (1000 - 150 - 200) + 2, "\(chunks.count) chunks for \(characters) characters")
     }
 
     @Test func cutsPreferParagraphsThenLinesThenSentencesThenWords() throws {

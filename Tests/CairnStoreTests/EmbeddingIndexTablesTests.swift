@@ -43,7 +43,8 @@ import Testing
 
         // FTS follows every insert, update and delete.
         let hits = try tables.keywordSearch(["restart", "crash"], in: "docs", limit: 5)
-        #expect(try tables.chunks(hits).values.map(\.text) == ["durable workflows survive a restart"])
+        #expect(try tables.chunks(hits.map(\.rowID)).values.map(\.text) == ["durable workflows survive a restart"])
+        #expect(hits.allSatisfy { $0.score > 0 })
         #expect(try tables.keywordSearch(["crash"], in: "docs", limit: 5).isEmpty)
         #expect(try tables.keywordSearch(["cron"], in: "docs", limit: 5).isEmpty)
         #expect(try tables.keywordSearch(["\"quoted\" OR", "bread"], in: "docs", limit: 5).count == 1)     // terms are quoted, never syntax

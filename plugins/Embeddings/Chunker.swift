@@ -58,11 +58,14 @@ public struct Chunker: Sendable {
         let boundaries = Self.boundaries(characters)
         var chunks: [Chunk] = []
         var start = 0
+        var previousEnd = 0
         while start < characters.count {
             var end = min(start + size, characters.count)
             if end < characters.count {
-                end = try cut(after: start, limit: end, boundaries: boundaries, count: characters.count)
+                // Past the previous chunk's end, so every chunk brings new text.
+                end = try cut(after: max(start, previousEnd), from: start, limit: end, boundaries: boundaries, count: characters.count)
             }
+            previousEnd = end
             chunks.append(Chunk(index: chunks.count, text: String(characters[start..<end]), start: start, end: end))
             guard end < characters.count else { break }
             // The next chunk starts `overlap` back, at the first word start there (never
@@ -76,11 +79,11 @@ public struct Chunker: Sendable {
     }
 
     /// Where a chunk starting at `start` ends: the last boundary of the strongest kind in
-    /// (start, limit]; past `limit` only for a word longer than the size.
-    private func cut(after start: Int, limit: Int, boundaries: [Boundary], count: Int) throws(WorkflowError) -> Int {
+    /// (floor, limit]; past `limit` only for a word longer than the size.
+    private func cut(after floor: Int, from start: Int, limit: Int, boundaries: [Boundary], count: Int) throws(WorkflowError) -> Int {
         var best: (position: Int, strength: Boundary)?
         var position = limit
-        while position > start {
+        while position > floor {
             let strength = boundaries[position]
             if strength > .none, strength > (best?.strength ?? .none) { best = (position, strength) }
             if strength == .paragraph { break }

@@ -16,6 +16,8 @@ struct PipelineWorkflow: Workflow, ParamsChecking, WorkflowKindNaming {
     let secrets: [String: String]
     /// Where plugins' `PluginContext.log` lines go (with pipeline, instance and step).
     var logger: Logger? = nil
+    /// The embedding indexes, once the appliance's database is open.
+    var indexes: IndexStoreBox? = nil
 
     func checkParams(json: JSONValue) throws {
         guard !definition.params.isEmpty else { return }
@@ -87,6 +89,7 @@ struct PipelineWorkflow: Workflow, ParamsChecking, WorkflowKindNaming {
             let argumentScope = withSecrets
             let pipeline = self.definition.name
             let settings = self.settings[pluginName] ?? .object([:])
+            let indexes = self.indexes
             let secrets = self.secrets
             let redaction = SecretRedaction(secrets)
             if let compound = action.compound {
@@ -99,7 +102,7 @@ struct PipelineWorkflow: Workflow, ParamsChecking, WorkflowKindNaming {
                     throw NonRetryableError("Pipeline \(pipeline), step \(definition.name): \((error as? TemplateError)?.message ?? (error as? WorkflowError)?.message ?? "\(error)")")
                 }
                 let pluginContext = PluginContext(workflow: pipeline, instanceID: instance, step: definition.name, attempt: 1, settings: settings,
-                                                  secret: { secrets[$0] }, log: log(pipeline, instance, definition.name, redaction))
+                                                  secret: { secrets[$0] }, log: log(pipeline, instance, definition.name, redaction), indexes: indexes?.store)
                 do {
                     return redaction.json(try await compound(values, pluginContext, step))
                 } catch {
@@ -120,7 +123,7 @@ struct PipelineWorkflow: Workflow, ParamsChecking, WorkflowKindNaming {
                 }
                 let pluginContext = PluginContext(workflow: pipeline, instanceID: instance, step: definition.name, attempt: context.attempt,
                                                   settings: settings, secret: { secrets[$0] }, log: log(pipeline, instance, definition.name, redaction),
-                                                  previousError: context.previousError)
+                                                  previousError: context.previousError, indexes: indexes?.store)
                 do {
                     return redaction.json(try await action.run(values, pluginContext))
                 } catch {

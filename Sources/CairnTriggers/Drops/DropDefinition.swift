@@ -50,6 +50,8 @@ public struct DropDefinition: Sendable {
     public var dedupeWindow: Duration
     /// The config line of the entry, for messages.
     public var line: Int?
+    /// Whether the appliance makes `directory` (and its parents) when it is missing.
+    public var create = false
 
     /// The longest drop name.
     public static let maxNameLength = 48

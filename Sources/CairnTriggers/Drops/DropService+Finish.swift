@@ -103,7 +103,8 @@ extension DropService {
             let stored = row.stored.map { FileName(String($0.dropFirst("processing/".count))) }
             let present = stored.map { files.contains($0) } ?? false
             if view.status.isFinished {
-                runtime.ended(instance, view.status == .complete ? .complete : .failed("the instance ended \(view.status.rawValue)"))
+                runtime.ended(instance, view.status == .complete ? .complete
+                              : .failed("the instance ended \(view.status.rawValue)" + (view.error.map { ": \($0.message)" } ?? "")))
             } else if startup, !present, let stored, !runtime.folder.exists(stored, in: .processing) {
                 if runtime.folder.exists(stored, in: .done) || runtime.folder.exists(stored, in: .failed) { continue }
                 let message = "The dropped file \(row.name) vanished from \(drop.stateDirectory)/processing/ before its instance finished; drop it again to process it."

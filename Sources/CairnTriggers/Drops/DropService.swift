@@ -62,7 +62,8 @@ public final class DropService: Service, Sendable {
         engine.onFinish { finished in
             guard let name = Self.dropName(of: finished.id), let runtime = runtimes[name],
                   finished.workflow == runtime.definition.workflow else { return }
-            runtime.ended(finished.id, finished.status == .complete ? .complete : .failed("the instance ended \(finished.status.rawValue)"))
+            runtime.ended(finished.id, finished.status == .complete ? .complete
+                          : .failed("the instance ended \(finished.status.rawValue)" + (finished.error.map { ": \($0.message)" } ?? "")))
         }
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in

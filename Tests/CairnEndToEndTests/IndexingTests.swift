@@ -1,0 +1,120 @@
+import CairnTesting
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The document pipeline shipped in `etc/cairn.toml`, through the real `cairn serve`: a file
+/// dropped into the inbox is chunked, embedded and stored, `cairn search` finds it, a new
+/// version replaces its chunks exactly, and a binary file fails with the reason.
+@Suite struct IndexingTests {
+    static func document(_ topic: String, paragraphs: Int) -> String {
+        (0..<paragraphs).map { "Paragraph \($0) about \(topic): " + String(repeating: "the \(topic) keeps its promises durably. ", count: 12) }
+            .joined(separator: "\n\n")
+    }
+
+    @Test func aDroppedDocumentIsIndexedSearchableAndReplacedByItsNextVersion() async throws {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        var sample = try String(contentsOf: repository.appendingPathComponent("etc/cairn.toml"), encoding: .utf8)
+        sample = sample.replacingOccurrences(of: "\"etc/", with: "\"\(repository.path)/etc/").replacingOccurrences(of: "\"mail/", with: "\"\(repository.path)/etc/mail/")
+        let serve = try await ServeProcess(config: { directory in sample.replacingOccurrences(of: "\"var/", with: "\"\(directory)/data/") })
+        defer { serve.stop() }
+        let inbox = serve.directory.path + "/data/inbox"
+        #expect(FileManager.default.fileExists(atPath: inbox), "create = true makes the inbox")
+
+        try Self.document("glacier", paragraphs: 12).write(toFile: inbox + "/notes.md", atomically: true, encoding: .utf8)
+        _ = try await Poll.value("notes.md indexed", timeout: .seconds(30)) { () -> Bool? in
+            FileManager.default.fileExists(atPath: inbox + "/.cairn/done") && (try? FileManager.default.contentsOfDirectory(atPath: inbox + "/.cairn/done"))?.count == 1 ? true : nil
+        }
+        let listed = try await serve.request("GET", "/indexes")
+        let docs = (listed.json["indexes"] as? [[String: Any]])?.first
+        #expect(docs?["name"] as? String == "docs" && docs?["space"] as? String == "hashing/hash-v1@384" && docs?["sources"] as? Int == 1, "\(listed.text)")
+        let firstCount = try #require(docs?["chunks"] as? Int)
+        #expect(firstCount >= 5)
+
+        let found = try await CLI.run(["search", "docs", "glacier promises", "-k", "3", "--url", serve.baseURL, "--config", serve.configPath], in: serve.directory.path)
+        #expect(found.code == 0 && found.out.contains("1. notes.md #") && found.out.contains("glacier"), "\(found.err)\(found.out)")
+        for mode in ["vector", "keyword", "hybrid"] {
+            let answer = try await serve.request("GET", "/indexes/docs/query?q=glacier%20promises&k=2&mode=\(mode)")
+            let hits = answer.json["hits"] as? [[String: Any]] ?? []
+            #expect(answer.status == 200 && hits.count == 2 && hits.first?["source"] as? String == "notes.md", "\(mode): \(answer.text)")
+        }
+
+        // The next version of notes.md, shorter and about something else: only its chunks remain.
+        try Self.document("volcano", paragraphs: 3).write(toFile: inbox + "/notes.md", atomically: true, encoding: .utf8)
+        _ = try await Poll.value("notes.md indexed again", timeout: .seconds(30)) { () -> Bool? in
+            (try? FileManager.default.contentsOfDirectory(atPath: inbox + "/.cairn/done"))?.count == 2 ? true : nil
+        }
+        let relisted = try await serve.request("GET", "/indexes")
+        let secondCount = ((relisted.json["indexes"] as? [[String: Any]])?.first?["chunks"] as? Int) ?? -1
+        #expect(secondCount > 0 && secondCount < firstCount, "\(relisted.text)")
+        let stale = try await serve.request("GET", "/indexes/docs/query?q=glacier&k=5&mode=keyword")
+        #expect((stale.json["hits"] as? [[String: Any]])?.isEmpty == true, "\(stale.text)")
+        let fresh = try await serve.request("GET", "/indexes/docs/query?q=volcano&k=5&mode=keyword")
+        #expect((fresh.json["hits"] as? [[String: Any]])?.count == secondCount, "\(fresh.text)")
+
+        // A binary file dropped by mistake: the instance fails saying so, the index is unchanged.
+        try Data([0x89, 0x50, 0x4E, 0x47, 0x00, 0xFF, 0xFE, 0x00]).write(to: URL(fileURLWithPath: inbox + "/image.txt"))
+        _ = try await Poll.value("image.txt failed", timeout: .seconds(30)) { () -> Bool? in
+            (try? FileManager.default.contentsOfDirectory(atPath: inbox + "/.cairn/failed"))?.isEmpty == false ? true : nil
+        }
+        let files = try await serve.request("GET", "/drops/inbox/files?status=failed")
+        let detail = ((files.json["files"] as? [[String: Any]])?.first?["detail"] as? String) ?? ""
+        #expect(detail.contains("not UTF-8 text"), "\(files.text)")
+        let after = try await serve.request("GET", "/indexes")
+        #expect(((after.json["indexes"] as? [[String: Any]])?.first?["chunks"] as? Int) == secondCount)
+
+        let unknown = try await serve.request("GET", "/indexes/nope/query?q=x")
+        #expect(unknown.status == 404 && unknown.text.contains("docs"))
+        let empty = try await serve.request("GET", "/indexes/docs/query?q=%20&k=3")
+        #expect(empty.status == 400 && empty.text.contains("empty"))
+        let tooLong = try await serve.request("GET", "/indexes/docs/query?q=" + String(repeating: "a", count: 9000))
+        #expect(tooLong.status == 400 && tooLong.text.contains("8192"), "\(tooLong.text)")
+    }
+
+    @Test func aKillDuringIndexingEndsAfterRestartWithEachChunkOnce() async throws {
+        let text = (0..<1000).map { "Sentence \($0) of a long document about durable indexing in batches." }.joined(separator: " ")
+        let serve = try await ServeProcess(config: { directory in
+            try? text.write(toFile: directory + "/big.txt", atomically: true, encoding: .utf8)
+            return ServeProcess.seedConfig(directory: directory) + """
+
+                [[indexes]]
+                name = "big"
+                chunk_size = 200
+                overlap = 30
+                batch = 2
+
+                [[pipelines]]
+                name = "ingest"
+                params = { path = "string" }
+
+                [[pipelines.steps]]
+                name = "index"
+                action = "embeddings.index"
+                with = { index = "big", path = "{{ params.path }}" }
+                """
+        })
+        defer { serve.stop() }
+        // Restarted so that it kills itself right after the third batch is stored.
+        serve.signal(SIGKILL)
+        _ = try await serve.waitForExit()
+        try await serve.start(environment: ["CAIRN_TEST_KILL_AFTER_BATCH": "3"])
+        let body = #"{"id": "big-1", "params": {"path": "\#(serve.directory.path)/big.txt"}}"#
+        let created = try await serve.request("POST", "/workflows/ingest/instances", body: body)
+        #expect(created.status == 201, "\(created.text)")
+        _ = try await serve.waitForExit()
+        #expect(serve.process.terminationReason == .uncaughtSignal && serve.process.terminationStatus == SIGKILL)
+        #expect(try serve.sqlite("SELECT COUNT(*) FROM embedding_chunks") == "6", "three batches of two stored before the kill")
+        try await serve.start()
+        let done = try await serve.waitForInstance("ingest", "big-1", timeout: .seconds(60)) { ($0["status"] as? String) == "complete" }
+        let output = try #require(done["output"] as? [String: Any])
+        let chunks = try #require(output["chunks"] as? Int)
+        #expect(chunks > 100 && output["removed"] as? Int == 0, "\(output)")
+        let steps = (done["steps"] as? [[String: Any]]) ?? []
+        #expect(steps.count == 2 + (output["batches"] as? Int ?? -1), "a chunk step, one per batch, a finish step")
+        let listed = try await serve.request("GET", "/indexes")
+        #expect(((listed.json["indexes"] as? [[String: Any]])?.first?["chunks"] as? Int) == chunks, "\(listed.text)")
+        #expect(try serve.sqlite("SELECT COUNT(*) = COUNT(DISTINCT chunk_index) FROM embedding_chunks WHERE index_name = 'big'") == "1")
+    }
+}

@@ -1,0 +1,112 @@
+import Cairn
+import Foundation
+import Synchronization
+
+/// `embeddings.index`: chunks a document and embeds and stores it in batches, each batch a
+/// durable step of the instance, then removes the source's chunks the new version no longer
+/// has. A crash re-runs at most the batch it interrupted; chunk ids are deterministic, so the
+/// finished index holds each chunk once.
+struct DocumentIndexer {
+    let arguments: JSONValue
+    let context: PluginContext
+
+    /// What the first step records: enough to tell the document did not change between steps.
+    struct Plan: Codable, Sendable {
+        var digest: String
+        var chunks: Int
+    }
+
+    /// The document's chunks, made once per run of the action (on replay, only if a step
+    /// still has to run).
+    final class Chunks: Sendable {
+        private let made = Mutex<[Chunker.Chunk]?>(nil)
+        let make: @Sendable () throws -> [Chunker.Chunk]
+        init(_ make: @escaping @Sendable () throws -> [Chunker.Chunk]) { self.make = make }
+        func get() throws -> [Chunker.Chunk] {
+            if let chunks = made.withLock({ $0 }) { return chunks }
+            let chunks = try make()
+            made.withLock { $0 = chunks }
+            return chunks
+        }
+    }
+
+    func run(step: WorkflowStep) async throws -> JSONValue {
+        let parsed = try EmbeddingsPlugin.checked { () throws(WorkflowError) in try ChunkArguments(json: arguments, action: "index") }
+        let settings = try EmbeddingsPlugin.checked { () throws(WorkflowError) in try EmbeddingsSettings(json: context.settings) }
+        let definition = try EmbeddingsPlugin.checked { () throws(WorkflowError) in try settings.index(parsed.index ?? "") }
+        let embedder = try EmbeddingsPlugin.checked { () throws(WorkflowError) in try definition.embedder() }
+        let chunker = try EmbeddingsPlugin.checked { () throws(WorkflowError) in try Chunker(size: definition.chunkSize, overlap: definition.overlap) }
+        guard let store = context.indexes else { throw NonRetryableError("embeddings.index runs only inside an appliance (it needs Cairn's database).") }
+        let source = parsed.source ?? parsed.path ?? ""
+        let prefix = context.step
+        let read: @Sendable () throws -> (text: String, chunks: [Chunker.Chunk]) = {
+            let text = try EmbeddingsPlugin.checked { () throws(WorkflowError) in try parsed.text(settings: settings) }
+            return (text, try EmbeddingsPlugin.checked { () throws(WorkflowError) in try chunker.chunks(of: text) })
+        }
+        let plan = try await step.do("\(prefix): chunk") { _ in
+            let (text, chunks) = try read()
+            try await store.prepareIndex(definition.name, space: definition.space, dimensions: definition.dimensions)
+            return Plan(digest: Self.digest(text), chunks: chunks.count)
+        }
+        let chunks = Chunks {
+            let (text, chunks) = try read()
+            guard Self.digest(text) == plan.digest, chunks.count == plan.chunks else {
+                throw NonRetryableError("\(source) changed while it was being indexed (its chunks no longer match the first step's); index it again.")
+            }
+            return chunks
+        }
+        let batches = (plan.chunks + definition.batch - 1) / definition.batch
+        for batch in 0..<batches {
+            _ = try await step.do("\(prefix): batch \(batch + 1) of \(batches)") { _ -> Int in
+                let all = try chunks.get()
+                let slice = Array(all[(batch * definition.batch)..<min(all.count, (batch + 1) * definition.batch)])
+                let vectors = try await embedder.embed(slice.map(\.text))
+                try Self.check(vectors, count: slice.count, dimensions: definition.dimensions)
+                try await store.upsert(zip(slice, vectors).map { chunk, vector in
+                    IndexedChunk(id: Self.id(source: source, chunk: chunk), source: source, chunkIndex: chunk.index, text: chunk.text,
+                                 metadata: Self.metadata(parsed.metadata, chunk), vector: vector)
+                }, into: definition.name)
+                return slice.count
+            }
+            if Self.killAfterBatch == batch + 1 { kill(getpid(), SIGKILL) }
+        }
+        let removed = try await step.do("\(prefix): finish") { _ -> Int in
+            try await store.removeChunks(of: source, in: definition.name, keeping: Set(try chunks.get().map { Self.id(source: source, chunk: $0) }))
+        }
+        return ["index": .string(definition.name), "source": .string(source), "chunks": .int(Int64(plan.chunks)), "batches": .int(Int64(batches)),
+                "removed": .int(Int64(removed))]
+    }
+
+    /// Vectors a provider gave: one per text, of the index's dimension, finite.
+    static func check(_ vectors: [[Float]], count: Int, dimensions: Int) throws {
+        guard vectors.count == count else { throw NonRetryableError("The embedder returned \(vectors.count) vectors for \(count) texts.") }
+        for (index, vector) in vectors.enumerated() {
+            guard vector.count == dimensions else { throw NonRetryableError("Vector \(index) has \(vector.count) values; the index takes \(dimensions).") }
+            guard vector.allSatisfy(\.isFinite) else { throw NonRetryableError("Vector \(index) holds a value that is not finite (NaN or infinity).") }
+        }
+    }
+
+    /// A test hook: with `CAIRN_TEST_KILL_AFTER_BATCH=<n>` in the environment the process sends
+    /// itself SIGKILL once the n-th batch of a document is stored, so end-to-end tests can check
+    /// what a restart makes of an index half written.
+    static let killAfterBatch = ProcessInfo.processInfo.environment["CAIRN_TEST_KILL_AFTER_BATCH"].flatMap { Int($0) }
+
+    /// `<source hash>:<position>:<text hash>`: the same chunk of the same source always gets it.
+    static func id(source: String, chunk: Chunker.Chunk) -> String {
+        "\(digest(source)):\(chunk.index):\(digest(chunk.text))"
+    }
+
+    static func metadata(_ given: JSONValue, _ chunk: Chunker.Chunk) -> JSONValue {
+        guard case .object(var members) = given else { return given }
+        members["start"] = .int(Int64(chunk.start))
+        members["end"] = .int(Int64(chunk.end))
+        return .object(members)
+    }
+
+    /// 64-bit FNV-1a of the text, hex.
+    static func digest(_ text: String) -> String {
+        let hash = HashingEmbedder.fnv1a(text)
+        let digits = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}

@@ -1,0 +1,77 @@
+import Cairn
+import Foundation
+
+/// The embeddings plugin: `embeddings.chunk`, `embeddings.index` (chunk, embed and store in
+/// batches, each batch a durable step), `embeddings.query` and `embeddings.delete`, over the
+/// indexes the config declares with `[[indexes]]` and Cairn's database keeps.
+///
+/// ```toml
+/// [[pipelines.steps]]
+/// name = "index"
+/// action = "embeddings.index"
+/// with = { index = "docs", path = "{{ params.path }}", metadata = { name = "{{ params.name }}" } }
+/// ```
+public struct EmbeddingsPlugin: CairnPlugin {
+    public let name = "embeddings"
+    /// Shared by every query of this plugin, the API's included (it caches vectors).
+    public let searcher: IndexSearcher
+
+    public init(searcher: IndexSearcher = IndexSearcher()) {
+        self.searcher = searcher
+    }
+
+    public func checkSettings(_ settings: JSONValue) throws {
+        _ = try EmbeddingsSettings(json: settings)
+    }
+
+    public var actions: [String: PluginAction] {
+        let searcher = self.searcher
+        let chunk = PluginAction(validate: { arguments in
+            _ = try ChunkArguments(json: arguments, action: "chunk")
+        }, run: { arguments, context in
+            let parsed = try Self.checked { () throws(WorkflowError) in try ChunkArguments(json: arguments, action: "chunk") }
+            let settings = try Self.checked { () throws(WorkflowError) in try EmbeddingsSettings(json: context.settings) }
+            let text = try Self.checked { () throws(WorkflowError) in try parsed.text(settings: settings) }
+            let chunker = try Self.checked { () throws(WorkflowError) in try Chunker(size: parsed.size ?? 1000, overlap: parsed.overlap ?? 150) }
+            let chunks = try Self.checked { () throws(WorkflowError) in try chunker.chunks(of: text) }
+            return ["count": .int(Int64(chunks.count)), "chunks": .array(chunks.map {
+                ["index": .int(Int64($0.index)), "text": .string($0.text), "start": .int(Int64($0.start)), "end": .int(Int64($0.end))]
+            })]
+        })
+        let index = PluginAction(validate: { arguments in
+            _ = try ChunkArguments(json: arguments, action: "index")
+        }, compound: { arguments, context, step in
+            try await DocumentIndexer(arguments: arguments, context: context).run(step: step)
+        })
+        let query = PluginAction(validate: { arguments in
+            _ = try QueryArguments(json: arguments)
+        }, run: { arguments, context in
+            let parsed = try Self.checked { () throws(WorkflowError) in try QueryArguments(json: arguments) }
+            let settings = try Self.checked { () throws(WorkflowError) in try EmbeddingsSettings(json: context.settings) }
+            let definition = try Self.checked { () throws(WorkflowError) in try settings.index(parsed.index) }
+            guard let store = context.indexes else { throw NonRetryableError("embeddings.query runs only inside an appliance (it needs Cairn's database).") }
+            let hits = try await searcher.search(parsed.query, in: definition, k: parsed.k, mode: parsed.mode, store: store)
+            return ["hits": .array(hits.map(\.jsonValue))]
+        })
+        let delete = PluginAction(validate: { arguments in
+            _ = try DeleteArguments(json: arguments)
+        }, run: { arguments, context in
+            let parsed = try Self.checked { () throws(WorkflowError) in try DeleteArguments(json: arguments) }
+            let settings = try Self.checked { () throws(WorkflowError) in try EmbeddingsSettings(json: context.settings) }
+            let definition = try Self.checked { () throws(WorkflowError) in try settings.index(parsed.index) }
+            guard let store = context.indexes else { throw NonRetryableError("embeddings.delete runs only inside an appliance (it needs Cairn's database).") }
+            let removed = try await store.removeChunks(of: parsed.source, in: definition.name, keeping: [])
+            return ["index": .string(definition.name), "source": .string(parsed.source), "removed": .int(Int64(removed))]
+        })
+        return ["chunk": chunk, "index": index, "query": query, "delete": delete]
+    }
+
+    /// A mistake in arguments or settings as a step failure that is not retried.
+    static func checked<T>(_ body: () throws(WorkflowError) -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            throw NonRetryableError(error.message)
+        }
+    }
+}
