@@ -57,10 +57,12 @@ let package = Package(
         // libcurl for the HTTP and e-mail plugins.
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // Built-in plugins: each depends only on Cairn and its system library.
-        .target(name: "CairnHTTP", dependencies: ["Cairn", "CCurl"], path: "plugins/HTTP", swiftSettings: swiftSettings),
+        // libcurl's HTTP transfer, shared by the plugins that speak HTTP.
+        .target(name: "CairnCurl", dependencies: ["CCurl"], swiftSettings: swiftSettings),
+        .target(name: "CairnHTTP", dependencies: ["Cairn", "CairnCurl"], path: "plugins/HTTP", swiftSettings: swiftSettings),
         .target(name: "CairnEmail", dependencies: ["Cairn", "CCurl"], path: "plugins/Email", swiftSettings: swiftSettings),
-        // Chunking, the built-in hashing embedder and exact vector search; pure Swift.
-        .target(name: "CairnEmbeddings", dependencies: ["Cairn"], path: "plugins/Embeddings", swiftSettings: swiftSettings),
+        // Chunking, the built-in hashing embedder, OpenAI-compatible servers (over CairnCurl) and exact vector search.
+        .target(name: "CairnEmbeddings", dependencies: ["Cairn", "CairnCurl"], path: "plugins/Embeddings", swiftSettings: swiftSettings),
         // What starts instances without an API call: cron schedules, signed webhooks (later file drop).
         // Never depends on the server or the app; the app composes it.
         .target(
@@ -172,7 +174,7 @@ let package = Package(
             dependencies: ["Cairn", "CairnEmail", "CairnEngine", "CairnStore", "CairnTesting"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "CairnEmbeddingsTests", dependencies: ["Cairn", "CairnEmbeddings"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnEmbeddingsTests", dependencies: ["Cairn", "CairnEmbeddings", "CairnTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CairnStoreTests",
             dependencies: ["CairnStore", "CairnTesting", .product(name: "GRDB", package: "GRDB.swift")],

@@ -106,9 +106,11 @@ public enum ConfigLoader {
         let indexes = try reader.indexes(root)
         config.indexLines = indexes.lines
         if !indexes.entries.isEmpty {
-            for target in [\AppConfig.pluginSettings, \AppConfig.pluginSettingsWritten] {
+            // An api_key may be env:/file:, resolved like [plugins.*] values; reports keep what was written.
+            let resolved = try indexes.entries.enumerated().map { try reader.resolveSecrets($1, path: "indexes[\($0)]", environment: environment) }
+            for (target, entries) in [(\AppConfig.pluginSettings, resolved), (\AppConfig.pluginSettingsWritten, indexes.entries)] {
                 var members = config[keyPath: target]["embeddings"]?.objectValue ?? [:]
-                members["indexes"] = .array(indexes.entries)
+                members["indexes"] = .array(entries)
                 config[keyPath: target]["embeddings"] = .object(members)
             }
             config.pluginLines["embeddings"] = config.pluginLines["embeddings"] ?? indexes.lines.values.min()

@@ -117,4 +117,52 @@ import Glibc
         #expect(((listed.json["indexes"] as? [[String: Any]])?.first?["chunks"] as? Int) == chunks, "\(listed.text)")
         #expect(try serve.sqlite("SELECT COUNT(*) = COUNT(DISTINCT chunk_index) FROM embedding_chunks WHERE index_name = 'big'") == "1")
     }
+
+    @Test func anOpenAICompatibleServerEmbedsAndHybridQueriesFindTheNearestChunk() async throws {
+        let serverDirectory = try TemporaryDirectory(prefix: "cairn-e2e-embed")
+        defer { serverDirectory.remove() }
+        let server = try await FakeEmbeddingServer.start(in: serverDirectory.file("server"))
+        defer { server.stop() }
+        let serve = try await ServeProcess(config: { directory in
+            ServeProcess.seedConfig(directory: directory) + """
+
+                [[indexes]]
+                name = "semantic"
+                provider = "openai"
+                model = "nomic-embed-text"
+                dimensions = 16
+                base_url = "\(server.baseURL)"
+                api_key = "env:CAIRN_TEST_EMBED_KEY"
+                chunk_size = 60
+                overlap = 0
+
+                [[pipelines]]
+                name = "ingest"
+                params = { text = "string", source = "string" }
+
+                [[pipelines.steps]]
+                name = "index"
+                action = "embeddings.index"
+                with = { index = "semantic", text = "{{ params.text }}", source = "{{ params.source }}" }
+                """
+        }, environment: ["CAIRN_TEST_EMBED_KEY": "sk-e2e"])
+        defer { serve.stop() }
+        let check = try await CLI.run(["config", "check", "--config", serve.configPath], in: serve.directory.path, environment: ["CAIRN_TEST_EMBED_KEY": "sk-e2e"])
+        #expect(check.code == 0 && !check.out.contains("sk-e2e") && check.out.contains("openai"), "\(check.err)\(check.out)")
+        let texts = ["aaaa bbbb aaaa bbbb", "cccc dddd cccc dddd", "mmmm nnnn mmmm nnnn"]
+        for (index, text) in texts.enumerated() {
+            let created = try await serve.request("POST", "/workflows/ingest/instances", body: #"{"id": "d\#(index)", "params": {"text": "\#(text)", "source": "doc\#(index)"}}"#)
+            #expect(created.status == 201, "\(created.text)")
+            _ = try await serve.waitForInstance("ingest", "d\(index)") { ($0["status"] as? String) == "complete" }
+        }
+        #expect(server.requests().allSatisfy { $0["authorization"] as? String == "Bearer sk-e2e" && $0["encoding_format"] as? String == "float" })
+        let listed = try await serve.request("GET", "/indexes")
+        let entry = (listed.json["indexes"] as? [[String: Any]])?.first
+        #expect(entry?["space"] as? String == "openai/nomic-embed-text@16" && entry?["default_mode"] as? String == "hybrid" && entry?["chunks"] as? Int == 3, "\(listed.text)")
+        for mode in ["vector", "hybrid"] {
+            let answer = try await serve.request("GET", "/indexes/semantic/query?q=cccc%20dddd&k=3&mode=\(mode)")
+            let hits = answer.json["hits"] as? [[String: Any]] ?? []
+            #expect(hits.first?["source"] as? String == "doc1", "\(mode): \(answer.text)")
+        }
+    }
 }

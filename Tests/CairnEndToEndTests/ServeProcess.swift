@@ -15,13 +15,13 @@ final class ServeProcess: @unchecked Sendable {
     private(set) var port = 0
 
     /// Writes the config made for a fresh directory (TOML) and starts `cairn serve` on it.
-    init(config: (String) -> String, extraArguments: [String] = []) async throws {
+    init(config: (String) -> String, extraArguments: [String] = [], environment: [String: String] = [:]) async throws {
         directory = try TemporaryDirectory(prefix: "cairn-e2e")
         configPath = directory.file("cairn.toml")
         logPath = directory.file("serve.log")
         try config(directory.path).write(toFile: configPath, atomically: true, encoding: .utf8)
         process = Process()
-        try await start(extraArguments: extraArguments)
+        try await start(extraArguments: extraArguments, environment: environment)
     }
 
     /// A config for the seed example whose data file and database live in the directory.

@@ -1,4 +1,5 @@
 import Cairn
+import CairnCurl
 import Foundation
 
 /// The HTTP plugin's Swift API: one fetch, with redirects, a response cap, a timeout and the
@@ -131,15 +132,7 @@ public enum HTTP {
 
     /// Runs the blocking transfer on a global queue.
     private static func perform(_ transfer: CurlTransfer, request: HTTP.Request) async throws -> HTTP.Response {
-        let result: Result<CurlTransfer.Response, CurlTransfer.Failure> = await withCheckedContinuation { continuation in
-            DispatchQueue.global(qos: .utility).async {
-                do throws(CurlTransfer.Failure) {
-                    continuation.resume(returning: .success(try transfer.perform()))
-                } catch {
-                    continuation.resume(returning: .failure(error))
-                }
-            }
-        }
+        let result = await transfer.performOffPool()
         switch result {
         case .success(let response):
             var headers: [String: String] = [:]

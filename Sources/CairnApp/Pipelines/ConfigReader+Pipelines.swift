@@ -68,7 +68,7 @@ extension ConfigReader {
     }
 
     /// `json` with `env:`/`file:` strings replaced by what they name.
-    private func resolveSecrets(_ json: JSONValue, path: String, environment: [String: String]) throws -> JSONValue {
+    func resolveSecrets(_ json: JSONValue, path: String, environment: [String: String]) throws -> JSONValue {
         switch json {
         case .string(let text) where text.hasPrefix("env:") || text.hasPrefix("file:"):
             do {

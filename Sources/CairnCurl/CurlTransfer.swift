@@ -1,18 +1,24 @@
 import CCurl
 import Foundation
 
-/// One HTTP exchange through libcurl, blocking (run it off the cooperative threads): no
-/// redirects followed (the caller decides each hop), only http and https, the body read
-/// into memory up to a cap and cut off beyond it.
-struct CurlTransfer {
-    struct Response {
-        var status: Int
+/// One HTTP exchange through libcurl, blocking (run it off the cooperative threads, or call
+/// ``performOffPool()``): no redirects followed (the caller decides each hop), only http and
+/// https, the body read into memory up to a cap and cut off beyond it. Shared by the plugins
+/// that speak HTTP (`http.fetch`, the embeddings plugin's OpenAI-compatible provider).
+package struct CurlTransfer: Sendable {
+    package struct Response: Sendable {
+        package var status: Int
         /// Header lines of the final response, in order, names as sent.
-        var headers: [(name: String, value: String)]
-        var body: Data
+        package var headers: [(name: String, value: String)]
+        package var body: Data
+
+        /// The first value of a header, by name in any case.
+        package func header(_ name: String) -> String? {
+            headers.first { $0.name.lowercased() == name.lowercased() }?.value
+        }
     }
 
-    enum Failure: Error {
+    package enum Failure: Error {
         /// The body went past the cap (nothing more was read).
         case tooLarge
         /// No response within the timeout.
@@ -21,12 +27,34 @@ struct CurlTransfer {
         case connection(String)
     }
 
-    var method: String
-    var url: URL
-    var headers: [(name: String, value: String)]
-    var body: Data?
-    var timeout: Duration
-    var maxBytes: Int
+    package var method: String
+    package var url: URL
+    package var headers: [(name: String, value: String)]
+    package var body: Data?
+    package var timeout: Duration
+    package var maxBytes: Int
+
+    package init(method: String, url: URL, headers: [(name: String, value: String)], body: Data?, timeout: Duration, maxBytes: Int) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+        self.maxBytes = maxBytes
+    }
+
+    /// ``perform()`` on a global queue, never on the cooperative threads.
+    package func performOffPool() async -> Result<Response, Failure> {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global(qos: .utility).async {
+                do throws(Failure) {
+                    continuation.resume(returning: .success(try perform()))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+        }
+    }
 
     /// Accumulates what libcurl hands the callbacks.
     private final class Sink {
@@ -42,7 +70,7 @@ struct CurlTransfer {
         return true
     }()
 
-    func perform() throws(Failure) -> Response {
+    package func perform() throws(Failure) -> Response {
         _ = Self.initialized
         guard let handle = curl_easy_init() else { throw .connection("libcurl could not start a transfer") }
         defer { curl_easy_cleanup(handle) }
