@@ -146,7 +146,7 @@ let package = Package(
         .executableTarget(
             name: "CairnBench",
             dependencies: [
-                "Cairn", "CairnEngine", "CairnStore", "CairnApp", "CairnStock", "CairnTriggers",
+                "Cairn", "CairnEngine", "CairnStore", "CairnApp", "CairnStock", "CairnTriggers", "CairnEmbeddings",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -20,10 +20,10 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Directory for the temporary databases (default: the system's temporary directory).") var directory: String?
 
         func run() async throws {
-            let selected = Set((only ?? "W0,W1,W2,W3,W4,W5,W6,W7,W8").uppercased().split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
-            let known: Set<String> = ["W0", "W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8"]
+            let selected = Set((only ?? "W0,W1,W2,W3,W4,W5,W6,W7,W8,W9").uppercased().split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
+            let known: Set<String> = ["W0", "W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "W9"]
             guard selected.isSubset(of: known) else {
-                throw ValidationError("Unknown workload(s) \(selected.subtracting(known).sorted().joined(separator: ", ")); use W0 to W8.")
+                throw ValidationError("Unknown workload(s) \(selected.subtracting(known).sorted().joined(separator: ", ")); use W0 to W9.")
             }
             let base = directory ?? FileManager.default.temporaryDirectory.path
             let work = "\(base)/cairn-bench-\(UUID().uuidString.prefix(8))"
@@ -56,6 +56,7 @@ struct BenchCommand: AsyncParsableCommand {
             if selected.contains("W6") { try await W6Memory.run(directory: work, quick: quick, report: report) }
             if selected.contains("W7") { try await W7Schedules.run(directory: work, quick: quick, report: report) }
             if selected.contains("W8") { try await W8Drops.run(directory: work, quick: quick, report: report) }
+            if selected.contains("W9") { try await W9Embeddings.run(directory: work, quick: quick, report: report) }
             report.printTable()
             let text = report.jsonText()
             print(text)

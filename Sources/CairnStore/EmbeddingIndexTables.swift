@@ -129,13 +129,23 @@ public struct EmbeddingIndexTables: EmbeddingIndexStore {
         guard !words.isEmpty else { return [] }
         // Each term a quoted FTS5 string (quotes doubled), any of them matching.
         let query = words.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " OR ")
+        // FTS5 answers `ORDER BY rank LIMIT n` on its own table without scoring every match
+        // through a join; the few rows it returns are then kept to this index's (fetching more
+        // when other indexes' chunks took places).
         return try store.read { tx in
-            try tx.rows("""
-                SELECT c.rowid AS rowid, bm25(embedding_chunks_fts) AS rank FROM embedding_chunks_fts f JOIN embedding_chunks c ON c.rowid = f.rowid
-                WHERE embedding_chunks_fts MATCH ? AND c.index_name = ? ORDER BY rank, c.rowid LIMIT ?
-                """, [.text(query), .text(index), .integer(Int64(limit))]).compactMap { row in
-                    row["rowid"].integer.map { (rowID: $0, score: -(row["rank"].real ?? 0)) }
-                }
+            var fetch = limit * 4 + 16
+            while true {
+                let ranked = try tx.rows("SELECT rowid, rank FROM embedding_chunks_fts WHERE embedding_chunks_fts MATCH ? ORDER BY rank LIMIT ?",
+                                         [.text(query), .integer(Int64(fetch))])
+                    .compactMap { row in row["rowid"].integer.map { (rowID: $0, score: -(row["rank"].real ?? 0)) } }
+                guard !ranked.isEmpty else { return [] }
+                let marks = Array(repeating: "?", count: ranked.count).joined(separator: ", ")
+                let mine = Set(try tx.rows("SELECT rowid FROM embedding_chunks WHERE index_name = ? AND rowid IN (\(marks))",
+                                           [.text(index)] + ranked.map { .integer($0.rowID) }).compactMap { $0["rowid"].integer })
+                let kept = ranked.filter { mine.contains($0.rowID) }
+                if kept.count >= limit || ranked.count < fetch || fetch >= 1 << 16 { return Array(kept.prefix(limit)) }
+                fetch *= 4
+            }
         }
     }
 

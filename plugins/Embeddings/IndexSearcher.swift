@@ -52,14 +52,21 @@ public final class IndexSearcher: Sendable {
         case .keyword:
             ranked = try store.keywordSearch(HashingEmbedder.words(text), in: index.name, limit: k)
         case .hybrid:
-            let byVector = try await vectorRanking(text, index: index, limit: pool, store: store)
-            let byKeyword = try store.keywordSearch(HashingEmbedder.words(text), in: index.name, limit: pool)
+            // The two rankings at once: the scan and the FTS query each keep a core busy.
+            async let vectorPart = vectorRanking(text, index: index, limit: pool, store: store)
+            async let keywordPart = Self.keywordRanking(text, index: index, limit: pool, store: store)
+            let byVector = try await vectorPart
+            let byKeyword = try await keywordPart
             ranked = VectorMatrix.reciprocalRankFusion([byVector.map(\.rowID), byKeyword.map(\.rowID)]).prefix(k).map { ($0.key, $0.score) }
         }
         let chunks = try store.chunks(ranked.map(\.rowID))
         return ranked.compactMap { entry in
             chunks[entry.rowID].map { Hit(score: entry.score, source: $0.source, chunkIndex: $0.chunkIndex, text: $0.text, metadata: $0.metadata) }
         }
+    }
+
+    private static func keywordRanking(_ text: String, index: IndexDefinition, limit: Int, store: any EmbeddingIndexStore) async throws -> [(rowID: Int64, score: Double)] {
+        try store.keywordSearch(HashingEmbedder.words(text), in: index.name, limit: limit)
     }
 
     private func vectorRanking(_ text: String, index: IndexDefinition, limit: Int, store: any EmbeddingIndexStore) async throws -> [(rowID: Int64, score: Double)] {
