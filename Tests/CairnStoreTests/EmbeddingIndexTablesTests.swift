@@ -52,4 +52,22 @@ import Testing
         #expect(try tables.summaries().first?.chunks == 1 && tables.keywordSearch(["bread"], in: "docs", limit: 5).isEmpty)
         #expect(try tables.version(of: "nope") == nil && tables.vectors(of: "nope").rowIDs.isEmpty)
     }
+
+    @Test func keywordSearchFindsAnIndexsChunksWhenAnotherIndexOutranksThem() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let store = try SQLiteStore(path: dir.file("c.sqlite"), migrations: EmbeddingIndexTables.migrations)
+        defer { store.close() }
+        let tables = EmbeddingIndexTables(store: store)
+        try await tables.prepareIndex("small", space: "hashing/hash-v1@4", dimensions: 4)
+        try await tables.prepareIndex("big", space: "hashing/hash-v1@4", dimensions: 4)
+        // "big" has 200 chunks that match better (the word, and little else).
+        try await tables.upsert((0..<200).map { chunk("big.md", $0, "apple apple \($0)") }, into: "big")
+        try await tables.upsert([chunk("small.md", 0, "an apple among many other words in a longer sentence here"),
+                                 chunk("small.md", 1, "one more apple mentioned in passing with plenty of other words")], into: "small")
+        let hits = try tables.keywordSearch(["apple"], in: "small", limit: 5)
+        #expect(hits.count == 2)
+        #expect(Set(try tables.chunks(hits.map(\.rowID)).values.map(\.source)) == ["small.md"])
+        #expect(try tables.keywordSearch(["apple"], in: "big", limit: 5).count == 5)
+    }
 }
