@@ -84,6 +84,9 @@ public struct PluginContext: Sendable {
     public var previousError: ErrorInfo?
     /// The appliance's embedding indexes (Cairn's database); `nil` outside an appliance.
     public var indexes: (any EmbeddingIndexStore)?
+    /// For a compound action: the retries and timeout the pipeline step declares, for the
+    /// steps the action makes.
+    public var stepConfig = StepConfig()
 
     public init(workflow: String, instanceID: String, step: String, attempt: Int, settings: JSONValue = .object([:]),
                 secret: @escaping @Sendable (String) -> String? = { _ in nil }, log: @escaping @Sendable (String) -> Void = { _ in },

@@ -5,15 +5,27 @@
 ///
 /// Writes are durable when they return. A chunk's `id` is its identity in the index: writing
 /// an id again replaces that chunk.
+///
+/// A new version of a source is written in two phases so that queries never see half of it:
+/// its chunks are *staged* under a run name (invisible), then *published* in one transaction
+/// that removes the source's visible chunks and shows the run's. Two runs for one source end
+/// with whichever published last, whole; a run that never publishes leaves the index as it was.
 public protocol EmbeddingIndexStore: Sendable {
     /// Creates the index in the vector space `space` (`provider/model@dimensions`), or checks
     /// that it already is in that space: throws ``NonRetryableError`` when the index holds
-    /// vectors of another space (they are never mixed).
+    /// vectors of another space (they are never mixed). An index with no chunks takes the new space.
     func prepareIndex(_ name: String, space: String, dimensions: Int) async throws
-    /// Writes chunks (replacing those with the same ids) in one transaction.
+    /// Writes visible chunks (replacing those with the same ids) in one transaction.
     func upsert(_ chunks: [IndexedChunk], into index: String) async throws
+    /// Writes chunks of a run, invisible until ``publish(source:in:run:)``.
+    func stage(_ chunks: [IndexedChunk], into index: String, run: String) async throws
+    /// In one transaction: deletes the source's visible chunks and makes the run's visible;
+    /// returns how many were deleted.
+    func publish(source: String, in index: String, run: String) async throws -> Int
+    /// The vector space the index was created in; `nil` when there is no such index.
+    func space(of index: String) throws -> String?
     /// Deletes the chunks of `source` whose ids are not in `keeping` (every chunk of the
-    /// source when it is empty); returns how many went.
+    /// source, staged ones too, when it is empty); returns how many visible ones went.
     func removeChunks(of source: String, in index: String, keeping: Set<String>) async throws -> Int
     /// A number that changes with every write to the index; `nil` when there is no such index.
     func version(of index: String) throws -> Int64?

@@ -33,13 +33,15 @@ enum IndexRoutes {
                 return JSON.response(IndexList(indexes: listings))
             }
             group.get("indexes/:name/query") { request, context in
-                let name = try context.parameters.require("name")
+                let raw = try context.parameters.require("name")
+                let name = raw.removingPercentEncoding ?? raw
                 let settings = try configured()
                 guard let definition = settings.indexes[name] else {
-                    throw APIError(.notFound, "index_not_found", "No index named \(name); the config declares \(settings.indexes.keys.sorted().joined(separator: ", ").isEmpty ? "none" : settings.indexes.keys.sorted().joined(separator: ", ")).")
+                    throw APIError(.notFound, "index_not_found", "No index named \(name.prefix(64)); the config declares \(settings.indexes.keys.sorted().joined(separator: ", ").isEmpty ? "none" : settings.indexes.keys.sorted().joined(separator: ", ")).")
                 }
                 let query = request.uri.queryParameters
-                guard let text = query.get("q") else { throw APIError.badRequest("Give the text to search for as ?q=…") }
+                // Form encoding writes spaces as "+".
+                guard let text = query.get("q")?.replacingOccurrences(of: "+", with: " ") else { throw APIError.badRequest("Give the text to search for as ?q=…") }
                 var k = 5
                 if let value = query.get("k") {
                     guard let number = Int(value), (1...100).contains(number) else { throw APIError.badRequest("k '\(value)' is not a number from 1 to 100.") }
@@ -56,8 +58,14 @@ enum IndexRoutes {
                     return JSON.response(SearchResult(index: name, mode: used.rawValue, hits: hits.map {
                         SearchHit(score: $0.score, source: $0.source, chunkIndex: $0.chunkIndex, text: $0.text, metadata: $0.metadata)
                     }))
-                } catch let error as NonRetryableError {
+                } catch let error as WorkflowError {
                     throw APIError.badRequest(error.message)
+                } catch let error as IndexSpaceMismatch {
+                    throw APIError(.conflict, "space_mismatch", error.description)
+                } catch let error as EmbeddingRetryableError {
+                    throw APIError(.serviceUnavailable, "provider_unavailable", error.message)
+                } catch let error as NonRetryableError {
+                    throw APIError(.badGateway, "provider_error", error.message)
                 }
             }
         }

@@ -30,9 +30,13 @@ struct SearchCommand: AsyncParsableCommand {
             print("Nothing in \(index) matches (mode \(answer.body.mode)).")
             return
         }
+        // Indexed text may hold terminal escapes: control characters are shown, never sent.
+        func shown(_ text: String) -> String {
+            String(text.unicodeScalars.map { $0 == "\n" || $0 == "\t" ? " " : ($0.value < 0x20 || (0x7F...0x9F).contains($0.value)) ? "\u{FFFD}" : Character($0) })
+        }
         for (rank, hit) in answer.body.hits.enumerated() {
-            let excerpt = hit.text.replacingOccurrences(of: "\n", with: " ").trimmingCharacters(in: .whitespaces)
-            print("\(rank + 1). \(hit.source) #\(hit.chunkIndex)  score \(String(format: "%.4f", hit.score))")
+            let excerpt = shown(hit.text).trimmingCharacters(in: .whitespaces)
+            print("\(rank + 1). \(shown(hit.source)) #\(hit.chunkIndex)  score \(String(format: "%.4f", hit.score))")
             print("   " + (excerpt.count > 200 ? String(excerpt.prefix(200)) + "…" : excerpt))
         }
     }

@@ -45,24 +45,66 @@ public struct EmbeddingIndexTables: EmbeddingIndexStore {
                 INSERT INTO embedding_chunks_fts (rowid, text) VALUES (new.rowid, new.text);
             END;
             """),
+        // Two-phase versions: chunks of a run are staged invisible, then published at once.
+        StoreMigration(feature: "embeddings", number: 2, "staged versions", sql: """
+            ALTER TABLE embedding_chunks ADD COLUMN run TEXT;
+            ALTER TABLE embedding_chunks ADD COLUMN visible INTEGER NOT NULL DEFAULT 1;
+            CREATE INDEX embedding_chunks_by_run ON embedding_chunks (index_name, source, run);
+            """),
     ]
 
     public func prepareIndex(_ name: String, space: String, dimensions: Int) async throws {
-        if let existing = try store.read({ try $0.row("SELECT space FROM embedding_indexes WHERE name = ?", [.text(name)]) })?["space"].text {
-            guard existing == space else { throw Self.mismatch(name, holds: existing, asked: space) }
-            return
-        }
+        if try store.read({ try $0.row("SELECT space FROM embedding_indexes WHERE name = ?", [.text(name)]) })?["space"].text == space { return }
         let now = Date()
         let stored: String? = try await store.transaction { tx in
             try tx.execute("INSERT INTO embedding_indexes (name, space, dimensions, version, updated_at) VALUES (?, ?, ?, 0, ?) ON CONFLICT (name) DO NOTHING",
                            [.text(name), .text(space), .integer(Int64(dimensions)), .time(now)])
+            // An index without chunks (never filled, or emptied) takes the new space.
+            if try tx.row("SELECT 1 AS one FROM embedding_chunks WHERE index_name = ? LIMIT 1", [.text(name)]) == nil {
+                try tx.execute("UPDATE embedding_indexes SET space = ?, dimensions = ?, version = version + 1 WHERE name = ?",
+                               [.text(space), .integer(Int64(dimensions)), .text(name)])
+            }
             return try tx.row("SELECT space FROM embedding_indexes WHERE name = ?", [.text(name)])?["space"].text
         }
         if let stored, stored != space { throw Self.mismatch(name, holds: stored, asked: space) }
     }
 
     static func mismatch(_ name: String, holds: String, asked: String) -> NonRetryableError {
-        NonRetryableError("Index \(name) holds vectors of \(holds); this asks for \(asked). Vectors of different spaces are never mixed: after changing the provider, model or dimensions, rebuild the index (cairn index rebuild \(name)).")
+        NonRetryableError("Index \(name) holds vectors of \(holds); this asks for \(asked). Vectors of different spaces are never mixed: give the new model an index of its own (a new [[indexes]] name) and index the documents into it, or empty this one first (embeddings.delete each source).")
+    }
+
+    public func space(of index: String) throws -> String? {
+        try store.read { try $0.row("SELECT space FROM embedding_indexes WHERE name = ?", [.text(index)])?["space"].text }
+    }
+
+    public func stage(_ chunks: [IndexedChunk], into index: String, run: String) async throws {
+        guard !chunks.isEmpty else { return }
+        let rows: [[SQLValue]] = chunks.map { chunk in
+            let vector = chunk.vector.withUnsafeBufferPointer { Data(buffer: $0) }
+            // A run's own id for the chunk, so two runs of one source never overwrite each other.
+            return [.text(index), .text(chunk.id + "@" + run), .text(chunk.source), .integer(Int64(chunk.chunkIndex)), .text(chunk.text),
+                    .text(String(decoding: chunk.metadata.jsonData(), as: UTF8.self)), .blob(vector), .text(run)]
+        }
+        try await store.transaction { tx in
+            for row in rows {
+                try tx.execute("""
+                    INSERT INTO embedding_chunks (index_name, id, source, chunk_index, text, metadata, vector, run, visible) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)
+                    ON CONFLICT (index_name, id) DO UPDATE SET chunk_index = excluded.chunk_index, text = excluded.text, metadata = excluded.metadata,
+                        vector = excluded.vector
+                    """, row)
+            }
+        }
+    }
+
+    public func publish(source: String, in index: String, run: String) async throws -> Int {
+        let now = Date()
+        return try await store.transaction { tx in
+            let removed = try tx.execute("DELETE FROM embedding_chunks WHERE index_name = ? AND source = ? AND visible = 1",
+                                         [.text(index), .text(source)])
+            try tx.execute("UPDATE embedding_chunks SET visible = 1 WHERE index_name = ? AND source = ? AND run = ?", [.text(index), .text(source), .text(run)])
+            try tx.execute("UPDATE embedding_indexes SET version = version + 1, updated_at = ? WHERE name = ?", [.time(now), .text(index)])
+            return removed
+        }
     }
 
     public func upsert(_ chunks: [IndexedChunk], into index: String) async throws {
@@ -88,10 +130,11 @@ public struct EmbeddingIndexTables: EmbeddingIndexStore {
     public func removeChunks(of source: String, in index: String, keeping: Set<String>) async throws -> Int {
         let now = Date()
         return try await store.transaction { tx in
-            let ids = try tx.rows("SELECT rowid, id FROM embedding_chunks WHERE index_name = ? AND source = ?", [.text(index), .text(source)])
+            let ids = try tx.rows("SELECT rowid, id, visible FROM embedding_chunks WHERE index_name = ? AND source = ?", [.text(index), .text(source)])
             var removed = 0
             for row in ids where !keeping.contains(row["id"].text ?? "") {
-                removed += try tx.execute("DELETE FROM embedding_chunks WHERE rowid = ?", [row["rowid"]])
+                let deleted = try tx.execute("DELETE FROM embedding_chunks WHERE rowid = ?", [row["rowid"]])
+                if row["visible"].integer != 0 { removed += deleted }
             }
             if removed > 0 {
                 try tx.execute("UPDATE embedding_indexes SET version = version + 1, updated_at = ? WHERE name = ?", [.time(now), .text(index)])
@@ -110,7 +153,7 @@ public struct EmbeddingIndexTables: EmbeddingIndexStore {
                   let version = head["version"].integer, let dimensions = head["dimensions"].integer.map(Int.init) else {
                 return IndexVectors(version: -1, dimensions: 0, rowIDs: [], values: [])
             }
-            let rows = try tx.rows("SELECT rowid, vector FROM embedding_chunks WHERE index_name = ? ORDER BY rowid", [.text(index)])
+            let rows = try tx.rows("SELECT rowid, vector FROM embedding_chunks WHERE index_name = ? AND visible = 1 ORDER BY rowid", [.text(index)])
             var rowIDs: [Int64] = []
             var values: [Float] = []
             rowIDs.reserveCapacity(rows.count)
@@ -140,7 +183,7 @@ public struct EmbeddingIndexTables: EmbeddingIndexStore {
                     .compactMap { row in row["rowid"].integer.map { (rowID: $0, score: -(row["rank"].real ?? 0)) } }
                 guard !ranked.isEmpty else { return [] }
                 let marks = Array(repeating: "?", count: ranked.count).joined(separator: ", ")
-                let mine = Set(try tx.rows("SELECT rowid FROM embedding_chunks WHERE index_name = ? AND rowid IN (\(marks))",
+                let mine = Set(try tx.rows("SELECT rowid FROM embedding_chunks WHERE index_name = ? AND visible = 1 AND rowid IN (\(marks))",
                                            [.text(index)] + ranked.map { .integer($0.rowID) }).compactMap { $0["rowid"].integer })
                 let kept = ranked.filter { mine.contains($0.rowID) }
                 if kept.count >= limit || ranked.count < fetch || fetch >= 1 << 16 { return Array(kept.prefix(limit)) }
@@ -168,8 +211,8 @@ public struct EmbeddingIndexTables: EmbeddingIndexStore {
         try store.read { tx in
             try tx.rows("""
                 SELECT i.name, i.space, i.dimensions, i.updated_at,
-                       (SELECT COUNT(*) FROM embedding_chunks c WHERE c.index_name = i.name) AS chunks,
-                       (SELECT COUNT(DISTINCT source) FROM embedding_chunks c WHERE c.index_name = i.name) AS sources
+                       (SELECT COUNT(*) FROM embedding_chunks c WHERE c.index_name = i.name AND c.visible = 1) AS chunks,
+                       (SELECT COUNT(DISTINCT source) FROM embedding_chunks c WHERE c.index_name = i.name AND c.visible = 1) AS sources
                 FROM embedding_indexes i ORDER BY i.name
                 """).map { row in
                 IndexSummary(name: row["name"].text ?? "", space: row["space"].text ?? "", dimensions: Int(row["dimensions"].integer ?? 0),

@@ -164,5 +164,11 @@ import Glibc
             let hits = answer.json["hits"] as? [[String: Any]] ?? []
             #expect(hits.first?["source"] as? String == "doc1", "\(mode): \(answer.text)")
         }
+        // The provider gone: 503 naming it; keyword mode needs no provider.
+        server.stop()
+        let down = try await serve.request("GET", "/indexes/semantic/query?q=cccc&mode=vector")
+        #expect(down.status == 503 && down.text.contains("provider_unavailable"), "\(down.text)")
+        let keyword = try await serve.request("GET", "/indexes/semantic/query?q=cccc+dddd&mode=keyword")
+        #expect(keyword.status == 200 && (keyword.json["hits"] as? [[String: Any]])?.first?["source"] as? String == "doc1", "\(keyword.text)")
     }
 }

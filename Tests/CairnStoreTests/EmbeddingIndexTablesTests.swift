@@ -19,12 +19,13 @@ import Testing
         let tables = EmbeddingIndexTables(store: store)
         try await tables.prepareIndex("docs", space: "hashing/hash-v1@4", dimensions: 4)
         try await tables.prepareIndex("docs", space: "hashing/hash-v1@4", dimensions: 4)        // same space: fine
-        let mismatch = await #expect(throws: NonRetryableError.self) { try await tables.prepareIndex("docs", space: "openai/text-embedding-3-small@1536", dimensions: 1536) }
-        #expect(mismatch?.message.contains("cairn index rebuild docs") == true)
 
         let first = [chunk("a.md", 0, "durable workflows survive a crash"), chunk("a.md", 1, "cron schedules fire on time"),
                      chunk("b.md", 0, "bread is baked at two hundred degrees", [0, 1, 0, 0])]
         try await tables.upsert(first, into: "docs")
+        // Holding vectors, the index refuses another space.
+        let mismatch = await #expect(throws: NonRetryableError.self) { try await tables.prepareIndex("docs", space: "openai/text-embedding-3-small@1536", dimensions: 1536) }
+        #expect(mismatch?.message.contains("an index of its own") == true)
         let before = try #require(try tables.version(of: "docs"))
         try await tables.upsert(first, into: "docs")       // again: replaced, not duplicated
         #expect(try tables.summaries() == [IndexSummary(name: "docs", space: "hashing/hash-v1@4", dimensions: 4, chunks: 3, sources: 2,
@@ -69,5 +70,33 @@ import Testing
         #expect(hits.count == 2)
         #expect(Set(try tables.chunks(hits.map(\.rowID)).values.map(\.source)) == ["small.md"])
         #expect(try tables.keywordSearch(["apple"], in: "big", limit: 5).count == 5)
+    }
+
+    @Test func aStagedVersionIsInvisibleUntilPublishedAndTheLastPublishedWinsWhole() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let store = try SQLiteStore(path: dir.file("c.sqlite"), migrations: EmbeddingIndexTables.migrations)
+        defer { store.close() }
+        let tables = EmbeddingIndexTables(store: store)
+        try await tables.prepareIndex("docs", space: "s@4", dimensions: 4)
+        try await tables.stage([chunk("a.md", 0, "first version one"), chunk("a.md", 1, "first version two")], into: "docs", run: "r1")
+        #expect(try tables.summaries().first?.chunks == 0 && tables.vectors(of: "docs").rowIDs.isEmpty && tables.keywordSearch(["first"], in: "docs", limit: 5).isEmpty)
+        #expect(try await tables.publish(source: "a.md", in: "docs", run: "r1") == 0)
+        #expect(try tables.summaries().first?.chunks == 2)
+        // Two runs of a.md at once: r2 (long) staged partly, r3 (short) published, then r2 finishes and publishes.
+        try await tables.stage([chunk("a.md", 0, "second version one")], into: "docs", run: "r2")
+        try await tables.stage([chunk("a.md", 0, "third version")], into: "docs", run: "r3")
+        #expect(try await tables.publish(source: "a.md", in: "docs", run: "r3") == 2)
+        #expect(try tables.chunks(tables.vectors(of: "docs").rowIDs).values.map(\.text) == ["third version"])
+        try await tables.stage([chunk("a.md", 1, "second version two")], into: "docs", run: "r2")
+        #expect(try await tables.publish(source: "a.md", in: "docs", run: "r2") == 1)
+        #expect(Set(try tables.chunks(tables.vectors(of: "docs").rowIDs).values.map(\.text)) == ["second version one", "second version two"])
+        // A run that never publishes changes nothing visible.
+        try await tables.stage([chunk("a.md", 0, "abandoned")], into: "docs", run: "r4")
+        #expect(try tables.keywordSearch(["abandoned"], in: "docs", limit: 5).isEmpty && tables.summaries().first?.chunks == 2)
+        // Emptied, the index takes another space.
+        #expect(try await tables.removeChunks(of: "a.md", in: "docs", keeping: []) == 2)
+        try await tables.prepareIndex("docs", space: "other@8", dimensions: 8)
+        #expect(try tables.space(of: "docs") == "other@8")
     }
 }

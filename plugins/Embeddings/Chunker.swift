@@ -93,7 +93,7 @@ public struct Chunker: Sendable {
         // One word fills the whole window: keep it whole up to its end if that is near.
         let wordEnd = (limit..<count).first { boundaries[$0] >= .word } ?? count
         guard wordEnd - start <= size * 4 else {
-            throw WorkflowError(.invalidArguments, "the text has a run of \(wordEnd - start)+ characters without a space or line break at character \(start); it does not look like prose (a binary, minified or encoded file?). Index text, or raise size.")
+            throw WorkflowError(.invalidArguments, "the text has a run of \(wordEnd - start)+ characters without a space or line break at character \(start); it does not look like prose (a binary, minified or encoded file?). Index text, or raise chunk_size (size for embeddings.chunk).")
         }
         return wordEnd
     }

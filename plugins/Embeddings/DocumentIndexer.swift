@@ -37,13 +37,17 @@ struct DocumentIndexer {
         let embedder = try EmbeddingsPlugin.checked { () throws(WorkflowError) in try definition.embedder() }
         let chunker = try EmbeddingsPlugin.checked { () throws(WorkflowError) in try Chunker(size: definition.chunkSize, overlap: definition.overlap) }
         guard let store = context.indexes else { throw NonRetryableError("embeddings.index runs only inside an appliance (it needs Cairn's database).") }
-        let source = parsed.source ?? parsed.path ?? ""
+        let source = parsed.source ?? parsed.path.map { URL(fileURLWithPath: $0).standardized.path } ?? ""
+        guard !source.isEmpty else { throw NonRetryableError("embeddings.index: source is empty; name the document (source = \"faq/returns\").") }
         let prefix = context.step
+        let config = context.stepConfig
+        // This run's name for its staged chunks: the instance and step, the same on every replay.
+        let run = "\(context.instanceID)/\(context.step)"
         let read: @Sendable () throws -> (text: String, chunks: [Chunker.Chunk]) = {
             let text = try EmbeddingsPlugin.checked { () throws(WorkflowError) in try parsed.text(settings: settings) }
             return (text, try EmbeddingsPlugin.checked { () throws(WorkflowError) in try chunker.chunks(of: text) })
         }
-        let plan = try await step.do("\(prefix): chunk") { _ in
+        let plan = try await step.do("\(prefix): chunk", config: config) { _ in
             let (text, chunks) = try read()
             try await store.prepareIndex(definition.name, space: definition.space, dimensions: definition.dimensions)
             return Plan(digest: Self.digest(text), chunks: chunks.count)
@@ -57,21 +61,22 @@ struct DocumentIndexer {
         }
         let batches = (plan.chunks + definition.batch - 1) / definition.batch
         for batch in 0..<batches {
-            _ = try await step.do("\(prefix): batch \(batch + 1) of \(batches)") { _ -> Int in
+            _ = try await step.do("\(prefix): batch \(batch + 1) of \(batches)", config: config) { _ -> Int in
                 let all = try chunks.get()
                 let slice = Array(all[(batch * definition.batch)..<min(all.count, (batch + 1) * definition.batch)])
                 let vectors = try await embedder.embed(slice.map(\.text))
                 try Self.check(vectors, count: slice.count, dimensions: definition.dimensions)
-                try await store.upsert(zip(slice, vectors).map { chunk, vector in
+                try await store.stage(zip(slice, vectors).map { chunk, vector in
                     IndexedChunk(id: Self.id(source: source, chunk: chunk), source: source, chunkIndex: chunk.index, text: chunk.text,
                                  metadata: Self.metadata(parsed.metadata, chunk), vector: vector)
-                }, into: definition.name)
+                }, into: definition.name, run: run)
                 return slice.count
             }
             if Self.killAfterBatch == batch + 1 { kill(getpid(), SIGKILL) }
         }
-        let removed = try await step.do("\(prefix): finish") { _ -> Int in
-            try await store.removeChunks(of: source, in: definition.name, keeping: Set(try chunks.get().map { Self.id(source: source, chunk: $0) }))
+        // Publishing shows this version whole and removes the one before, in one transaction.
+        let removed = try await step.do("\(prefix): publish", config: config) { _ -> Int in
+            try await store.publish(source: source, in: definition.name, run: run)
         }
         return ["index": .string(definition.name), "source": .string(source), "chunks": .int(Int64(plan.chunks)), "batches": .int(Int64(batches)),
                 "removed": .int(Int64(removed))]
@@ -98,8 +103,9 @@ struct DocumentIndexer {
 
     static func metadata(_ given: JSONValue, _ chunk: Chunker.Chunk) -> JSONValue {
         guard case .object(var members) = given else { return given }
-        members["start"] = .int(Int64(chunk.start))
-        members["end"] = .int(Int64(chunk.end))
+        // Where the chunk lies, unless the caller's metadata already uses those keys.
+        if members["start"] == nil { members["start"] = .int(Int64(chunk.start)) }
+        if members["end"] == nil { members["end"] = .int(Int64(chunk.end)) }
         return .object(members)
     }
 

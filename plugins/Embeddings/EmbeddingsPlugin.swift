@@ -34,6 +34,11 @@ public struct EmbeddingsPlugin: CairnPlugin {
             let text = try Self.checked { () throws(WorkflowError) in try parsed.text(settings: settings) }
             let chunker = try Self.checked { () throws(WorkflowError) in try Chunker(size: parsed.size ?? 1000, overlap: parsed.overlap ?? 150) }
             let chunks = try Self.checked { () throws(WorkflowError) in try chunker.chunks(of: text) }
+            // The chunks are the step's output, which the engine keeps under 1 MiB.
+            let bytes = chunks.reduce(0) { $0 + $1.text.utf8.count + 64 }
+            guard bytes < 900_000 else {
+                throw NonRetryableError("embeddings.chunk: \(chunks.count) chunks (about \(bytes) bytes) are too many for a step's output (1 MiB); use embeddings.index, which stores them in the index instead.")
+            }
             return ["count": .int(Int64(chunks.count)), "chunks": .array(chunks.map {
                 ["index": .int(Int64($0.index)), "text": .string($0.text), "start": .int(Int64($0.start)), "end": .int(Int64($0.end))]
             })]

@@ -82,13 +82,17 @@ public struct IndexDefinition: Sendable, Equatable {
                 throw refuse("\(at): provider = \"openai\" needs dimensions, the size of \(model)'s vectors (1536 for text-embedding-3-small, 768 for nomic-embed-text): it is the index's vector space.")
             }
         }
-        self.init(name: name, provider: provider, model: model, dimensions: try integer("dimensions", 384, 16...8192),
+        self.init(name: name, provider: provider, model: model, dimensions: try integer("dimensions", 384, provider == "hashing" ? 16...4096 : 16...8192),
                   chunkSize: try integer("chunk_size", 1000, 50...100_000), overlap: try integer("overlap", 150, 0...50_000), batch: try integer("batch", 32, 1...2048))
         _ = try Chunker(size: chunkSize, overlap: overlap)
         if provider == "openai" {
-            guard let text = members["base_url"]?.stringValue, let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
+            guard let text = members["base_url"]?.stringValue, let given = URL(string: text), ["http", "https"].contains(given.scheme?.lowercased() ?? ""), given.host != nil else {
                 throw refuse("\(at): provider = \"openai\" needs base_url = \"https://api.openai.com\" (or http://127.0.0.1:11434 for Ollama); /v1/embeddings is added.")
             }
+            // "…/v1" is a common way to write it; the path is added by Cairn.
+            var base = given
+            if base.path.hasSuffix("/v1") || base.path.hasSuffix("/v1/") { base = base.deletingLastPathComponent() }
+            let url = base
             var server = OpenAIEmbedder(baseURL: url, model: model, dimensions: dimensions, apiKey: members["api_key"]?.stringValue)
             if let flag = members["send_dimensions"] {
                 guard case .bool(let value) = flag else { throw refuse("\(at): send_dimensions must be true or false.") }

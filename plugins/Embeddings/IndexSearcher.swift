@@ -40,9 +40,12 @@ public final class IndexSearcher: Sendable {
     /// The `k` chunks of `index` that best answer `query`.
     public func search(_ query: String, in index: IndexDefinition, k: Int, mode: Mode?, store: any EmbeddingIndexStore) async throws -> [Hit] {
         let text = query.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty else { throw NonRetryableError("The query is empty; give the text to search for.") }
-        guard text.utf8.count <= Self.maxQueryBytes else { throw NonRetryableError("The query is \(text.utf8.count) bytes; at most \(Self.maxQueryBytes) are taken.") }
-        guard (1...100).contains(k) else { throw NonRetryableError("k = \(k) is out of range; ask for 1 to 100 results.") }
+        guard !text.isEmpty else { throw WorkflowError(.invalidArguments, "The query is empty; give the text to search for.") }
+        guard text.utf8.count <= Self.maxQueryBytes else { throw WorkflowError(.invalidArguments, "The query is \(text.utf8.count) bytes; at most \(Self.maxQueryBytes) are taken.") }
+        guard (1...100).contains(k) else { throw WorkflowError(.invalidArguments, "k = \(k) is out of range; ask for 1 to 100 results.") }
+        if let stored = try store.space(of: index.name), stored != index.space {
+            throw IndexSpaceMismatch(index: index.name, stored: stored, configured: index.space)
+        }
         let mode = mode ?? (index.provider == "hashing" ? .keyword : .hybrid)
         let pool = mode == .hybrid ? min(max(k * 4, 20), 200) : k
         var ranked: [(rowID: Int64, score: Double)] = []
@@ -74,6 +77,8 @@ public final class IndexSearcher: Sendable {
         guard let query = try await embedder.embed([text]).first, query.count == index.dimensions else {
             throw NonRetryableError("The embedder gave no vector of \(index.dimensions) values for the query.")
         }
+        // A query without words (only punctuation or emoji) has nothing to be near.
+        guard query.contains(where: { $0 != 0 }) else { return [] }
         let current = try matrix(for: index, store: store)
         return current.matrix.top(limit, to: query).map { (current.rowIDs[$0.row], Double($0.score)) }
     }

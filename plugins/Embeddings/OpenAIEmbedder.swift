@@ -71,7 +71,9 @@ public struct OpenAIEmbedder: Embedder, Equatable {
         }
         let json = try? JSONValue(json: response.body)
         guard (200...299).contains(response.status) else {
-            let message = json.flatMap(Self.errorMessage) ?? Self.excerpt(response.body)
+            var message = json.flatMap(Self.errorMessage) ?? Self.excerpt(response.body)
+            // A server may echo the request's credentials in its error; they never go further.
+            if let apiKey, !apiKey.isEmpty { message = message.replacingOccurrences(of: apiKey, with: "[redacted]") }
             if response.status == 429 || response.status >= 500 {
                 throw EmbeddingRetryableError("The embeddings server at \(where_) answered \(response.status): \(message)", status: response.status,
                                               retryAfter: Self.retryAfter(response.header("retry-after")))

@@ -101,8 +101,9 @@ struct PipelineWorkflow: Workflow, ParamsChecking, WorkflowKindNaming {
                 } catch {
                     throw NonRetryableError("Pipeline \(pipeline), step \(definition.name): \((error as? TemplateError)?.message ?? (error as? WorkflowError)?.message ?? "\(error)")")
                 }
-                let pluginContext = PluginContext(workflow: pipeline, instanceID: instance, step: definition.name, attempt: 1, settings: settings,
+                var pluginContext = PluginContext(workflow: pipeline, instanceID: instance, step: definition.name, attempt: 1, settings: settings,
                                                   secret: { secrets[$0] }, log: log(pipeline, instance, definition.name, redaction), indexes: indexes?.store)
+                pluginContext.stepConfig = definition.config
                 do {
                     return redaction.json(try await compound(values, pluginContext, step))
                 } catch {
