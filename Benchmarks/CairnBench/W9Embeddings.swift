@@ -96,12 +96,25 @@ enum W9Embeddings {
         let loaded = residentBytes()
         var limitSamples = Samples()
         let vectors = try store.vectors(of: "w9")
+        // The fastest honest pass: eight lanes, four accumulators, the memory read once.
         for _ in 0..<20 {
             let begin = ContinuousClock.now
-            var sum: Float = 0
-            vectors.values.withUnsafeBufferPointer { buffer in for value in buffer { sum += value } }
+            var sums = (SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>())
+            var tail: Float = 0
+            vectors.values.withUnsafeBufferPointer { buffer in
+                guard let base = buffer.baseAddress else { return }
+                let blocks = buffer.count / 32
+                for block in 0..<blocks {
+                    let at = UnsafeRawPointer(base + block * 32)
+                    sums.0 += at.loadUnaligned(as: SIMD8<Float>.self)
+                    sums.1 += at.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+                    sums.2 += at.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self)
+                    sums.3 += at.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self)
+                }
+                for index in (blocks * 32)..<buffer.count { tail += buffer[index] }
+            }
             limitSamples.add(seconds(since: begin))
-            if sum.isNaN { print("") }
+            if (sums.0 + sums.1 + sums.2 + sums.3).sum() + tail == .infinity { print("") }
         }
         let pass = limitSamples.p50
         let queryLabel = "W9 query \(vectors.rowIDs.count) vectors"

@@ -99,9 +99,18 @@ public struct EmbeddingIndexTables: EmbeddingIndexStore {
     public func publish(source: String, in index: String, run: String) async throws -> Int {
         let now = Date()
         return try await store.transaction { tx in
+            // Nothing staged under this run: it was published already (a replay after a crash
+            // between this commit and the step's record), and doing it again would remove it.
+            let staged = try tx.row("SELECT COUNT(*) AS n FROM embedding_chunks WHERE index_name = ? AND source = ? AND run = ? AND visible = 0",
+                                    [.text(index), .text(source), .text(run)])?["n"].integer ?? 0
+            guard staged > 0 else { return 0 }
             let removed = try tx.execute("DELETE FROM embedding_chunks WHERE index_name = ? AND source = ? AND visible = 1",
                                          [.text(index), .text(source)])
-            try tx.execute("UPDATE embedding_chunks SET visible = 1 WHERE index_name = ? AND source = ? AND run = ?", [.text(index), .text(source), .text(run)])
+            // The run's chunks become visible under their own ids (without the run's suffix).
+            try tx.execute("""
+                UPDATE embedding_chunks SET visible = 1, id = substr(id, 1, length(id) - length(?) - 1)
+                WHERE index_name = ? AND source = ? AND run = ? AND visible = 0
+                """, [.text(run), .text(index), .text(source), .text(run)])
             try tx.execute("UPDATE embedding_indexes SET version = version + 1, updated_at = ? WHERE name = ?", [.time(now), .text(index)])
             return removed
         }
@@ -178,15 +187,14 @@ public struct EmbeddingIndexTables: EmbeddingIndexStore {
         return try store.read { tx in
             var fetch = limit * 4 + 16
             while true {
-                let ranked = try tx.rows("SELECT rowid, rank FROM embedding_chunks_fts WHERE embedding_chunks_fts MATCH ? ORDER BY rank LIMIT ?",
-                                         [.text(query), .integer(Int64(fetch))])
-                    .compactMap { row in row["rowid"].integer.map { (rowID: $0, score: -(row["rank"].real ?? 0)) } }
-                guard !ranked.isEmpty else { return [] }
-                let marks = Array(repeating: "?", count: ranked.count).joined(separator: ", ")
-                let mine = Set(try tx.rows("SELECT rowid FROM embedding_chunks WHERE index_name = ? AND visible = 1 AND rowid IN (\(marks))",
-                                           [.text(index)] + ranked.map { .integer($0.rowID) }).compactMap { $0["rowid"].integer })
-                let kept = ranked.filter { mine.contains($0.rowID) }
-                if kept.count >= limit || ranked.count < fetch || fetch >= 1 << 16 { return Array(kept.prefix(limit)) }
+                let rows = try tx.rows("""
+                    SELECT f.rowid AS rowid, f.rank AS rank, c.index_name = ? AND c.visible = 1 AS mine
+                    FROM (SELECT rowid, rank FROM embedding_chunks_fts WHERE embedding_chunks_fts MATCH ? ORDER BY rank LIMIT ?) f
+                    JOIN embedding_chunks c ON c.rowid = f.rowid ORDER BY f.rank, f.rowid
+                    """, [.text(index), .text(query), .integer(Int64(fetch))])
+                let kept = rows.filter { $0["mine"].integer == 1 }.compactMap { row in row["rowid"].integer.map { (rowID: $0, score: -(row["rank"].real ?? 0)) } }
+                // Past a quarter of a million matches the rest is too far down to matter.
+                if kept.count >= limit || rows.count < fetch || fetch >= 1 << 18 { return Array(kept.prefix(limit)) }
                 fetch *= 4
             }
         }

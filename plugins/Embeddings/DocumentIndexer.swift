@@ -14,6 +14,11 @@ struct DocumentIndexer {
     struct Plan: Codable, Sendable {
         var digest: String
         var chunks: Int
+        /// The chunking and batch size in force when the run began: a replay after a config
+        /// change keeps them, so its steps and chunks stay the same.
+        var size: Int
+        var overlap: Int
+        var batch: Int
     }
 
     /// The document's chunks, made once per run of the action (on replay, only if a step
@@ -28,6 +33,13 @@ struct DocumentIndexer {
             made.withLock { $0 = chunks }
             return chunks
         }
+    }
+
+    /// Whether a step's body ran in this process (a replayed step's does not).
+    final class BodyRan: Sendable {
+        private let flag = Mutex(false)
+        func mark() { flag.withLock { $0 = true } }
+        var marked: Bool { flag.withLock { $0 } }
     }
 
     func run(step: WorkflowStep) async throws -> JSONValue {
@@ -50,20 +62,25 @@ struct DocumentIndexer {
         let plan = try await step.do("\(prefix): chunk", config: config) { _ in
             let (text, chunks) = try read()
             try await store.prepareIndex(definition.name, space: definition.space, dimensions: definition.dimensions)
-            return Plan(digest: Self.digest(text), chunks: chunks.count)
+            return Plan(digest: Self.digest(text), chunks: chunks.count, size: definition.chunkSize, overlap: definition.overlap, batch: definition.batch)
         }
+        let planned = try EmbeddingsPlugin.checked { () throws(WorkflowError) in try Chunker(size: plan.size, overlap: plan.overlap) }
         let chunks = Chunks {
-            let (text, chunks) = try read()
+            let text = try EmbeddingsPlugin.checked { () throws(WorkflowError) in try parsed.text(settings: settings) }
+            let chunks = try EmbeddingsPlugin.checked { () throws(WorkflowError) in try planned.chunks(of: text) }
             guard Self.digest(text) == plan.digest, chunks.count == plan.chunks else {
                 throw NonRetryableError("\(source) changed while it was being indexed (its chunks no longer match the first step's); index it again.")
             }
             return chunks
         }
-        let batches = (plan.chunks + definition.batch - 1) / definition.batch
+        let batchSize = plan.batch
+        let batches = (plan.chunks + batchSize - 1) / batchSize
+        let ran = BodyRan()      // set when a batch's body actually runs (not on replay)
         for batch in 0..<batches {
             _ = try await step.do("\(prefix): batch \(batch + 1) of \(batches)", config: config) { _ -> Int in
                 let all = try chunks.get()
-                let slice = Array(all[(batch * definition.batch)..<min(all.count, (batch + 1) * definition.batch)])
+                let slice = Array(all[(batch * batchSize)..<min(all.count, (batch + 1) * batchSize)])
+                ran.mark()
                 let vectors = try await embedder.embed(slice.map(\.text))
                 try Self.check(vectors, count: slice.count, dimensions: definition.dimensions)
                 try await store.stage(zip(slice, vectors).map { chunk, vector in
@@ -72,7 +89,7 @@ struct DocumentIndexer {
                 }, into: definition.name, run: run)
                 return slice.count
             }
-            if Self.killAfterBatch == batch + 1 { kill(getpid(), SIGKILL) }
+            if Self.killAfterBatch == batch + 1, ran.marked { kill(getpid(), SIGKILL) }
         }
         // Publishing shows this version whole and removes the one before, in one transaction.
         let removed = try await step.do("\(prefix): publish", config: config) { _ -> Int in

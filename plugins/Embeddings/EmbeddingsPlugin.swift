@@ -55,7 +55,14 @@ public struct EmbeddingsPlugin: CairnPlugin {
             let settings = try Self.checked { () throws(WorkflowError) in try EmbeddingsSettings(json: context.settings) }
             let definition = try Self.checked { () throws(WorkflowError) in try settings.index(parsed.index) }
             guard let store = context.indexes else { throw NonRetryableError("embeddings.query runs only inside an appliance (it needs Cairn's database).") }
-            let hits = try await searcher.search(parsed.query, in: definition, k: parsed.k, mode: parsed.mode, store: store)
+            let hits: [IndexSearcher.Hit]
+            do {
+                hits = try await searcher.search(parsed.query, in: definition, k: parsed.k, mode: parsed.mode, store: store)
+            } catch let error as IndexSpaceMismatch {
+                throw NonRetryableError(error.description)
+            } catch let error as WorkflowError {
+                throw NonRetryableError(error.message)
+            }
             return ["hits": .array(hits.map(\.jsonValue))]
         })
         let delete = PluginAction(validate: { arguments in
