@@ -22,6 +22,8 @@ public protocol EmbeddingIndexStore: Sendable {
     /// In one transaction: deletes the source's visible chunks and makes the run's visible;
     /// returns how many were deleted.
     func publish(source: String, in index: String, run: String) async throws -> Int
+    /// Deletes a run's staged chunks (a run that failed for good); published ones stay.
+    func discard(run: String, source: String, in index: String) async throws
     /// The vector space the index was created in; `nil` when there is no such index.
     func space(of index: String) throws -> String?
     /// Deletes the chunks of `source` whose ids are not in `keeping` (every chunk of the

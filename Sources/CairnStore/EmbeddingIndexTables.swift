@@ -96,6 +96,13 @@ public struct EmbeddingIndexTables: EmbeddingIndexStore {
         }
     }
 
+    public func discard(run: String, source: String, in index: String) async throws {
+        try await store.transaction { tx in
+            try tx.execute("DELETE FROM embedding_chunks WHERE index_name = ? AND source = ? AND run = ? AND visible = 0",
+                           [.text(index), .text(source), .text(run)])
+        }
+    }
+
     public func publish(source: String, in index: String, run: String) async throws -> Int {
         let now = Date()
         return try await store.transaction { tx in

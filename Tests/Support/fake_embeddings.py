@@ -6,7 +6,8 @@ modulo --dims, so texts with the same letters are close. Every request is append
 
 Misbehaviour on demand: --throttle N answers the first N requests 429 with Retry-After: 1;
 --wrong-count drops the last vector; --wrong-dims returns dims + 1 values; --html answers a
-200 HTML page; --error openai|tei|vllm answers 400 in that server's error shape.
+200 HTML page; --error openai|tei|vllm answers 400 in that server's error shape;
+--fail-after N answers 400 to every request after the first N.
 """
 import argparse
 import base64
@@ -27,6 +28,7 @@ def main():
     parser.add_argument("--wrong-dims", action="store_true")
     parser.add_argument("--html", action="store_true")
     parser.add_argument("--error")
+    parser.add_argument("--fail-after", type=int, default=0)
     args = parser.parse_args()
     state = {"requests": 0}
     lock = threading.Lock()
@@ -61,6 +63,8 @@ def main():
                                     "longest": max((len(i) for i in request.get("input", [])), default=0)}) + "\n")
             if self.path != "/v1/embeddings":
                 return self.answer(404, json.dumps({"error": {"message": "no route " + self.path}}))
+            if args.fail_after and number > args.fail_after:
+                return self.answer(400, json.dumps({"error": {"message": "input rejected", "type": "invalid_request_error"}}))
             if number <= args.throttle:
                 return self.answer(429, json.dumps({"error": {"message": "rate limited", "type": "rate_limit"}}), headers=[("Retry-After", "1")])
             if args.html:

@@ -76,6 +76,27 @@ struct DocumentIndexer {
         let batchSize = plan.batch
         let batches = (plan.chunks + batchSize - 1) / batchSize
         let ran = BodyRan()      // set when a batch's body actually runs (not on replay)
+        do {
+            try await indexBatches(batches, batchSize: batchSize, step: step, prefix: prefix, config: config, chunks: chunks, ran: ran,
+                                   embedder: embedder, definition: definition, source: source, metadata: parsed.metadata, run: run, store: store)
+        } catch let error as StepError {
+            // A batch failed for good: its run will never publish, so its staged chunks go
+            // (the index keeps the previous version). Again on every replay, which is harmless.
+            try? await store.discard(run: run, source: source, in: definition.name)
+            throw error
+        }
+        // Publishing shows this version whole and removes the one before, in one transaction.
+        let removed = try await step.do("\(prefix): publish", config: config) { _ -> Int in
+            try await store.publish(source: source, in: definition.name, run: run)
+        }
+        return ["index": .string(definition.name), "source": .string(source), "chunks": .int(Int64(plan.chunks)), "batches": .int(Int64(batches)),
+                "removed": .int(Int64(removed))]
+    }
+
+    /// One durable step per batch: embed it and stage it under the run.
+    private func indexBatches(_ batches: Int, batchSize: Int, step: WorkflowStep, prefix: String, config: StepConfig, chunks: Chunks, ran: BodyRan,
+                              embedder: any Embedder, definition: IndexDefinition, source: String, metadata: JSONValue, run: String,
+                              store: any EmbeddingIndexStore) async throws {
         for batch in 0..<batches {
             _ = try await step.do("\(prefix): batch \(batch + 1) of \(batches)", config: config) { _ -> Int in
                 let all = try chunks.get()
@@ -85,18 +106,12 @@ struct DocumentIndexer {
                 try Self.check(vectors, count: slice.count, dimensions: definition.dimensions)
                 try await store.stage(zip(slice, vectors).map { chunk, vector in
                     IndexedChunk(id: Self.id(source: source, chunk: chunk), source: source, chunkIndex: chunk.index, text: chunk.text,
-                                 metadata: Self.metadata(parsed.metadata, chunk), vector: vector)
+                                 metadata: Self.metadata(metadata, chunk), vector: vector)
                 }, into: definition.name, run: run)
                 return slice.count
             }
             if Self.killAfterBatch == batch + 1, ran.marked { kill(getpid(), SIGKILL) }
         }
-        // Publishing shows this version whole and removes the one before, in one transaction.
-        let removed = try await step.do("\(prefix): publish", config: config) { _ -> Int in
-            try await store.publish(source: source, in: definition.name, run: run)
-        }
-        return ["index": .string(definition.name), "source": .string(source), "chunks": .int(Int64(plan.chunks)), "batches": .int(Int64(batches)),
-                "removed": .int(Int64(removed))]
     }
 
     /// Vectors a provider gave: one per text, of the index's dimension, finite.
