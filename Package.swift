@@ -174,7 +174,7 @@ let package = Package(
             dependencies: ["Cairn", "CairnEmail", "CairnEngine", "CairnStore", "CairnTesting"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "CairnEmbeddingsTests", dependencies: ["Cairn", "CairnEmbeddings", "CairnEngine", "CairnStore", "CairnTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnEmbeddingsTests", dependencies: ["Cairn", "CairnCurl", "CairnEmbeddings", "CairnEngine", "CairnStore", "CairnTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CairnStoreTests",
             dependencies: ["CairnStore", "CairnTesting", .product(name: "GRDB", package: "GRDB.swift")],

@@ -33,7 +33,7 @@ extension Appliance {
             }
             if drop.create, !FileManager.default.fileExists(atPath: drop.directory) {
                 // A failure shows in the check below, which says what is wrong with the path.
-                try? FileManager.default.createDirectory(atPath: drop.directory, withIntermediateDirectories: true)
+                try? FileManager.default.createDirectory(atPath: drop.directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             }
             do {
                 try drop.checkDirectory()

@@ -1,5 +1,6 @@
 import Cairn
 @testable import CairnEmbeddings
+import CairnCurl
 import CairnTesting
 import Foundation
 import Testing
@@ -51,6 +52,7 @@ import Testing
         let limited = await #expect(throws: EmbeddingRetryableError.self) { try await embedder(throttled).embed(["x"]) }
         #expect(limited?.status == 429 && limited?.retryAfter == .seconds(1) && limited?.message.contains("rate limited") == true)
         #expect(try await embedder(throttled).embed(["x"]).count == 1)
+        #expect(RetryAfter.delay("Wed, 21 Oct 2099 07:28:00 GMT", now: Date()) == .seconds(86_400))     // an HTTP date, capped at a day
 
         let cases: [([String], String)] = [
             (["--wrong-count"], "returned 2 vectors for 3 inputs"),

@@ -22,6 +22,7 @@ import Glibc
         defer { serve.stop() }
         let inbox = serve.directory.path + "/data/inbox"
         #expect(FileManager.default.fileExists(atPath: inbox), "create = true makes the inbox")
+        #expect((try FileManager.default.attributesOfItem(atPath: inbox)[.posixPermissions] as? Int) == 0o700, "a made inbox is private")
 
         try Self.document("glacier", paragraphs: 12).write(toFile: inbox + "/notes.md", atomically: true, encoding: .utf8)
         _ = try await Poll.value("notes.md indexed", timeout: .seconds(30)) { () -> Bool? in

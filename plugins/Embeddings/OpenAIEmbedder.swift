@@ -76,7 +76,7 @@ public struct OpenAIEmbedder: Embedder, Equatable {
             if let apiKey, !apiKey.isEmpty { message = message.replacingOccurrences(of: apiKey, with: "[redacted]") }
             if response.status == 429 || response.status >= 500 {
                 throw EmbeddingRetryableError("The embeddings server at \(where_) answered \(response.status): \(message)", status: response.status,
-                                              retryAfter: Self.retryAfter(response.header("retry-after")))
+                                              retryAfter: RetryAfter.delay(response.header("retry-after"), now: Date()))
             }
             throw NonRetryableError("The embeddings server at \(where_) answered \(response.status): \(message)")
         }
@@ -138,8 +138,4 @@ public struct OpenAIEmbedder: Embedder, Equatable {
         return text.isEmpty ? "(an empty body)" : text
     }
 
-    static func retryAfter(_ header: String?) -> Duration {
-        guard let header, let seconds = Int(header.trimmingCharacters(in: .whitespaces)), seconds >= 0 else { return .zero }
-        return .seconds(min(seconds, 3600))
-    }
 }
