@@ -21,16 +21,15 @@ struct DocumentIndexer {
         var batch: Int
     }
 
-    /// The document's chunks, made once per run of the action (on replay, only if a step
-    /// still has to run).
+    /// The document's chunks, made once per run of the action: kept from the first step when
+    /// it ran here, else read again (on replay, only if a step still has to run).
     final class Chunks: Sendable {
         private let made = Mutex<[Chunker.Chunk]?>(nil)
-        let make: @Sendable () throws -> [Chunker.Chunk]
-        init(_ make: @escaping @Sendable () throws -> [Chunker.Chunk]) { self.make = make }
-        func get() throws -> [Chunker.Chunk] {
+        func keep(_ chunks: [Chunker.Chunk]) { made.withLock { $0 = chunks } }
+        func get(orMake make: () throws -> [Chunker.Chunk]) throws -> [Chunker.Chunk] {
             if let chunks = made.withLock({ $0 }) { return chunks }
             let chunks = try make()
-            made.withLock { $0 = chunks }
+            keep(chunks)
             return chunks
         }
     }
@@ -59,13 +58,16 @@ struct DocumentIndexer {
             let text = try EmbeddingsPlugin.checked { () throws(WorkflowError) in try parsed.text(settings: settings) }
             return (text, try EmbeddingsPlugin.checked { () throws(WorkflowError) in try chunker.chunks(of: text) })
         }
+        let chunks = Chunks()
         let plan = try await step.do("\(prefix): chunk", config: config) { _ in
-            let (text, chunks) = try read()
+            let (text, made) = try read()
+            chunks.keep(made)
             try await store.prepareIndex(definition.name, space: definition.space, dimensions: definition.dimensions)
-            return Plan(digest: Self.digest(text), chunks: chunks.count, size: definition.chunkSize, overlap: definition.overlap, batch: definition.batch)
+            return Plan(digest: Self.digest(text), chunks: made.count, size: definition.chunkSize, overlap: definition.overlap, batch: definition.batch)
         }
         let planned = try EmbeddingsPlugin.checked { () throws(WorkflowError) in try Chunker(size: plan.size, overlap: plan.overlap) }
-        let chunks = Chunks {
+        // On replay the first step's chunks are not here: read again, and the document must be the same.
+        let reread: @Sendable () throws -> [Chunker.Chunk] = {
             let text = try EmbeddingsPlugin.checked { () throws(WorkflowError) in try parsed.text(settings: settings) }
             let chunks = try EmbeddingsPlugin.checked { () throws(WorkflowError) in try planned.chunks(of: text) }
             guard Self.digest(text) == plan.digest, chunks.count == plan.chunks else {
@@ -77,7 +79,7 @@ struct DocumentIndexer {
         let batches = (plan.chunks + batchSize - 1) / batchSize
         let ran = BodyRan()      // set when a batch's body actually runs (not on replay)
         do {
-            try await indexBatches(batches, batchSize: batchSize, step: step, prefix: prefix, config: config, chunks: chunks, ran: ran,
+            try await indexBatches(batches, batchSize: batchSize, step: step, prefix: prefix, config: config, chunks: chunks, reread: reread, ran: ran,
                                    embedder: embedder, definition: definition, source: source, metadata: parsed.metadata, run: run, store: store)
         } catch let error as StepError {
             // A batch failed for good: its run will never publish, so its staged chunks go
@@ -94,12 +96,13 @@ struct DocumentIndexer {
     }
 
     /// One durable step per batch: embed it and stage it under the run.
-    private func indexBatches(_ batches: Int, batchSize: Int, step: WorkflowStep, prefix: String, config: StepConfig, chunks: Chunks, ran: BodyRan,
+    private func indexBatches(_ batches: Int, batchSize: Int, step: WorkflowStep, prefix: String, config: StepConfig, chunks: Chunks,
+                              reread: @escaping @Sendable () throws -> [Chunker.Chunk], ran: BodyRan,
                               embedder: any Embedder, definition: IndexDefinition, source: String, metadata: JSONValue, run: String,
                               store: any EmbeddingIndexStore) async throws {
         for batch in 0..<batches {
             _ = try await step.do("\(prefix): batch \(batch + 1) of \(batches)", config: config) { _ -> Int in
-                let all = try chunks.get()
+                let all = try chunks.get(orMake: reread)
                 let slice = Array(all[(batch * batchSize)..<min(all.count, (batch + 1) * batchSize)])
                 ran.mark()
                 let vectors = try await embedder.embed(slice.map(\.text))

@@ -23,10 +23,11 @@ public struct VectorMatrix: Sendable {
         storage.append(contentsOf: floats)
     }
 
-    /// The `k` rows most similar to `query`, best first, as (row, score); ties keep row order.
+    /// The `k` rows most similar to `query`, best first, as (row, score); ties keep row order;
+    /// none for a query of another dimension.
     public func top(_ k: Int, to query: [Float]) -> [(row: Int, score: Float)] {
-        precondition(query.count == dimensions, "a query of \(query.count) values for a matrix of \(dimensions)")
-        guard k > 0, count > 0 else { return [] }
+        // A query of another dimension matches nothing (callers check and say so first).
+        guard k > 0, count > 0, query.count == dimensions else { return [] }
         var best: [(row: Int, score: Float)] = []      // sorted, best first, at most k
         best.reserveCapacity(k + 1)
         storage.withUnsafeBufferPointer { rowBuffer in
