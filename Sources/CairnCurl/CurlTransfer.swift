@@ -23,9 +23,18 @@ package struct CurlTransfer: Sendable {
         case tooLarge
         /// No response within the timeout.
         case timedOut
-        /// The connection could not be made or broke (DNS, refused, reset, TLS).
+        /// The connection could not be made or broke (DNS, refused, reset, a TLS handshake).
         case connection(String)
+        /// The server's TLS certificate was refused (untrusted, expired, wrong host): trying
+        /// again gives the same answer until someone fixes the certificate or the trust store.
+        case certificate(String)
     }
+
+    /// libcurl's codes for a certificate it would not accept.
+    static let certificateCodes: Set<UInt32> = [
+        CURLE_PEER_FAILED_VERIFICATION.rawValue, CURLE_SSL_CERTPROBLEM.rawValue, CURLE_SSL_CACERT_BADFILE.rawValue,
+        CURLE_SSL_ISSUER_ERROR.rawValue, CURLE_SSL_PINNEDPUBKEYNOTMATCH.rawValue, CURLE_SSL_INVALIDCERTSTATUS.rawValue,
+    ]
 
     package var method: String
     package var url: URL
@@ -137,6 +146,7 @@ package struct CurlTransfer: Sendable {
         guard code == CURLE_OK else {
             let text = String(cString: curl_easy_strerror(code))
             if code == CURLE_OPERATION_TIMEDOUT { throw .timedOut }
+            if Self.certificateCodes.contains(code.rawValue) { throw .certificate(text) }
             throw .connection(text)
         }
         var status = 0

@@ -72,6 +72,20 @@ import Testing
         await #expect(throws: EmbeddingRetryableError.self) { try await unreachable.embed(["x"]) }
     }
 
+    @Test func aCertificateThisHostRefusesFailsForGoodWhileARefusedConnectionIsRetried() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let certificate = try SelfSignedCertificate(in: dir.path)
+        let server = try await FakeEmbeddingServer.start(in: dir.file("tls"), arguments: ["--tls", certificate.certificate, certificate.key])
+        defer { server.stop() }
+        let https = OpenAIEmbedder(baseURL: try #require(URL(string: "https://127.0.0.1:\(server.port)")), model: "m", dimensions: 16)
+        let refused = await #expect(throws: NonRetryableError.self) { try await https.embed(["x"]) }
+        #expect(refused?.message.contains("TLS certificate") == true, "\(String(describing: refused))")
+        server.stop()
+        let closed = OpenAIEmbedder(baseURL: try #require(URL(string: "http://127.0.0.1:\(server.port)")), model: "m", dimensions: 16)
+        await #expect(throws: EmbeddingRetryableError.self) { try await closed.embed(["x"]) }
+    }
+
     @Test func indexEntriesForTheOpenAIProviderAreCheckedNamingTheKey() throws {
         let good = try IndexDefinition(json: ["name": "semantic", "provider": "openai", "model": "text-embedding-3-small", "dimensions": 1536,
                                               "base_url": "https://api.openai.com", "api_key": "sk-x", "send_dimensions": true])

@@ -7,7 +7,8 @@ modulo --dims, so texts with the same letters are close. Every request is append
 Misbehaviour on demand: --throttle N answers the first N requests 429 with Retry-After: 1;
 --wrong-count drops the last vector; --wrong-dims returns dims + 1 values; --html answers a
 200 HTML page; --error openai|tei|vllm answers 400 in that server's error shape;
---fail-after N answers 400 to every request after the first N.
+--fail-after N answers 400 to every request after the first N; --tls CERT KEY serves HTTPS
+with that certificate (a self-signed one, which clients must refuse).
 """
 import argparse
 import base64
@@ -29,6 +30,7 @@ def main():
     parser.add_argument("--html", action="store_true")
     parser.add_argument("--error")
     parser.add_argument("--fail-after", type=int, default=0)
+    parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     args = parser.parse_args()
     state = {"requests": 0}
     lock = threading.Lock()
@@ -95,6 +97,11 @@ def main():
                                          "usage": {"prompt_tokens": 0, "total_tokens": 0}}))
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if args.tls:
+        import ssl
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.tls[0], args.tls[1])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     with open(os.path.join(args.dir, "ready.tmp"), "w") as f:
         f.write(str(server.server_address[1]))
     os.rename(os.path.join(args.dir, "ready.tmp"), os.path.join(args.dir, "ready"))

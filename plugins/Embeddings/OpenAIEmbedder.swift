@@ -67,7 +67,9 @@ public struct OpenAIEmbedder: Embedder, Equatable {
         case .success(let value): response = value
         case .failure(.timedOut): throw EmbeddingRetryableError("The embeddings server at \(where_) did not answer within \(timeout).", status: nil)
         case .failure(.connection(let reason)): throw EmbeddingRetryableError("The embeddings server at \(where_) could not be reached: \(reason). Check base_url.", status: nil)
-        case .failure(.tooLarge): throw NonRetryableError("The embeddings server at \(where_) answered more than 256 MiB; lower batch_size.")
+        case .failure(.certificate(let reason)):
+            throw NonRetryableError("The embeddings server at \(where_) has a TLS certificate this host refuses (\(reason)); fix the certificate or trust its issuer in the system's CA store.")
+        case .failure(.tooLarge): throw NonRetryableError("The embeddings server at \(where_) answered more than 256 MiB; lower request_batch.")
         }
         let json = try? JSONValue(json: response.body)
         guard (200...299).contains(response.status) else {

@@ -147,6 +147,8 @@ public enum HTTP {
             throw HTTPRetryableError(status: nil, message: "\(transfer.method) \(redacted(transfer.url)) timed out after \(request.timeout).", retryAfter: .zero)
         case .failure(.connection(let reason)):
             throw HTTPRetryableError(status: nil, message: "\(transfer.method) \(redacted(transfer.url)) failed: \(reason).", retryAfter: .zero)
+        case .failure(.certificate(let reason)):
+            throw NonRetryableError("\(transfer.method) \(redacted(transfer.url)): the server's TLS certificate was refused (\(reason)); retrying would not help. Fix the certificate, or trust its issuer in the system's CA store.")
         }
     }
 
