@@ -18,11 +18,17 @@ public protocol CairnPlugin: Sendable {
     /// ``WorkflowError`` naming an unknown key or a value of the wrong type, so a typo never
     /// silently switches a setting off.
     func checkSettings(_ settings: JSONValue) throws
+    /// Checks a pipeline step's arguments against the plugin's settings at `config check`
+    /// (an index the config does not declare, say): throws a ``WorkflowError``. `templated`
+    /// names the keys whose values only exist when the step runs; they are not checked.
+    func checkArguments(_ arguments: JSONValue, templated: Set<String>, action: String, settings: JSONValue) throws
 }
 
 extension CairnPlugin {
     /// Accepts any settings; plugins with settings check them.
     public func checkSettings(_ settings: JSONValue) throws {}
+    /// Checks nothing beyond the action's own validation.
+    public func checkArguments(_ arguments: JSONValue, templated: Set<String>, action: String, settings: JSONValue) throws {}
 }
 
 /// One action of a plugin, as pipelines call it: JSON arguments in, JSON out.

@@ -40,4 +40,21 @@ public protocol EmbeddingIndexStore: Sendable {
     func chunks(_ rowIDs: [Int64]) throws -> [Int64: IndexedChunk]
     /// Every index with its counts.
     func summaries() throws -> [IndexSummary]
+
+    // A rebuild re-embeds an index's stored chunks into a new space: it stages them all under
+    // one run, then swaps them in whole.
+
+    /// The row ids of the index's visible chunks, in order.
+    func rowIDs(of index: String) throws -> [Int64]
+    /// The visible chunks whose row ids lie in `rowIDs`, in row order, without their vectors.
+    func visibleChunks(in index: String, rowIDs: ClosedRange<Int64>) throws -> [IndexedChunk]
+    /// In one transaction, unless it was done already: checks the index is still at `version`
+    /// (throws ``NonRetryableError`` when it moved), replaces every visible chunk with the
+    /// run's staged ones and records `space`; returns how many chunks the index now shows.
+    func swap(_ index: String, run: String, space: String, dimensions: Int, ifVersion version: Int64) async throws -> Int
+    /// Deletes every staged chunk of a run, whatever its source.
+    func discard(run: String, in index: String) async throws
+    /// Deletes staged chunks whose run belongs to no instance still running (a run ended by
+    /// `terminate` or a crash never publishes); returns how many went.
+    func sweepAbandonedRuns() async throws -> Int
 }

@@ -11,8 +11,12 @@ public struct IndexListing: Codable, Sendable, Hashable {
     /// The query mode used when a query names none.
     public var defaultMode: String
     public var updatedAt: String?
+    /// The space the stored vectors are in, when it is not `space` (the config's): queries
+    /// answer 409 until `cairn indexes rebuild` re-embeds them.
+    public var storedSpace: String?
 
-    public init(name: String, space: String, dimensions: Int, chunks: Int, sources: Int, defaultMode: String, updatedAt: String?) {
+    public init(name: String, space: String, dimensions: Int, chunks: Int, sources: Int, defaultMode: String, updatedAt: String?, storedSpace: String? = nil) {
+        self.storedSpace = storedSpace
         self.name = name
         self.space = space
         self.dimensions = dimensions
@@ -24,7 +28,7 @@ public struct IndexListing: Codable, Sendable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case name, space, dimensions, chunks, sources
-        case defaultMode = "default_mode", updatedAt = "updated_at"
+        case defaultMode = "default_mode", updatedAt = "updated_at", storedSpace = "stored_space"
     }
 }
 

@@ -123,7 +123,24 @@ public struct Appliance: Sendable {
                                                                     logger: logger, indexes: indexStore)),
                              secretKeys: [])
         }
-        return try inCode + config.workflows.map { entry in try workflows.resolve(entry, file: config.source) } + pipelines
+        var builtIn: [ResolvedWorkflow] = []
+        if hasIndexes {
+            builtIn.append(ResolvedWorkflow(name: IndexRebuildWorkflow.name, type: "pipeline",
+                                            workflow: AnyWorkflow(PipelineWorkflow(definition: IndexRebuildWorkflow.definition, plugins: plugins,
+                                                                                   settings: config.pluginSettings, secrets: config.secrets,
+                                                                                   logger: logger, indexes: indexStore)),
+                                            secretKeys: []))
+        }
+        let all = try inCode + config.workflows.map { entry in try workflows.resolve(entry, file: config.source) } + pipelines
+        if hasIndexes, all.contains(where: { $0.name == IndexRebuildWorkflow.name }) {
+            throw ConfigError("The workflow name \(IndexRebuildWorkflow.name) is Cairn's own (index rebuilds) while [[indexes]] are declared; rename your workflow.", file: config.source)
+        }
+        return all + builtIn
+    }
+
+    /// Whether the embeddings plugin is in and the config declares `[[indexes]]`.
+    var hasIndexes: Bool {
+        plugins["embeddings"] is EmbeddingsPlugin && !(config.pluginSettings["embeddings"]?["indexes"]?.arrayValue ?? []).isEmpty
     }
 
     public func run(logger: Logger) async throws {
@@ -136,7 +153,12 @@ public struct Appliance: Sendable {
         exporter.bootstrap()
         let store = try SQLiteStore(path: config.storage.path, synchronous: config.storage.synchronous, migrations: migrations)
         defer { store.close() }
-        indexStore.set(EmbeddingIndexTables(store: store))
+        let tables = EmbeddingIndexTables(store: store)
+        indexStore.set(tables)
+        // Chunks staged by runs that will never publish (terminated, or errored by a crash
+        // before they could discard) are invisible; they go here instead of lingering.
+        let swept = try await tables.sweepAbandonedRuns()
+        if swept > 0 { logger.info("removed chunks staged by indexing runs that ended without publishing", metadata: ["chunks": "\(swept)"]) }
         let token = try APIToken.resolve(config)
         switch token.origin {
         case .config: logger.info("API token from the config file")

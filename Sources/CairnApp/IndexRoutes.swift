@@ -9,7 +9,7 @@ import Hummingbird
 /// the bearer token, answered by the embeddings plugin's searcher over Cairn's database.
 enum IndexRoutes {
     static func registration(plugin: EmbeddingsPlugin, settings: JSONValue, box: IndexStoreBox) -> RouteRegistration {
-        RouteRegistration(authenticated: true) { group, _ in
+        RouteRegistration(authenticated: true) { group, engine in
             @Sendable func store() throws -> any EmbeddingIndexStore {
                 guard let store = box.store else { throw APIError(.serviceUnavailable, "starting", "The indexes are still starting. Try again in a moment.") }
                 return store
@@ -26,22 +26,51 @@ enum IndexRoutes {
                 let stored = Dictionary(uniqueKeysWithValues: try store().summaries().map { ($0.name, $0) })
                 let listings = settings.indexes.values.sorted { $0.name < $1.name }.map { definition in
                     let summary = stored[definition.name]
+                    let stored = summary?.space
                     return IndexListing(name: definition.name, space: definition.space, dimensions: definition.dimensions, chunks: summary?.chunks ?? 0,
                                         sources: summary?.sources ?? 0, defaultMode: definition.provider == "hashing" ? "keyword" : "hybrid",
-                                        updatedAt: summary?.updatedAt.map(Timestamp.string))
+                                        updatedAt: summary?.updatedAt.map(Timestamp.string),
+                                        storedSpace: stored == definition.space || (summary?.chunks ?? 0) == 0 ? nil : stored)
                 }
                 return JSON.response(IndexList(indexes: listings))
             }
-            group.get("indexes/:name/query") { request, context in
+            @Sendable func definition(_ context: CairnRequestContext) throws -> IndexDefinition {
                 let raw = try context.parameters.require("name")
                 let name = raw.removingPercentEncoding ?? raw
                 let settings = try configured()
                 guard let definition = settings.indexes[name] else {
                     throw APIError(.notFound, "index_not_found", "No index named \(name.prefix(64)); the config declares \(settings.indexes.keys.sorted().joined(separator: ", ").isEmpty ? "none" : settings.indexes.keys.sorted().joined(separator: ", ")).")
                 }
+                return definition
+            }
+            group.post("indexes/:name/rebuild") { _, context in
+                let definition = try definition(context)
+                let indexes = try store()
+                let version = try indexes.version(of: definition.name) ?? 0
+                let chunks = try indexes.summaries().first { $0.name == definition.name }?.chunks ?? 0
+                let params = JSONValue.object(["index": .string(definition.name)]).jsonData()
+                let base = IndexRebuildWorkflow.instanceID(index: definition.name, version: version)
+                // The rebuild from this version: the one running or done, or a new one when
+                // earlier tries ended without swapping (errored or terminated).
+                for attempt in 1...100 {
+                    let id = attempt == 1 ? base : "\(base)-\(attempt)"
+                    let outcome = try await engine.start(IndexRebuildWorkflow.name, id: id, paramsJSON: params, trigger: "api")
+                    let record = outcome.record
+                    if outcome.wasCreated || !record.status.isFinished || record.status == .complete {
+                        let answer = IndexRebuild(index: definition.name, workflow: IndexRebuildWorkflow.name, instanceID: record.id, created: outcome.wasCreated,
+                                                  status: record.status.rawValue, fromSpace: try indexes.space(of: definition.name), toSpace: definition.space,
+                                                  chunks: chunks)
+                        return JSON.response(answer, status: outcome.wasCreated ? .accepted : .ok)
+                    }
+                }
+                throw APIError(.conflict, "too_many_rebuilds", "100 rebuilds of \(definition.name) from this version ended without finishing; see cairn instances list \(IndexRebuildWorkflow.name).")
+            }
+            group.get("indexes/:name/query") { request, context in
+                let definition = try definition(context)
+                let name = definition.name
                 let query = request.uri.queryParameters
-                // Form encoding writes spaces as "+".
-                guard let text = query.get("q")?.replacingOccurrences(of: "+", with: " ") else { throw APIError.badRequest("Give the text to search for as ?q=…") }
+                // Read from the raw query: form encoding writes a space as "+" and a plus as "%2B".
+                guard let text = formValue("q", in: request.uri.query) else { throw APIError.badRequest("Give the text to search for as ?q=…") }
                 var k = 5
                 if let value = query.get("k") {
                     guard let number = Int(value), (1...100).contains(number) else { throw APIError.badRequest("k '\(value)' is not a number from 1 to 100.") }
@@ -69,5 +98,17 @@ enum IndexRoutes {
                 }
             }
         }
+    }
+
+    /// The value of `key` in a raw (percent-encoded) query string, form-decoded: "+" is a
+    /// space, "%2B" a plus. `nil` when the key is absent or its encoding is broken.
+    static func formValue(_ key: String, in query: String?) -> String? {
+        for pair in (query ?? "").split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts[0].replacingOccurrences(of: "+", with: " ").removingPercentEncoding == key else { continue }
+            let raw = parts.count > 1 ? String(parts[1]) : ""
+            return raw.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        }
+        return nil
     }
 }

@@ -70,7 +70,7 @@ public struct EmbeddingIndexTables: EmbeddingIndexStore {
     }
 
     static func mismatch(_ name: String, holds: String, asked: String) -> NonRetryableError {
-        NonRetryableError("Index \(name) holds vectors of \(holds); this asks for \(asked). Vectors of different spaces are never mixed: give the new model an index of its own (a new [[indexes]] name) and index the documents into it, or empty this one first (embeddings.delete each source).")
+        NonRetryableError("Index \(name) holds vectors of \(holds); this asks for \(asked). Vectors of different spaces are never mixed: re-embed the stored chunks into the new space with `cairn indexes rebuild \(name)`, or give the new model an index of its own (a new [[indexes]] name).")
     }
 
     public func space(of index: String) throws -> String? {
@@ -233,6 +233,72 @@ public struct EmbeddingIndexTables: EmbeddingIndexStore {
                 IndexSummary(name: row["name"].text ?? "", space: row["space"].text ?? "", dimensions: Int(row["dimensions"].integer ?? 0),
                              chunks: Int(row["chunks"].integer ?? 0), sources: Int(row["sources"].integer ?? 0), updatedAt: row.time("updated_at"))
             }
+        }
+    }
+
+    public func rowIDs(of index: String) throws -> [Int64] {
+        try store.read { tx in
+            try tx.rows("SELECT rowid FROM embedding_chunks WHERE index_name = ? AND visible = 1 ORDER BY rowid", [.text(index)]).compactMap { $0["rowid"].integer }
+        }
+    }
+
+    public func visibleChunks(in index: String, rowIDs: ClosedRange<Int64>) throws -> [IndexedChunk] {
+        try store.read { tx in
+            try tx.rows("""
+                SELECT id, source, chunk_index, text, metadata FROM embedding_chunks
+                WHERE index_name = ? AND visible = 1 AND rowid BETWEEN ? AND ? ORDER BY rowid
+                """, [.text(index), .integer(rowIDs.lowerBound), .integer(rowIDs.upperBound)]).map { row in
+                let metadata = (try? JSONValue(json: Data((row["metadata"].text ?? "{}").utf8))) ?? .object([:])
+                return IndexedChunk(id: row["id"].text ?? "", source: row["source"].text ?? "", chunkIndex: Int(row["chunk_index"].integer ?? 0),
+                                    text: row["text"].text ?? "", metadata: metadata, vector: [])
+            }
+        }
+    }
+
+    public func swap(_ index: String, run: String, space: String, dimensions: Int, ifVersion version: Int64) async throws -> Int {
+        let now = Date()
+        // `nil` when the index moved on: thrown outside the transaction, so it stays a
+        // NonRetryableError (the store wraps what a transaction body throws).
+        let shown: Int? = try await store.transaction { tx in
+            let staged = try tx.row("SELECT COUNT(*) AS n FROM embedding_chunks WHERE index_name = ? AND run = ? AND visible = 0",
+                                    [.text(index), .text(run)])?["n"].integer ?? 0
+            let head = try tx.row("SELECT space, version FROM embedding_indexes WHERE name = ?", [.text(index)])
+            func visible() throws -> Int {
+                Int(try tx.row("SELECT COUNT(*) AS n FROM embedding_chunks WHERE index_name = ? AND visible = 1", [.text(index)])?["n"].integer ?? 0)
+            }
+            // Swapped already (a replay after a crash between this commit and the step's record).
+            if staged == 0, head?["space"].text == space, head?["version"].integer != version { return try visible() }
+            guard let current = head?["version"].integer, current == version else { return nil }
+            try tx.execute("DELETE FROM embedding_chunks WHERE index_name = ? AND visible = 1", [.text(index)])
+            try tx.execute("""
+                UPDATE embedding_chunks SET visible = 1, id = substr(id, 1, length(id) - length(?) - 1)
+                WHERE index_name = ? AND run = ? AND visible = 0
+                """, [.text(run), .text(index), .text(run)])
+            try tx.execute("UPDATE embedding_indexes SET space = ?, dimensions = ?, version = version + 1, updated_at = ? WHERE name = ?",
+                           [.text(space), .integer(Int64(dimensions)), .time(now), .text(index)])
+            return try visible()
+        }
+        guard let shown else {
+            throw NonRetryableError("Index \(index) changed while it was being rebuilt (a document was indexed or deleted meanwhile), so the rebuilt chunks would be stale; nothing was swapped. Run the rebuild again when indexing is quiet.")
+        }
+        return shown
+    }
+
+    public func discard(run: String, in index: String) async throws {
+        try await store.transaction { tx in
+            try tx.execute("DELETE FROM embedding_chunks WHERE index_name = ? AND run = ? AND visible = 0", [.text(index), .text(run)])
+        }
+    }
+
+    public func sweepAbandonedRuns() async throws -> Int {
+        // A run is named `<instance id>/<step>`; it is abandoned when no instance of that id
+        // is still live (queued, running, waiting or paused).
+        try await store.transaction { tx in
+            try tx.execute("""
+                DELETE FROM embedding_chunks WHERE visible = 0 AND NOT EXISTS (
+                    SELECT 1 FROM instances i WHERE i.id = substr(embedding_chunks.run, 1, instr(embedding_chunks.run, '/') - 1)
+                    AND i.status NOT IN ('complete', 'errored', 'terminated'))
+                """)
         }
     }
 }

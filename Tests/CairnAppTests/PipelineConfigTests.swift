@@ -131,6 +131,32 @@ import Testing
         }
     }
 
+    @Test func embeddingsStepsMustNameADeclaredIndexAndTheRebuildWorkflowComesWithIndexes() throws {
+        func pipeline(_ with: String) -> String {
+            "[[pipelines]]\nname = \"p\"\nparams = { path = \"string\", index = \"string\" }\n[[pipelines.steps]]\nname = \"s\"\naction = \"embeddings.index\"\nwith = \(with)\n"
+        }
+        let docs = "[[indexes]]\nname = \"docs\"\n"
+        let unknown = try #require(throws: ConfigError.self) { try build(docs + pipeline("{ index = \"nope\", path = \"{{ params.path }}\" }")) }
+        #expect(unknown.description.contains("no index named \"nope\"") && unknown.description.contains("known: docs"), "\(unknown)")
+        #expect(unknown.description.hasPrefix("x.toml:9: "), "\(unknown)")
+        let none = try #require(throws: ConfigError.self) { try build(pipeline("{ index = \"docs\", path = \"{{ params.path }}\" }")) }
+        #expect(none.description.contains("no index named \"docs\"") && none.description.contains("known: none"), "\(none)")
+        let query = try #require(throws: ConfigError.self) {
+            try build(docs + "[[pipelines]]\nname = \"q\"\n[[pipelines.steps]]\nname = \"s\"\naction = \"embeddings.query\"\nwith = { index = \"doc\", query = \"x\" }\n")
+        }
+        #expect(query.description.contains("no index named \"doc\""), "\(query)")
+        // A templated index is checked when the step runs; a declared one passes.
+        let templated = try build(docs + pipeline("{ index = \"{{ params.index }}\", path = \"{{ params.path }}\" }"))
+        #expect(try templated.registrations().contains { $0.name == "cairn-index-rebuild" })
+        #expect(try build(docs + pipeline("{ index = \"docs\", path = \"{{ params.path }}\" }")).registrations().count == 2)
+        // Without [[indexes]] there is nothing to rebuild, and the name is free.
+        #expect(try !build("[[pipelines]]\nname = \"cairn-index-rebuild\"\n[[pipelines.steps]]\nname = \"s\"\nsleep = \"1 hour\"\n").registrations().isEmpty)
+        let taken = try #require(throws: ConfigError.self) {
+            try build(docs + "[[pipelines]]\nname = \"cairn-index-rebuild\"\n[[pipelines.steps]]\nname = \"s\"\nsleep = \"1 hour\"\n")
+        }
+        #expect(taken.description.contains("is Cairn's own"), "\(taken)")
+    }
+
     @Test(arguments: mistakes)
     func mistakesAreRefusedOnTheirLine(rest: String, line: Int, mentions: [String]) throws {
         let text = "[[pipelines]]\nname = \"p\"\n[[pipelines.steps]]\nname = \"s\"\n\(rest)\n"

@@ -119,6 +119,69 @@ import Glibc
         #expect(try serve.sqlite("SELECT COUNT(*) = COUNT(DISTINCT chunk_index) FROM embedding_chunks WHERE index_name = 'big'") == "1")
     }
 
+    @Test func changingTheModelRefusesQueriesUntilTheCLIsRebuildReEmbedsTheIndex() async throws {
+        func config(_ directory: String, dimensions: Int) -> String {
+            ServeProcess.seedConfig(directory: directory) + """
+
+                [[indexes]]
+                name = "docs"
+                dimensions = \(dimensions)
+                chunk_size = 80
+                overlap = 0
+                batch = 2
+
+                [[pipelines]]
+                name = "ingest"
+                params = { text = "string", source = "string" }
+
+                [[pipelines.steps]]
+                name = "index"
+                action = "embeddings.index"
+                with = { index = "docs", text = "{{ params.text }}", source = "{{ params.source }}" }
+                """
+        }
+        let serve = try await ServeProcess(config: { config($0, dimensions: 64) })
+        defer { serve.stop() }
+        let texts = [Self.document("glaciers", paragraphs: 3), Self.document("volcanoes", paragraphs: 3)]
+        for (index, text) in texts.enumerated() {
+            let body = try JSONSerialization.data(withJSONObject: ["id": "d\(index)", "params": ["text": text, "source": "doc\(index)"]])
+            let created = try await serve.request("POST", "/workflows/ingest/instances", body: String(decoding: body, as: UTF8.self))
+            #expect(created.status == 201, "\(created.text)")
+            _ = try await serve.waitForInstance("ingest", "d\(index)") { ($0["status"] as? String) == "complete" }
+        }
+        let before = try serve.sqlite("SELECT COUNT(*) || ':' || SUM(length(vector)) FROM embedding_chunks WHERE visible = 1")
+        let chunks = try #require(Int(before.split(separator: ":")[0]))
+        #expect(chunks >= 4 && before.hasSuffix(":\(chunks * 64 * 4)"), "\(before)")
+
+        // The config now asks for 128 dimensions.
+        serve.signal(SIGTERM)
+        #expect(try await serve.waitForExit() == 0)
+        try config(serve.directory.path, dimensions: 128).write(toFile: serve.configPath, atomically: true, encoding: .utf8)
+        try await serve.start()
+        let refused = try await serve.request("GET", "/indexes/docs/query?q=glaciers")
+        #expect(refused.status == 409 && refused.text.contains("cairn indexes rebuild docs"), "\(refused.text)")
+        let listed = try await serve.request("GET", "/indexes")
+        #expect(((listed.json["indexes"] as? [[String: Any]])?.first?["stored_space"] as? String) == "hashing/hash-v1@64", "\(listed.text)")
+
+        let connection = ["--url", serve.baseURL, "--config", serve.configPath]
+        let rebuilt = try await CLI.run(["index", "rebuild", "docs", "--wait"] + connection, in: serve.directory.path)
+        #expect(rebuilt.code == 0 && rebuilt.out.contains("Rebuilt docs: \(chunks) chunks now in hashing/hash-v1@128"), "\(rebuilt.err)\(rebuilt.out)")
+        #expect(rebuilt.err.isEmpty, "no progress drawn in a pipe: \(rebuilt.err)")
+        #expect(try serve.sqlite("SELECT COUNT(*) || ':' || SUM(length(vector)) FROM embedding_chunks") == "\(chunks):\(chunks * 128 * 4)")
+        let found = try await serve.request("GET", "/indexes/docs/query?q=volcanoes&mode=vector&k=1")
+        #expect(found.status == 200 && ((found.json["hits"] as? [[String: Any]])?.first?["source"] as? String) == "doc1", "\(found.text)")
+        // Asked again: a new rebuild from the index's new version (re-embedding in the same space); --json prints the server's answer.
+        let again = try await CLI.run(["indexes", "rebuild", "docs", "--json"] + connection, in: serve.directory.path)
+        let answer = try #require(try JSONSerialization.jsonObject(with: Data(again.out.utf8)) as? [String: Any], "\(again.err)")
+        #expect(again.code == 0 && answer["created"] as? Bool == true && answer["from_space"] as? String == "hashing/hash-v1@128" && answer["chunks"] as? Int == chunks, "\(again.out)")
+        let id = try #require(answer["instance_id"] as? String)
+        let finished = try await serve.waitForInstance("cairn-index-rebuild", id) { ($0["status"] as? String) == "complete" }
+        #expect((finished["output"] as? [String: Any])?["chunks"] as? Int == chunks)
+        #expect(try serve.sqlite("SELECT COUNT(*) FROM embedding_chunks") == "\(chunks)")
+        let missing = try await CLI.run(["indexes", "rebuild", "nope"] + connection, in: serve.directory.path)
+        #expect(missing.code == 1 && missing.err.contains("No index named nope"), "\(missing.err)")
+    }
+
     @Test func anOpenAICompatibleServerEmbedsAndHybridQueriesFindTheNearestChunk() async throws {
         let serverDirectory = try TemporaryDirectory(prefix: "cairn-e2e-embed")
         defer { serverDirectory.remove() }

@@ -103,4 +103,70 @@ import Testing
         try await tables.prepareIndex("docs", space: "other@8", dimensions: 8)
         #expect(try tables.space(of: "docs") == "other@8")
     }
+
+    @Test func aRebuildStagesEveryChunkInTheNewSpaceAndSwapsThemInAtOnce() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let store = try SQLiteStore(path: dir.file("c.sqlite"), migrations: EmbeddingIndexTables.migrations)
+        defer { store.close() }
+        let tables = EmbeddingIndexTables(store: store)
+        try await tables.prepareIndex("docs", space: "old@4", dimensions: 4)
+        let old = [chunk("a.md", 0, "alpha one"), chunk("a.md", 1, "alpha two"), chunk("b.md", 0, "beta")]
+        try await tables.upsert(old, into: "docs")
+        let version = try #require(try tables.version(of: "docs"))
+        let rows = try tables.rowIDs(of: "docs")
+        #expect(rows.count == 3 && rows == rows.sorted())
+        // Batches read by row range: only visible chunks, in order, with their ids and metadata.
+        let firstTwo = try tables.visibleChunks(in: "docs", rowIDs: rows[0]...rows[1])
+        #expect(firstTwo.map(\.text) == ["alpha one", "alpha two"] && firstTwo.map(\.id) == Array(old.prefix(2).map(\.id)) && firstTwo[1].metadata == ["n": 1])
+        let rebuilt = try tables.visibleChunks(in: "docs", rowIDs: rows[0]...rows[2]).map { chunk -> IndexedChunk in
+            var copy = chunk
+            copy.vector = [1, 0, 0, 0, 0, 0, 0, 0]
+            return copy
+        }
+        try await tables.stage(rebuilt, into: "docs", run: "rb/rebuild")
+        // Until the swap, queries see the old vectors only.
+        #expect(try tables.vectors(of: "docs").dimensions == 4 && tables.vectors(of: "docs").rowIDs == rows)
+        #expect(try await tables.swap("docs", run: "rb/rebuild", space: "new@8", dimensions: 8, ifVersion: version) == 3)
+        let after = try tables.vectors(of: "docs")
+        #expect(try after.dimensions == 8 && after.values.count == 24 && tables.space(of: "docs") == "new@8")
+        #expect(Set(try tables.chunks(after.rowIDs).values.map(\.id)) == Set(old.map(\.id)))     // same ids, no suffix
+        #expect(try tables.keywordSearch(["beta"], in: "docs", limit: 5).count == 1)
+        // Swapped again (a replay after a crash): nothing changes.
+        #expect(try await tables.swap("docs", run: "rb/rebuild", space: "new@8", dimensions: 8, ifVersion: version) == 3)
+        #expect(try tables.vectors(of: "docs").rowIDs == after.rowIDs)
+
+        // A write during a rebuild makes its swap refuse (the staged chunks would be stale).
+        let moved = try #require(try tables.version(of: "docs"))
+        try await tables.stage(rebuilt.prefix(1).map { $0 }, into: "docs", run: "rb2/rebuild")
+        try await tables.upsert([chunk("c.md", 0, "gamma", [1, 0, 0, 0, 0, 0, 0, 0])], into: "docs")
+        let refused = await #expect(throws: NonRetryableError.self) { try await tables.swap("docs", run: "rb2/rebuild", space: "new@8", dimensions: 8, ifVersion: moved) }
+        #expect(refused?.message.contains("changed while it was being rebuilt") == true)
+        #expect(try tables.summaries().first?.chunks == 4)
+        try await tables.discard(run: "rb2/rebuild", in: "docs")
+        #expect(try store.read { try $0.row("SELECT COUNT(*) AS n FROM embedding_chunks WHERE visible = 0")?["n"].integer } == 0)
+    }
+
+    @Test func theStartupSweepRemovesStagedChunksOfRunsWhoseInstanceEndedAndKeepsLiveOnes() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let store = try SQLiteStore(path: dir.file("c.sqlite"), migrations: EmbeddingIndexTables.migrations)
+        defer { store.close() }
+        let tables = EmbeddingIndexTables(store: store)
+        try await tables.prepareIndex("docs", space: "s@4", dimensions: 4)
+        try await tables.upsert([chunk("a.md", 0, "published")], into: "docs")
+        for (id, status) in [("live", "waiting"), ("ended", "terminated")] {
+            try await store.transaction { tx in
+                try tx.execute("""
+                    INSERT INTO instances (workflow, id, status, params, trigger, created_at, updated_at) VALUES ('ingest', ?, ?, x'7B7D', 'api', 0, 0)
+                    """, [.text(id), .text(status)])
+            }
+        }
+        try await tables.stage([chunk("b.md", 0, "live run")], into: "docs", run: "live/index")
+        try await tables.stage([chunk("b.md", 0, "ended run"), chunk("b.md", 1, "ended run two")], into: "docs", run: "ended/index")
+        try await tables.stage([chunk("c.md", 0, "no instance")], into: "docs", run: "gone/index")
+        #expect(try await tables.sweepAbandonedRuns() == 3)
+        let left = try store.read { try $0.rows("SELECT run, visible FROM embedding_chunks ORDER BY rowid").map { "\($0["run"].text ?? "-")/\($0["visible"].integer ?? -1)" } }
+        #expect(left == ["-/1", "live/index/0"])
+    }
 }

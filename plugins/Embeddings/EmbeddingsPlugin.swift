@@ -2,7 +2,8 @@ import Cairn
 import Foundation
 
 /// The embeddings plugin: `embeddings.chunk`, `embeddings.index` (chunk, embed and store in
-/// batches, each batch a durable step), `embeddings.query` and `embeddings.delete`, over the
+/// batches, each batch a durable step), `embeddings.query`, `embeddings.delete` and
+/// `embeddings.rebuild` (re-embed a whole index into a new model's space), over the
 /// indexes the config declares with `[[indexes]]` and Cairn's database keeps.
 ///
 /// ```toml
@@ -75,7 +76,18 @@ public struct EmbeddingsPlugin: CairnPlugin {
             let removed = try await store.removeChunks(of: parsed.source, in: definition.name, keeping: [])
             return ["index": .string(definition.name), "source": .string(parsed.source), "removed": .int(Int64(removed))]
         })
-        return ["chunk": chunk, "index": index, "query": query, "delete": delete]
+        let rebuild = PluginAction(validate: { arguments in
+            _ = try RebuildArguments(json: arguments)
+        }, compound: { arguments, context, step in
+            try await IndexRebuilder(arguments: arguments, context: context).run(step: step)
+        })
+        return ["chunk": chunk, "index": index, "query": query, "delete": delete, "rebuild": rebuild]
+    }
+
+    /// An `index` given literally must be one the config declares.
+    public func checkArguments(_ arguments: JSONValue, templated: Set<String>, action: String, settings: JSONValue) throws {
+        guard action != "chunk", !templated.contains("index"), let name = arguments["index"]?.stringValue else { return }
+        _ = try EmbeddingsSettings(json: settings).index(name)
     }
 
     /// A mistake in arguments or settings as a step failure that is not retried.

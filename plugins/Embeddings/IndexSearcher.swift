@@ -30,7 +30,15 @@ public final class IndexSearcher: Sendable {
         var rowIDs: [Int64]
     }
 
-    private let loaded = Mutex<[String: Loaded]>([:])
+    /// An index's vectors as of one version of it, loaded once however many queries ask
+    /// for that version at the same time.
+    private struct Entry: Sendable {
+        var version: Int64
+        var load: Task<Loaded, any Error>
+    }
+
+    private let loaded = Mutex<[String: Entry]>([:])
+    private let loadCount = Mutex(0)
 
     public init() {}
 
@@ -79,21 +87,41 @@ public final class IndexSearcher: Sendable {
         }
         // A query without words (only punctuation or emoji) has nothing to be near.
         guard query.contains(where: { $0 != 0 }) else { return [] }
-        let current = try matrix(for: index, store: store)
+        let current = try await matrix(for: index, store: store)
         return current.matrix.top(limit, to: query).map { (current.rowIDs[$0.row], Double($0.score)) }
     }
 
-    /// The index's vectors in memory, reloaded when the store's version moved.
-    private func matrix(for index: IndexDefinition, store: any EmbeddingIndexStore) throws -> Loaded {
+    /// The index's vectors in memory, reloaded when the store's version moved; queries that
+    /// arrive while a load runs wait for it instead of loading again.
+    private func matrix(for index: IndexDefinition, store: any EmbeddingIndexStore) async throws -> Loaded {
         let version = try store.version(of: index.name) ?? -1
-        if let cached = loaded.withLock({ $0[index.name] }), cached.version == version { return cached }
+        let load = loaded.withLock { entries in
+            if let entry = entries[index.name], entry.version == version { return entry.load }
+            let load = Task {
+                self.loadCount.withLock { $0 += 1 }
+                return try Self.load(index, store: store)
+            }
+            entries[index.name] = Entry(version: version, load: load)
+            return load
+        }
+        do {
+            return try await load.value
+        } catch {
+            // A failed load is not kept: the next query tries again.
+            loaded.withLock { entries in if entries[index.name]?.version == version { entries[index.name] = nil } }
+            throw error
+        }
+    }
+
+    private static func load(_ index: IndexDefinition, store: any EmbeddingIndexStore) throws -> Loaded {
         let vectors = try store.vectors(of: index.name)
         var matrix = VectorMatrix(dimensions: index.dimensions)
         if vectors.dimensions == index.dimensions {
             vectors.values.withUnsafeBufferPointer { matrix.append(contentsOf: $0) }
         }
-        let fresh = Loaded(version: vectors.version, matrix: matrix, rowIDs: vectors.dimensions == index.dimensions ? vectors.rowIDs : [])
-        loaded.withLock { $0[index.name] = fresh }
-        return fresh
+        return Loaded(version: vectors.version, matrix: matrix, rowIDs: vectors.dimensions == index.dimensions ? vectors.rowIDs : [])
     }
+
+    /// How many times an index's vectors were read from the store (for tests).
+    var loads: Int { loadCount.withLock { $0 } }
 }

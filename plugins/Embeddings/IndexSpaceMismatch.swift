@@ -6,6 +6,6 @@ public struct IndexSpaceMismatch: Error, CustomStringConvertible, Sendable {
     public var configured: String
 
     public var description: String {
-        "Index \(index) holds vectors of \(stored), but its [[indexes]] entry now says \(configured). Put the entry back, or index the documents into a new index for the new model (vectors of two spaces are never mixed)."
+        "Index \(index) holds vectors of \(stored), but its [[indexes]] entry now says \(configured). Re-embed the stored chunks into the new space with `cairn indexes rebuild \(index)`, or put the entry back (vectors of two spaces are never mixed)."
     }
 }

@@ -52,9 +52,11 @@ extension Appliance {
                     do {
                         if let value = arguments.literalValue {
                             try action.validate(value)
+                            try plugin.checkArguments(value, templated: [], action: actionName, settings: config.pluginSettings[pluginName] ?? .object([:]))
                         } else {
                             let (value, templated) = arguments.probe()
                             try action.validateTemplated(value, templated)
+                            try plugin.checkArguments(value, templated: templated.union(arguments.nonLiteralKeys), action: actionName, settings: config.pluginSettings[pluginName] ?? .object([:]))
                         }
                     } catch let error as WorkflowError {
                         throw fail("step \"\(step.name)\": \(error.message)", "\(at).with", "\(at)")

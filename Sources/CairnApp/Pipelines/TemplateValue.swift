@@ -93,6 +93,12 @@ public indirect enum TemplateValue: Sendable, Equatable {
         return (.object(values), templated)
     }
 
+    /// The keys of an object whose values are not literal (hold a template somewhere).
+    public var nonLiteralKeys: Set<String> {
+        guard case .object(let members) = self else { return literalValue == nil ? ["*"] : [] }
+        return Set(members.filter { $0.value.literalValue == nil }.keys)
+    }
+
     private func probeValue() -> JSONValue {
         switch self {
         case .literal(let value): value

@@ -1,0 +1,32 @@
+import Foundation
+
+/// The answer to `POST /indexes/{name}/rebuild`: the instance of `cairn-index-rebuild`
+/// that re-embeds the index, new or the one already running.
+public struct IndexRebuild: Codable, Sendable, Hashable {
+    public var index: String
+    public var workflow: String
+    public var instanceID: String
+    /// `false` when a rebuild from the same version was already started.
+    public var created: Bool
+    public var status: String
+    /// The space the index's vectors are in now, and the one the config names.
+    public var fromSpace: String?
+    public var toSpace: String
+    public var chunks: Int
+
+    public init(index: String, workflow: String, instanceID: String, created: Bool, status: String, fromSpace: String?, toSpace: String, chunks: Int) {
+        self.index = index
+        self.workflow = workflow
+        self.instanceID = instanceID
+        self.created = created
+        self.status = status
+        self.fromSpace = fromSpace
+        self.toSpace = toSpace
+        self.chunks = chunks
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case index, workflow, created, status, chunks
+        case instanceID = "instance_id", fromSpace = "from_space", toSpace = "to_space"
+    }
+}
