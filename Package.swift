@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "cairn", targets: ["CairnMain"]),
         .executable(name: "cairn-example", targets: ["CairnExample"]),
         .executable(name: "cairn-bench", targets: ["CairnBench"]),
+        .executable(name: "cairn-chaos", targets: ["CairnChaos"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -152,6 +153,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/CairnBench",
+            swiftSettings: swiftSettings
+        ),
+        // `swift run cairn-chaos`: SIGKILLs the real appliance under all three triggers and checks the invariants (README, Operations).
+        .executableTarget(
+            name: "CairnChaos",
+            dependencies: [
+                "CairnTriggers",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/CairnChaos",
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "CairnTests", dependencies: ["Cairn"], swiftSettings: swiftSettings),

@@ -1,0 +1,79 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real `cairn serve` under test: started on the run's config, killed, drained and
+/// restarted on the same data directory. Its output goes to `serve.log` (appended across
+/// restarts, each start marked).
+final class ApplianceProcess {
+    let binary: URL
+    let configPath: String
+    let logPath: String
+    let port: Int
+    let environment: [String: String]
+    private(set) var process: Process?
+    private(set) var starts = 0
+
+    init(binary: URL, configPath: String, logPath: String, port: Int, environment: [String: String]) {
+        self.binary = binary
+        self.configPath = configPath
+        self.logPath = logPath
+        self.port = port
+        self.environment = environment
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+    }
+
+    /// Starts it and waits until `/readyz` answers 200.
+    func start() async throws {
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        log.seekToEndOfFile()
+        starts += 1
+        log.write(Data("--- cairn-chaos: start \(starts) at \(Date())\n".utf8))
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["serve", "--config", configPath]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        self.process = process
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            guard process.isRunning else { throw ChaosError("cairn serve exited with status \(process.terminationStatus) while starting; see \(logPath)") }
+            if await ready() { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw ChaosError("cairn serve was not ready within 60 s; see \(logPath)")
+    }
+
+    /// Whether `/readyz` answers 200.
+    func ready() async -> Bool {
+        guard let url = URL(string: "http://127.0.0.1:\(port)/readyz") else { return false }
+        var request = URLRequest(url: url)
+        request.timeoutInterval = 2
+        guard let (_, response) = try? await URLSession.shared.data(for: request) else { return false }
+        return (response as? HTTPURLResponse)?.statusCode == 200
+    }
+
+    /// Sends `signal` and waits for the process to end (escalating to SIGKILL after `grace`);
+    /// returns whether it ended within the grace.
+    @discardableResult
+    func stop(_ signal: Int32, grace: Duration = .seconds(20)) async -> Bool {
+        guard let process, process.isRunning else { return true }
+        kill(process.processIdentifier, signal)
+        let deadline = ContinuousClock.now + grace
+        while process.isRunning, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        guard process.isRunning else { return true }
+        kill(process.processIdentifier, SIGKILL)
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
+        return false
+    }
+
+    var isRunning: Bool { process?.isRunning ?? false }
+}

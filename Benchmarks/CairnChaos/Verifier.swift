@@ -1,0 +1,166 @@
+import Foundation
+import GRDB
+
+/// Checks the run's claims against Cairn's database, the ledger, the drop directory and what
+/// the senders were told.
+struct Verifier {
+    let database: Database
+    let inbox: String
+    let timeline: Timeline
+    let webhooks: WebhookSender.State
+    let dropped: [String]
+    let ledger: [LedgerServer.Entry]
+    /// Completed steps' outputs as observed at each stop and at the end.
+    let outputChanges: [String]
+    let loadEnded: Date
+
+    /// The integrity check comes first: it must see the WAL as the appliance left it.
+    func run() throws -> [Invariant] {
+        let integrity = try integrityInvariant()
+        return [try webhookInvariant(), try eventInvariant(), try dropInvariant(), try cronInvariant(), try finalInvariant(),
+                outputInvariant(), ledgerInvariant(), integrity]
+    }
+
+    func webhookInvariant() throws -> Invariant {
+        let name = "webhooks: every 2xx has exactly one instance; every repeat answered with the original"
+        var problems = webhooks.repeatMismatches + webhooks.unexpected.map { "unexpected answer: \($0)" }
+        if !webhooks.unackedOrders.isEmpty { problems.append("\(webhooks.unackedOrders.count) orders never got a 2xx") }
+        let counts = try database.read { db in
+            try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT id, COUNT(*) AS n FROM instances WHERE workflow = 'chaos-order' GROUP BY id").map {
+                ($0["id"] as String, $0["n"] as Int)
+            })
+        }
+        for (order, instance) in webhooks.orders where counts[instance] != 1 {
+            problems.append("order-\(order): \(counts[instance] ?? 0) instances named \(instance)")
+        }
+        if counts.count != webhooks.orders.count { problems.append("\(counts.count) chaos-order instances for \(webhooks.orders.count) acknowledged orders") }
+        let detail = problems.isEmpty
+            ? "\(webhooks.orders.count) orders acknowledged, \(counts.count) instances, \(webhooks.repeats) repeats answered with the original"
+            : problems.prefix(5).joined(separator: "; ")
+        return Invariant(name: name, passed: problems.isEmpty, detail: detail)
+    }
+
+    func eventInvariant() throws -> Invariant {
+        let name = "events: every acknowledged approval was delivered exactly once"
+        let (delivered, received) = try database.read { db in
+            (try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT delivery) FROM hook_deliveries WHERE hook = 'approvals' AND status BETWEEN 200 AND 299") ?? 0,
+             try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM steps s JOIN instances i ON i.rowid = s.instance
+                WHERE i.workflow = 'chaos-order' AND s.kind = 'waitForEvent' AND s.status = 'received'
+                """) ?? 0)
+        }
+        let events = try database.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT instance FROM events GROUP BY instance, type HAVING COUNT(*) > 1)") ?? 0
+        }
+        var problems: [String] = []
+        if delivered != webhooks.approvals.count { problems.append("\(delivered) approvals recorded for \(webhooks.approvals.count) acknowledged") }
+        if received != webhooks.approvals.count { problems.append("\(received) waits received an approval for \(webhooks.approvals.count) acknowledged") }
+        if events > 0 { problems.append("\(events) instances hold an approval event twice") }
+        return Invariant(name: name, passed: problems.isEmpty,
+                         detail: problems.isEmpty ? "\(webhooks.approvals.count) approvals, each received once by its waiting step" : problems.joined(separator: "; "))
+    }
+
+    func dropInvariant() throws -> Invariant {
+        let name = "drops: every dropped file processed exactly once, into done/ or failed/, none left in processing/"
+        var problems: [String] = []
+        let rows = try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT name, status, instance FROM drop_files WHERE drop_name = 'inbox'").map { ($0["name"] as String, $0["status"] as String) }
+        }
+        var byName: [String: [String]] = [:]
+        for (file, status) in rows { byName[file, default: []].append(status) }
+        let fileManager = FileManager.default
+        let done = Set((try? fileManager.contentsOfDirectory(atPath: inbox + "/.cairn/done")) ?? [])
+        let failed = Set((try? fileManager.contentsOfDirectory(atPath: inbox + "/.cairn/failed")) ?? [])
+        let processing = (try? fileManager.contentsOfDirectory(atPath: inbox + "/.cairn/processing")) ?? []
+        let left = ((try? fileManager.contentsOfDirectory(atPath: inbox)) ?? []).filter { !$0.hasPrefix(".") }
+        for file in dropped {
+            let statuses = byName[file] ?? []
+            if statuses.count != 1 { problems.append("\(file): \(statuses.count) records (\(statuses.joined(separator: ",")))") }
+            if !done.contains(where: { $0.hasSuffix(file) }) && !failed.contains(where: { $0.hasSuffix(file) }) { problems.append("\(file) is in neither done/ nor failed/") }
+        }
+        if !processing.isEmpty { problems.append("\(processing.count) files left in processing/: \(processing.prefix(3).joined(separator: ", "))") }
+        if !left.isEmpty { problems.append("\(left.count) files never picked up: \(left.prefix(3).joined(separator: ", "))") }
+        let failedCount = byName.values.filter { $0 == ["failed"] }.count
+        if failedCount > 0 { problems.append("\(failedCount) files failed (every chaos file should succeed)") }
+        return Invariant(name: name, passed: problems.isEmpty,
+                         detail: problems.isEmpty ? "\(dropped.count) files, \(done.count) in done/, \(failed.count) in failed/, 0 in processing/" : problems.prefix(5).joined(separator: "; "))
+    }
+
+    func cronInvariant() throws -> Invariant {
+        let name = "cron: every tick in the window fired exactly one instance (catch_up = all), none doubled"
+        // Whole minutes after the first start and at least 10 s before the load ended.
+        let first = (timeline.startedAt.timeIntervalSince1970 / 60).rounded(.down) * 60 + 60
+        let last = ((loadEnded.timeIntervalSince1970 - 10) / 60).rounded(.down) * 60
+        let expected = stride(from: first, through: last, by: 60).map { Int64($0 * 1000) }
+        let (ticks, instances) = try database.read { db in
+            (try Row.fetchAll(db, sql: "SELECT tick, outcome, reason, instance FROM cron_ticks WHERE schedule = 'tick'").map {
+                ($0["tick"] as Int64, $0["outcome"] as String, $0["reason"] as String?, $0["instance"] as String?)
+            }, try Dictionary(grouping: String.fetchAll(db, sql: "SELECT id FROM instances WHERE workflow = 'chaos-tick'"), by: { $0 }).mapValues(\.count))
+        }
+        var problems: [String] = []
+        let byTick = Dictionary(grouping: ticks, by: \.0)
+        for tick in expected {
+            guard let rows = byTick[tick], rows.count == 1, let row = rows.first else {
+                problems.append("tick \(Date(timeIntervalSince1970: Double(tick) / 1000)): \(byTick[tick]?.count ?? 0) records")
+                continue
+            }
+            if row.1 != "fired" { problems.append("tick \(Date(timeIntervalSince1970: Double(tick) / 1000)) \(row.1): \(row.2 ?? "no reason")") }
+        }
+        for row in ticks where row.1 == "fired" {
+            guard let instance = row.3, instances[instance] == 1 else { problems.append("fired tick \(row.0) has \(row.3.flatMap { instances[$0] } ?? 0) instances"); continue }
+        }
+        let fired = ticks.filter { $0.1 == "fired" }.count
+        if instances.count != fired { problems.append("\(instances.count) chaos-tick instances for \(fired) fired ticks") }
+        return Invariant(name: name, passed: problems.isEmpty,
+                         detail: problems.isEmpty ? "\(expected.count) ticks in the window, \(fired) fired in all, \(instances.count) instances" : problems.prefix(5).joined(separator: "; "))
+    }
+
+    func finalInvariant() throws -> Invariant {
+        let name = "instances: every instance reached a final state, and completed"
+        let rows = try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT workflow, status, COUNT(*) AS n FROM instances GROUP BY workflow, status ORDER BY workflow, status").map {
+                "\($0["workflow"] as String) \($0["status"] as String): \($0["n"] as Int)"
+            }
+        }
+        let total = try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM instances") ?? 0 }
+        let complete = try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM instances WHERE status = 'complete'") ?? 0 }
+        return Invariant(name: name, passed: total == complete && total > 0,
+                         detail: total == complete ? "\(total) instances, all complete" : "\(total - complete) of \(total) not complete: \(rows.joined(separator: ", "))")
+    }
+
+    func outputInvariant() -> Invariant {
+        Invariant(name: "steps: no completed step's stored result changed between observations", passed: outputChanges.isEmpty,
+                  detail: outputChanges.isEmpty ? "observed at every stop and at the end" : outputChanges.prefix(5).joined(separator: "; "))
+    }
+
+    func ledgerInvariant() -> Invariant {
+        let name = "ledger: a step body ran more than once only where a kill interrupted it"
+        var successes: [String: [Date]] = [:]
+        for entry in ledger where entry.succeeded { successes["\(entry.instance)/\(entry.step)", default: []].append(entry.at) }
+        var reruns = 0
+        var problems: [String] = []
+        for (key, times) in successes where times.count > 1 {
+            reruns += times.count - 1
+            for (earlier, later) in zip(times, times.dropFirst()) where !timeline.stopped(between: earlier, and: later) {
+                problems.append("\(key) ran at \(earlier) and again at \(later) with no kill between")
+            }
+        }
+        let executions = ledger.filter(\.succeeded).count
+        return Invariant(name: name, passed: problems.isEmpty,
+                         detail: problems.isEmpty ? "\(executions) successful executions of \(successes.count) step bodies; \(reruns) re-runs, each after a kill" : problems.prefix(5).joined(separator: "; "))
+    }
+
+    func integrityInvariant() throws -> Invariant {
+        let name = "database: integrity_check and foreign_key_check clean, WAL checkpointed"
+        // Measured before this check opens the file (which makes a WAL of its own).
+        let walSize = (try? FileManager.default.attributesOfItem(atPath: database.path + "-wal")[.size] as? Int) ?? 0
+        let (integrity, foreignKeys) = try database.read(readonly: false) { db in
+            (try String.fetchAll(db, sql: "PRAGMA integrity_check"), try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count)
+        }
+        var problems: [String] = []
+        if integrity != ["ok"] { problems.append("integrity_check: \(integrity.prefix(3).joined(separator: "; "))") }
+        if foreignKeys > 0 { problems.append("\(foreignKeys) foreign key violations") }
+        if walSize > 0 { problems.append("the WAL holds \(walSize) bytes after the final shutdown") }
+        return Invariant(name: name, passed: problems.isEmpty, detail: problems.isEmpty ? "ok, 0 violations, WAL empty" : problems.joined(separator: "; "))
+    }
+}
