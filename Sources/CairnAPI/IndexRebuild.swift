@@ -1,11 +1,12 @@
 import Foundation
 
 /// The answer to `POST /indexes/{name}/rebuild`: the instance of `cairn-index-rebuild`
-/// that re-embeds the index, new or the one already running.
+/// that re-embeds the index, new or the one already running; or, when the index is in the
+/// configured space already (and `force` was not asked), no instance and status `up_to_date`.
 public struct IndexRebuild: Codable, Sendable, Hashable {
     public var index: String
     public var workflow: String
-    public var instanceID: String
+    public var instanceID: String?
     /// `false` when a rebuild from the same version was already started.
     public var created: Bool
     public var status: String
@@ -14,7 +15,7 @@ public struct IndexRebuild: Codable, Sendable, Hashable {
     public var toSpace: String
     public var chunks: Int
 
-    public init(index: String, workflow: String, instanceID: String, created: Bool, status: String, fromSpace: String?, toSpace: String, chunks: Int) {
+    public init(index: String, workflow: String, instanceID: String?, created: Bool, status: String, fromSpace: String?, toSpace: String, chunks: Int) {
         self.index = index
         self.workflow = workflow
         self.instanceID = instanceID

@@ -5,7 +5,8 @@ import CairnServer
 import Foundation
 import Hummingbird
 
-/// `GET /indexes` and `GET /indexes/{name}/query?q=…&k=5&mode=vector|keyword|hybrid`, behind
+/// `GET /indexes`, `POST /indexes/{name}/rebuild[?force=true]` and
+/// `GET /indexes/{name}/query?q=…&k=5&mode=vector|keyword|hybrid`, behind
 /// the bearer token, answered by the embeddings plugin's searcher over Cairn's database.
 enum IndexRoutes {
     static func registration(plugin: EmbeddingsPlugin, settings: JSONValue, box: IndexStoreBox) -> RouteRegistration {
@@ -43,24 +44,40 @@ enum IndexRoutes {
                 }
                 return definition
             }
-            group.post("indexes/:name/rebuild") { _, context in
+            group.post("indexes/:name/rebuild") { request, context in
                 let definition = try definition(context)
                 let indexes = try store()
+                let force = try formValue("force", in: request.uri.query).map { value in
+                    guard let flag = Bool(value) else { throw APIError.badRequest("force '\(value.prefix(20))' is not true or false.") }
+                    return flag
+                } ?? false
+                let summary = try indexes.summaries().first { $0.name == definition.name }
+                let chunks = summary?.chunks ?? 0
+                let stored = try indexes.space(of: definition.name)
+                func answer(_ id: String?, created: Bool, status: String) -> Response {
+                    JSON.response(IndexRebuild(index: definition.name, workflow: IndexRebuildWorkflow.name, instanceID: id, created: created, status: status,
+                                               fromSpace: stored, toSpace: definition.space, chunks: chunks),
+                                  status: created ? .accepted : .ok)
+                }
+                // A rebuild of this index already under way answers, whatever version it started from.
+                let live = try engine.instances(IndexRebuildWorkflow.name, limit: 200).first {
+                    !$0.status.isFinished && $0.params["index"]?.stringValue == definition.name
+                }
+                if let live { return answer(live.id, created: false, status: live.status.rawValue) }
+                // Nothing to re-embed: the vectors are in the configured space already (or there are none).
+                if !force, stored == definition.space || chunks == 0 { return answer(nil, created: false, status: "up_to_date") }
                 let version = try indexes.version(of: definition.name) ?? 0
-                let chunks = try indexes.summaries().first { $0.name == definition.name }?.chunks ?? 0
                 let params = JSONValue.object(["index": .string(definition.name)]).jsonData()
                 let base = IndexRebuildWorkflow.instanceID(index: definition.name, version: version)
-                // The rebuild from this version: the one running or done, or a new one when
-                // earlier tries ended without swapping (errored or terminated).
+                // The rebuild from this version, or a new one when earlier tries ended without
+                // swapping (errored, terminated) or the id is taken by an instance of something else.
                 for attempt in 1...100 {
                     let id = attempt == 1 ? base : "\(base)-\(attempt)"
                     let outcome = try await engine.start(IndexRebuildWorkflow.name, id: id, paramsJSON: params, trigger: "api")
                     let record = outcome.record
-                    if outcome.wasCreated || !record.status.isFinished || record.status == .complete {
-                        let answer = IndexRebuild(index: definition.name, workflow: IndexRebuildWorkflow.name, instanceID: record.id, created: outcome.wasCreated,
-                                                  status: record.status.rawValue, fromSpace: try indexes.space(of: definition.name), toSpace: definition.space,
-                                                  chunks: chunks)
-                        return JSON.response(answer, status: outcome.wasCreated ? .accepted : .ok)
+                    let same = (try? JSONValue(json: record.params))?["index"]?.stringValue == definition.name
+                    if outcome.wasCreated || (same && (!record.status.isFinished || record.status == .complete)) {
+                        return answer(record.id, created: outcome.wasCreated, status: record.status.rawValue)
                     }
                 }
                 throw APIError(.conflict, "too_many_rebuilds", "100 rebuilds of \(definition.name) from this version ended without finishing; see cairn instances list \(IndexRebuildWorkflow.name).")
@@ -68,16 +85,16 @@ enum IndexRoutes {
             group.get("indexes/:name/query") { request, context in
                 let definition = try definition(context)
                 let name = definition.name
-                let query = request.uri.queryParameters
                 // Read from the raw query: form encoding writes a space as "+" and a plus as "%2B".
-                guard let text = formValue("q", in: request.uri.query) else { throw APIError.badRequest("Give the text to search for as ?q=…") }
+                let raw = request.uri.query
+                guard let text = try formValue("q", in: raw) else { throw APIError.badRequest("Give the text to search for as ?q=…") }
                 var k = 5
-                if let value = query.get("k") {
+                if let value = try formValue("k", in: raw) {
                     guard let number = Int(value), (1...100).contains(number) else { throw APIError.badRequest("k '\(value)' is not a number from 1 to 100.") }
                     k = number
                 }
                 var mode: IndexSearcher.Mode?
-                if let value = query.get("mode") {
+                if let value = try formValue("mode", in: raw) {
                     guard let parsed = IndexSearcher.Mode(rawValue: value) else { throw APIError.badRequest("mode '\(value)' is not vector, keyword or hybrid.") }
                     mode = parsed
                 }
@@ -101,13 +118,17 @@ enum IndexRoutes {
     }
 
     /// The value of `key` in a raw (percent-encoded) query string, form-decoded: "+" is a
-    /// space, "%2B" a plus. `nil` when the key is absent or its encoding is broken.
-    static func formValue(_ key: String, in query: String?) -> String? {
+    /// space, "%2B" a plus. `nil` when the key is absent; a value whose encoding is broken
+    /// is a 400 saying so.
+    static func formValue(_ key: String, in query: String?) throws -> String? {
         for pair in (query ?? "").split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard parts[0].replacingOccurrences(of: "+", with: " ").removingPercentEncoding == key else { continue }
             let raw = parts.count > 1 ? String(parts[1]) : ""
-            return raw.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+            guard let value = raw.replacingOccurrences(of: "+", with: " ").removingPercentEncoding else {
+                throw APIError.badRequest("\(key) is not valid percent-encoded UTF-8 (a '%' must be followed by two hex digits, e.g. %25 for '%' itself).")
+            }
+            return value
         }
         return nil
     }

@@ -25,8 +25,8 @@ struct APIClient {
         try await decode(type, "POST", path, send("POST", path, body: try JSONEncoder.api.encode(json)))
     }
 
-    func post<Body: Decodable>(_ path: String, raw: Data?, as type: Body.Type) async throws -> Answer<Body> {
-        try await decode(type, "POST", path, send("POST", path, body: raw))
+    func post<Body: Decodable>(_ path: String, raw: Data?, query: [String: String?] = [:], as type: Body.Type) async throws -> Answer<Body> {
+        try await decode(type, "POST", path, send("POST", path, query: query, body: raw))
     }
 
     func patch<Body: Decodable>(_ path: String, json: some Encodable, as type: Body.Type) async throws -> Answer<Body> {
@@ -49,7 +49,12 @@ struct APIClient {
     private func send(_ method: String, _ path: String, query: [String: String?] = [:], body: Data?) async throws -> Data {
         var components = URLComponents(url: base.appendingPathComponent(path), resolvingAgainstBaseURL: false)
         let items = query.compactMap { key, value in value.map { URLQueryItem(name: key, value: $0) } }.sorted { $0.name < $1.name }
-        if !items.isEmpty { components?.queryItems = items }
+        if !items.isEmpty {
+            components?.queryItems = items
+            // URLComponents leaves "+" as it is, which servers read as a space (form encoding).
+            let encoded = components?.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
+            components?.percentEncodedQuery = encoded
+        }
         guard let url = components?.url else { throw CLIFailure.usage("Cannot build a URL from \(base) and \(path).") }
         var request = URLRequest(url: url, timeoutInterval: 60)
         request.httpMethod = method

@@ -46,31 +46,38 @@ struct IndexesCommand: AsyncParsableCommand {
             discussion: """
                 Starts the appliance's cairn-index-rebuild workflow: it embeds the stored chunks again in batches (each a durable \
                 step) and swaps the new vectors in at once, so queries keep answering until then and a restart loses at most one \
-                batch. Starting it again while it runs returns the same instance.
+                batch. Starting it again while it runs returns the same instance; an index already in the configured space is \
+                left alone unless --force.
                 """
         )
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The index's name, as in [[indexes]].") var name: String
+        @Flag(name: .long, help: "Re-embed even when the stored vectors are in the configured space already.") var force = false
         @Flag(name: .long, help: "Wait until the rebuild ends, showing progress on a terminal; exit 1 if it failed.") var wait = false
         @Flag(name: .long, help: "Print the server's JSON (with --wait, the finished instance's).") var json = false
 
         func run() async throws {
             let client = try connection.client()
-            let answer = try await client.post("indexes/\(APIClient.segment(name))/rebuild", raw: nil, as: IndexRebuild.self)
+            let answer = try await client.post("indexes/\(APIClient.segment(name))/rebuild", raw: nil, query: ["force": force ? "true" : nil], as: IndexRebuild.self)
             let rebuild = answer.body
+            guard let id = rebuild.instanceID else {
+                if json { return Output.json(answer.raw) }
+                print("\(rebuild.index) is in \(rebuild.toSpace) already (\(rebuild.chunks) chunks); nothing to rebuild. --force re-embeds anyway.")
+                return
+            }
             if !wait {
                 if json { return Output.json(answer.raw) }
                 let verb = rebuild.created ? "Started" : "Already \(rebuild.status):"
-                print("\(verb) rebuild of \(rebuild.index) (\(rebuild.chunks) chunks, \(rebuild.fromSpace ?? "empty") → \(rebuild.toSpace)) as instance \(rebuild.instanceID).")
-                print("Follow it with: cairn instances describe \(rebuild.workflow) \(rebuild.instanceID)")
+                print("\(verb) rebuild of \(rebuild.index) (\(rebuild.chunks) chunks, \(rebuild.fromSpace ?? "empty") → \(rebuild.toSpace)) as instance \(id).")
+                print("Follow it with: cairn instances describe \(rebuild.workflow) \(id)")
                 return
             }
-            let path = InstancesCommand.path(rebuild.workflow, rebuild.instanceID)
+            let path = InstancesCommand.path(rebuild.workflow, id)
             var progress: Progress?
             while true {
                 let described = try await client.get(path, as: InstanceDescription.self)
                 let instance = described.body
-                if let (done, total) = Self.batches(instance.steps) {
+                if let (done, total) = BatchProgress.of(instance.steps) {
                     if progress == nil { progress = Progress("rebuilding \(rebuild.index)", total: total) }
                     progress?.update(done)
                 }
@@ -89,19 +96,6 @@ struct IndexesCommand: AsyncParsableCommand {
                 }
                 try await Task.sleep(for: .milliseconds(500))
             }
-        }
-
-        /// Batches done and in all, read off the steps' names (`rebuild: batch 3 of 40`).
-        static func batches(_ steps: [StepDescription]) -> (done: Int, total: Int)? {
-            var total: Int?
-            var done = 0
-            for step in steps {
-                guard let range = step.name.range(of: ": batch "), let ofRange = step.name.range(of: " of ", range: range.upperBound..<step.name.endIndex),
-                      let count = Int(step.name[ofRange.upperBound...]) else { continue }
-                total = count
-                if step.status == StepStatus.succeeded.rawValue { done += 1 }
-            }
-            return total.map { (done, $0) }
         }
     }
 }

@@ -4,6 +4,7 @@ import CairnEngine
 import CairnStore
 import CairnTesting
 import Foundation
+import Synchronization
 import Testing
 
 /// `embeddings.rebuild` on the real engine and Cairn's database: the stored chunks are
@@ -107,6 +108,53 @@ import Testing
             let after = try tables.vectors(of: "docs")
             #expect(try after.rowIDs == before.rowIDs && after.values == before.values && tables.space(of: "docs") == "hashing/hash-v1@16")
             #expect(try store.read { try $0.row("SELECT COUNT(*) AS n FROM embedding_chunks WHERE visible = 0")?["n"].integer } == 0)
+        }
+    }
+
+    /// Settings that change between attempts (the config edited while the appliance was down).
+    final class Settings: Sendable {
+        let value: Mutex<JSONValue>
+        init(_ value: JSONValue) { self.value = Mutex(value) }
+    }
+
+    struct ChangingJob: Workflow {
+        struct Params: Codable, Sendable { var text: String }
+        let settings: Settings
+        let store: any EmbeddingIndexStore
+
+        func run(event: WorkflowEvent<Params>, step: WorkflowStep) async throws -> JSONValue {
+            guard let index = EmbeddingsPlugin().actions["index"]?.compound else { throw NonRetryableError("no embeddings.index") }
+            var context = PluginContext(workflow: "job", instanceID: event.instanceId, step: "job", attempt: 1, settings: settings.value.withLock { $0 }, indexes: store)
+            context.stepConfig = StepConfig(retries: RetryPolicy(limit: 3, delay: "1 second", backoff: .constant))
+            return try await index(["index": "docs", "text": .string(event.payload.text), "source": "a.md"], context, step)
+        }
+    }
+
+    @Test func aRunWhoseIndexChangedSpaceMidwayPublishesNothing() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let throttled = try await FakeEmbeddingServer.start(in: dir.file("throttled"), arguments: ["--throttle", "1"])
+        defer { throttled.stop() }
+        let store = try SQLiteStore(path: dir.file("c.sqlite"), migrations: EmbeddingIndexTables.migrations)
+        let tables = EmbeddingIndexTables(store: store)
+        let settings = Settings(["indexes": [["name": "docs", "provider": "openai", "model": "m", "dimensions": 16, "base_url": .string(throttled.baseURL),
+                                              "chunk_size": 60, "overlap": 0, "batch": 1]]])
+        let clock = ManualClock()
+        var configuration = EngineConfiguration()
+        configuration.suspendAfter = .zero      // the wait for the retry unloads the run: it replays, as after a restart
+        try await withTestEngine(store: store, clock: clock, configuration: configuration, register: {
+            try $0.register(ChangingJob(settings: settings, store: tables), as: "job")
+        }) { engine in
+            _ = try await engine.create("job", id: "j", paramsJSON: JSONValue.object(["text": .string(Self.texts.joined(separator: " "))]).jsonData())
+            // Batch 1 is throttled (429): the instance waits to retry it; meanwhile the entry changes.
+            let now = clock.now()
+            try await clock.waitForSleeper { $0 > now && $0 <= now.addingTimeInterval(2) }
+            settings.value.withLock { $0 = Self.hashing(32) }
+            clock.advance(by: 5)
+            let failed = try await engine.waitForCompletion("job", id: "j")
+            #expect(failed.status == .errored && failed.error?.message.contains("changed from openai/m@16 to hashing/hash-v1@32") == true, "\(String(describing: failed.error))")
+            #expect(try store.read { try $0.row("SELECT COUNT(*) AS n FROM embedding_chunks")?["n"].integer } == 0)
+            #expect(try tables.space(of: "docs") == "openai/m@16")
         }
     }
 

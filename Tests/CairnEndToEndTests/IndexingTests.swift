@@ -170,8 +170,10 @@ import Glibc
         #expect(try serve.sqlite("SELECT COUNT(*) || ':' || SUM(length(vector)) FROM embedding_chunks") == "\(chunks):\(chunks * 128 * 4)")
         let found = try await serve.request("GET", "/indexes/docs/query?q=volcanoes&mode=vector&k=1")
         #expect(found.status == 200 && ((found.json["hits"] as? [[String: Any]])?.first?["source"] as? String) == "doc1", "\(found.text)")
-        // Asked again: a new rebuild from the index's new version (re-embedding in the same space); --json prints the server's answer.
-        let again = try await CLI.run(["indexes", "rebuild", "docs", "--json"] + connection, in: serve.directory.path)
+        // Asked again: the vectors are in the configured space, so nothing starts unless forced.
+        let upToDate = try await CLI.run(["indexes", "rebuild", "docs"] + connection, in: serve.directory.path)
+        #expect(upToDate.code == 0 && upToDate.out.contains("nothing to rebuild"), "\(upToDate.err)\(upToDate.out)")
+        let again = try await CLI.run(["indexes", "rebuild", "docs", "--force", "--json"] + connection, in: serve.directory.path)
         let answer = try #require(try JSONSerialization.jsonObject(with: Data(again.out.utf8)) as? [String: Any], "\(again.err)")
         #expect(again.code == 0 && answer["created"] as? Bool == true && answer["from_space"] as? String == "hashing/hash-v1@128" && answer["chunks"] as? Int == chunks, "\(again.out)")
         let id = try #require(answer["instance_id"] as? String)
@@ -228,11 +230,22 @@ import Glibc
             let hits = answer.json["hits"] as? [[String: Any]] ?? []
             #expect(hits.first?["source"] as? String == "doc1", "\(mode): \(answer.text)")
         }
+        // The CLI sends a "+" as a plus (the server reads a bare "+" as a space, and would embed "c").
+        let plus = try await CLI.run(["search", "semantic", "c++", "--mode", "vector", "--url", serve.baseURL, "--config", serve.configPath],
+                                     in: serve.directory.path, environment: ["CAIRN_TEST_EMBED_KEY": "sk-e2e"])
+        #expect(plus.code == 0 && server.requests().last?["longest"] as? Int == 3, "\(plus.err)")
         // The provider gone: 503 naming it; keyword mode needs no provider.
         server.stop()
+        // A forced rebuild now waits to retry its first batch; asking again names that instance.
+        let first = try await serve.request("POST", "/indexes/semantic/rebuild?force=true")
+        let second = try await serve.request("POST", "/indexes/semantic/rebuild?force=true")
+        #expect(first.status == 202 && second.status == 200 && first.json["instance_id"] as? String != nil, "\(first.text)")
+        #expect(second.json["instance_id"] as? String == first.json["instance_id"] as? String && second.json["created"] as? Bool == false, "\(second.text)")
         let down = try await serve.request("GET", "/indexes/semantic/query?q=cccc&mode=vector")
         #expect(down.status == 503 && down.text.contains("provider_unavailable"), "\(down.text)")
         let keyword = try await serve.request("GET", "/indexes/semantic/query?q=cccc+dddd&mode=keyword")
         #expect(keyword.status == 200 && (keyword.json["hits"] as? [[String: Any]])?.first?["source"] as? String == "doc1", "\(keyword.text)")
+        let broken = try await serve.request("GET", "/indexes/semantic/query?q=100%25%E2%9C")
+        #expect(broken.status == 400 && broken.text.contains("not valid percent-encoded"), "\(broken.status) \(broken.text)")
     }
 }

@@ -19,6 +19,8 @@ struct DocumentIndexer {
         var size: Int
         var overlap: Int
         var batch: Int
+        /// The vector space the run embeds into (absent in plans recorded before it was kept).
+        var space: String?
     }
 
     /// The document's chunks, made once per run of the action: kept from the first step when
@@ -63,7 +65,8 @@ struct DocumentIndexer {
             let (text, made) = try read()
             chunks.keep(made)
             try await store.prepareIndex(definition.name, space: definition.space, dimensions: definition.dimensions)
-            return Plan(digest: Self.digest(text), chunks: made.count, size: definition.chunkSize, overlap: definition.overlap, batch: definition.batch)
+            return Plan(digest: Self.digest(text), chunks: made.count, size: definition.chunkSize, overlap: definition.overlap, batch: definition.batch,
+                        space: definition.space)
         }
         let planned = try EmbeddingsPlugin.checked { () throws(WorkflowError) in try Chunker(size: plan.size, overlap: plan.overlap) }
         // On replay the first step's chunks are not here: read again, and the document must be the same.
@@ -74,6 +77,12 @@ struct DocumentIndexer {
                 throw NonRetryableError("\(source) changed while it was being indexed (its chunks no longer match the first step's); index it again.")
             }
             return chunks
+        }
+        // The [[indexes]] entry changed (and the appliance restarted) while this run was
+        // under way: its batches would be vectors of two spaces in one index.
+        if let planned = plan.space, planned != definition.space {
+            try? await store.discard(run: run, source: source, in: definition.name)
+            throw NonRetryableError("\(definition.name) changed from \(planned) to \(definition.space) while \(source) was being indexed; nothing of this run was published (vectors of two spaces are never mixed). Rebuild the index (cairn indexes rebuild \(definition.name)), then index the document again.")
         }
         let batchSize = plan.batch
         let batches = (plan.chunks + batchSize - 1) / batchSize
@@ -88,8 +97,18 @@ struct DocumentIndexer {
             throw error
         }
         // Publishing shows this version whole and removes the one before, in one transaction.
-        let removed = try await step.do("\(prefix): publish", config: config) { _ -> Int in
-            try await store.publish(source: source, in: definition.name, run: run)
+        let removed: Int
+        do {
+            removed = try await step.do("\(prefix): publish", config: config) { _ -> Int in
+                // The index itself may have moved to another space (a rebuild) meanwhile.
+                if let stored = try store.space(of: definition.name), stored != definition.space {
+                    throw NonRetryableError("\(definition.name) holds vectors of \(stored) now, not \(definition.space); nothing of \(source) was published. Index the document again.")
+                }
+                return try await store.publish(source: source, in: definition.name, run: run)
+            }
+        } catch let error as StepError {
+            try? await store.discard(run: run, source: source, in: definition.name)
+            throw error
         }
         return ["index": .string(definition.name), "source": .string(source), "chunks": .int(Int64(plan.chunks)), "batches": .int(Int64(batches)),
                 "removed": .int(Int64(removed))]

@@ -51,7 +51,8 @@ public final class IndexSearcher: Sendable {
         guard !text.isEmpty else { throw WorkflowError(.invalidArguments, "The query is empty; give the text to search for.") }
         guard text.utf8.count <= Self.maxQueryBytes else { throw WorkflowError(.invalidArguments, "The query is \(text.utf8.count) bytes; at most \(Self.maxQueryBytes) are taken.") }
         guard (1...100).contains(k) else { throw WorkflowError(.invalidArguments, "k = \(k) is out of range; ask for 1 to 100 results.") }
-        if let stored = try store.space(of: index.name), stored != index.space {
+        // An index with no chunks takes the configured space when next written: nothing to refuse.
+        if let stored = try store.space(of: index.name), stored != index.space, !(try store.rowIDs(of: index.name).isEmpty) {
             throw IndexSpaceMismatch(index: index.name, stored: stored, configured: index.space)
         }
         let mode = mode ?? (index.provider == "hashing" ? .keyword : .hybrid)
