@@ -36,7 +36,9 @@ final class ChaosRun {
         defer { ledgerTask.cancel() }
         let config = ChaosConfig(directory: directory, port: try Self.freePort(), ledgerPort: ledger.port ?? 0,
                                  token: "chaos-" + String(random.next(), radix: 16) + String(random.next(), radix: 16))
+        // It holds the API token: the owner's alone.
         try config.text.write(toFile: directory + "/cairn.toml", atomically: true, encoding: .utf8)
+        guard chmod(directory + "/cairn.toml", 0o600) == 0 else { throw ChaosError("could not make \(directory)/cairn.toml owner-only: errno \(errno)") }
         let secret = (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) }
         let appliance = ApplianceProcess(binary: options.binary, configPath: directory + "/cairn.toml", logPath: directory + "/serve.log", port: config.port,
                                          environment: [ChaosConfig.secretVariable: "whsec_" + Data(secret).base64EncodedString()])
@@ -126,6 +128,8 @@ final class ChaosRun {
 
     /// Records every completed step's output; one that differs from an earlier look is a change.
     private func observe(_ database: Database) throws {
+        // Read-only: a read-write open while the appliance is down would recover the WAL a
+        // SIGKILL left, sparing the restart the very recovery this run is about.
         for (key, hash) in try database.stepOutputs() {
             if let earlier = outputs[key], earlier != hash { outputChanges.append("\(key) changed") }
             outputs[key] = hash

@@ -1,12 +1,13 @@
 import Foundation
 import GRDB
 
-/// Reads Cairn's database from outside, the way an operator would: short read transactions
-/// (Cairn keeps running and writing), nothing written.
+/// Reads Cairn's database from outside, the way an operator would: short read-only
+/// transactions (Cairn keeps running and writing). Only the final integrity check, after the
+/// last shutdown, opens it read-write.
 struct Database {
     let path: String
 
-    func read<T>(readonly: Bool = false, _ body: (GRDB.Database) throws -> T) throws -> T {
+    func read<T>(readonly: Bool = true, _ body: (GRDB.Database) throws -> T) throws -> T {
         var configuration = Configuration()
         configuration.readonly = readonly
         configuration.busyMode = .timeout(10)

@@ -46,6 +46,7 @@ final class LedgerServer: Sendable {
         logger.logLevel = .critical
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "chaos-ledger"),
                               onServerRunning: { channel in self.portBox.withLock { $0 = channel.localAddress?.port } }, logger: logger)
+        // Runs beside the chaos run until it cancels the task.
         let task = Task { try await app.runService() }
         let deadline = ContinuousClock.now + .seconds(10)
         while port == nil {

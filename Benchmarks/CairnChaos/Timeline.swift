@@ -17,8 +17,9 @@ struct Timeline {
     var kills: Int { stops.filter { $0.signal == "SIGKILL" }.count }
     var drains: Int { stops.filter { $0.signal == "SIGTERM" }.count }
 
-    /// Whether a stop lies between two moments.
-    func stopped(between first: Date, and second: Date) -> Bool {
-        stops.contains { $0.at >= first.addingTimeInterval(-0.05) && $0.at <= second }
+    /// Whether a kill (a SIGKILL, or a drain that had to be killed) lies between two moments:
+    /// a drain that ended in time must re-run nothing.
+    func killed(between first: Date, and second: Date) -> Bool {
+        stops.contains { $0.signal == "SIGKILL" && $0.at >= first.addingTimeInterval(-0.05) && $0.at <= second }
     }
 }

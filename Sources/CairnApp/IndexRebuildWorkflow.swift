@@ -8,8 +8,8 @@ enum IndexRebuildWorkflow {
     /// Its name; reserved while the config declares `[[indexes]]`.
     static let name = "cairn-index-rebuild"
 
-    /// The instance id of a rebuild of `index` from `version`: starting it twice while it runs
-    /// (or after it swapped nothing) gives the same instance.
+    /// The instance id of a rebuild of `index` from `version` (the route adds `-2`, `-3`, …
+    /// when an earlier one from the same version failed or was terminated).
     static func instanceID(index: String, version: Int64) -> String {
         "rebuild-\(index)-v\(version)"
     }

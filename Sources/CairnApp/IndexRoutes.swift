@@ -24,9 +24,9 @@ enum IndexRoutes {
             }
             group.get("indexes") { _, _ in
                 let settings = try configured()
-                let stored = Dictionary(uniqueKeysWithValues: try store().summaries().map { ($0.name, $0) })
+                let summaries = Dictionary(uniqueKeysWithValues: try store().summaries().map { ($0.name, $0) })
                 let listings = settings.indexes.values.sorted { $0.name < $1.name }.map { definition in
-                    let summary = stored[definition.name]
+                    let summary = summaries[definition.name]
                     let stored = summary?.space
                     return IndexListing(name: definition.name, space: definition.space, dimensions: definition.dimensions, chunks: summary?.chunks ?? 0,
                                         sources: summary?.sources ?? 0, defaultMode: definition.provider == "hashing" ? "keyword" : "hybrid",
@@ -60,10 +60,10 @@ enum IndexRoutes {
                                   status: created ? .accepted : .ok)
                 }
                 // A rebuild of this index already under way answers, whatever version it started from.
-                let live = try engine.instances(IndexRebuildWorkflow.name, limit: 200).first {
-                    !$0.status.isFinished && $0.params["index"]?.stringValue == definition.name
+                for status in [InstanceStatus.running, .waiting, .queued, .paused, .waitingForPause] {
+                    let live = try engine.instances(IndexRebuildWorkflow.name, status: status, limit: 1000).first { $0.params["index"]?.stringValue == definition.name }
+                    if let live { return answer(live.id, created: false, status: live.status.rawValue) }
                 }
-                if let live { return answer(live.id, created: false, status: live.status.rawValue) }
                 // Nothing to re-embed: the vectors are in the configured space already (or there are none).
                 if !force, stored == definition.space || chunks == 0 { return answer(nil, created: false, status: "up_to_date") }
                 let version = try indexes.version(of: definition.name) ?? 0

@@ -45,8 +45,8 @@ struct IndexesCommand: AsyncParsableCommand {
             abstract: "Re-embed every chunk of an index with the provider and model the config names now.",
             discussion: """
                 Starts the appliance's cairn-index-rebuild workflow: it embeds the stored chunks again in batches (each a durable \
-                step) and swaps the new vectors in at once, so queries keep answering until then and a restart loses at most one \
-                batch. Starting it again while it runs returns the same instance; an index already in the configured space is \
+                step) and swaps the new vectors in at once; keyword queries answer throughout (vector and hybrid ones answer 409 \
+                until the swap), and a restart loses at most one batch. Starting it again while it runs returns the same instance; an index already in the configured space is \
                 left alone unless --force.
                 """
         )

@@ -92,6 +92,10 @@ public final class SQLiteStore: WorkflowStore {
     public func close() {
         committer.stop()
         committer.waitUntilIdle()
+        // Folds the WAL into the database and empties it, so a stopped appliance leaves one
+        // self-contained file (a copy or backup of it alone is whole). Best effort: a reader
+        // still open makes it a no-op, and the next start replays the WAL as after a crash.
+        _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         lock.release()
     }
 

@@ -158,8 +158,10 @@ import Glibc
         #expect(try await serve.waitForExit() == 0)
         try config(serve.directory.path, dimensions: 128).write(toFile: serve.configPath, atomically: true, encoding: .utf8)
         try await serve.start()
-        let refused = try await serve.request("GET", "/indexes/docs/query?q=glaciers")
+        let refused = try await serve.request("GET", "/indexes/docs/query?q=glaciers&mode=vector")
         #expect(refused.status == 409 && refused.text.contains("cairn indexes rebuild docs"), "\(refused.text)")
+        let keyword = try await serve.request("GET", "/indexes/docs/query?q=glaciers")     // keyword mode needs no vectors
+        #expect(keyword.status == 200 && ((keyword.json["hits"] as? [[String: Any]])?.first?["source"] as? String) == "doc0", "\(keyword.text)")
         let listed = try await serve.request("GET", "/indexes")
         #expect(((listed.json["indexes"] as? [[String: Any]])?.first?["stored_space"] as? String) == "hashing/hash-v1@64", "\(listed.text)")
 
@@ -182,6 +184,64 @@ import Glibc
         #expect(try serve.sqlite("SELECT COUNT(*) FROM embedding_chunks") == "\(chunks)")
         let missing = try await CLI.run(["indexes", "rebuild", "nope"] + connection, in: serve.directory.path)
         #expect(missing.code == 1 && missing.err.contains("No index named nope"), "\(missing.err)")
+    }
+
+    @Test func aKillDuringARebuildEndsAfterRestartWithEachChunkOnceInTheNewSpace() async throws {
+        let text = (0..<300).map { "Sentence \($0) of a document rebuilt in batches after a model change." }.joined(separator: " ")
+        func config(_ directory: String, dimensions: Int) -> String {
+            ServeProcess.seedConfig(directory: directory) + """
+
+                [[indexes]]
+                name = "big"
+                dimensions = \(dimensions)
+                chunk_size = 200
+                overlap = 0
+                batch = 4
+
+                [[pipelines]]
+                name = "ingest"
+                params = { path = "string" }
+
+                [[pipelines.steps]]
+                name = "index"
+                action = "embeddings.index"
+                with = { index = "big", path = "{{ params.path }}" }
+                """
+        }
+        let serve = try await ServeProcess(config: { directory in
+            try? text.write(toFile: directory + "/big.txt", atomically: true, encoding: .utf8)
+            return config(directory, dimensions: 32)
+        })
+        defer { serve.stop() }
+        let created = try await serve.request("POST", "/workflows/ingest/instances", body: #"{"id": "big-1", "params": {"path": "\#(serve.directory.path)/big.txt"}}"#)
+        #expect(created.status == 201, "\(created.text)")
+        _ = try await serve.waitForInstance("ingest", "big-1") { ($0["status"] as? String) == "complete" }
+        let chunks = try #require(Int(try serve.sqlite("SELECT COUNT(*) FROM embedding_chunks")))
+        #expect(chunks > 20)
+        serve.signal(SIGTERM)
+        _ = try await serve.waitForExit()
+        try config(serve.directory.path, dimensions: 48).write(toFile: serve.configPath, atomically: true, encoding: .utf8)
+        // Restarted so that it kills itself right after the rebuild's third batch is staged.
+        try await serve.start(environment: ["CAIRN_TEST_KILL_AFTER_BATCH": "3"])
+        let started = try await serve.request("POST", "/indexes/big/rebuild")
+        #expect(started.status == 202, "\(started.text)")
+        let id = try #require(started.json["instance_id"] as? String)
+        _ = try await serve.waitForExit()
+        #expect(serve.process.terminationReason == .uncaughtSignal && serve.process.terminationStatus == SIGKILL)
+        #expect(try serve.sqlite("SELECT COUNT(*) FROM embedding_chunks WHERE visible = 0") == "12", "three batches of four staged before the kill")
+        try await serve.start()
+        let done = try await serve.waitForInstance("cairn-index-rebuild", id, timeout: .seconds(60)) { ($0["status"] as? String) == "complete" }
+        #expect((done["output"] as? [String: Any])?["chunks"] as? Int == chunks, "\(done)")
+        // Batches recorded before the kill did not run again (the third, killed before its record
+        // committed, may have); each chunk is there once, in the new size.
+        let steps = (done["steps"] as? [[String: Any]]) ?? []
+        func attempts(_ batch: Int) -> Int? {
+            (steps.first { ($0["name"] as? String)?.contains(": batch \(batch) of") == true }?["attempts"] as? [Any])?.count
+        }
+        #expect(attempts(1) == 1 && attempts(2) == 1 && (attempts(3) ?? 0) <= 2 && attempts(4) == 1, "\(steps.map { $0["name"] ?? "" })")
+        #expect(try serve.sqlite("SELECT COUNT(*) || ':' || COUNT(DISTINCT id) || ':' || MIN(length(vector)) || ':' || MAX(length(vector)) FROM embedding_chunks")
+                == "\(chunks):\(chunks):\(48 * 4):\(48 * 4)")
+        #expect(try serve.sqlite("SELECT space FROM embedding_indexes WHERE name = 'big'") == "hashing/hash-v1@48")
     }
 
     @Test func anOpenAICompatibleServerEmbedsAndHybridQueriesFindTheNearestChunk() async throws {

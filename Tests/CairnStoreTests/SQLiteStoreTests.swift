@@ -14,6 +14,25 @@ import Testing
         #expect(try store.journalMode() == "wal")
     }
 
+    @Test func closingFoldsTheWALIntoTheDatabaseAndEmptiesIt() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.file("c.sqlite")
+        let store = try SQLiteStore(path: path)
+        for number in 0..<200 {
+            try await store.transaction { tx in try tx.execute("INSERT INTO health (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at", [.integer(Int64(number))]) }
+        }
+        let before = (try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+        #expect(before > 0)
+        store.close()
+        let after = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+        #expect(after == 0, "the WAL still holds \(after) bytes after close")
+        // The database alone holds what was committed.
+        let reopened = try SQLiteStore(path: path)
+        defer { reopened.close() }
+        #expect(try reopened.read { try $0.row("SELECT checked_at FROM health")?["checked_at"].integer } == 199)
+    }
+
     @Test func normalDurabilityIsConfigurable() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }

@@ -62,6 +62,9 @@ struct DocumentIndexer {
         }
         let chunks = Chunks()
         let plan = try await step.do("\(prefix): chunk", config: config) { _ in
+            // Chunks an earlier run of this instance staged (terminated, or restarted from the
+            // top) must not be published with this run's.
+            try await store.discard(run: run, source: source, in: definition.name)
             let (text, made) = try read()
             chunks.keep(made)
             try await store.prepareIndex(definition.name, space: definition.space, dimensions: definition.dimensions)

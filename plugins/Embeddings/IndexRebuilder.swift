@@ -4,8 +4,9 @@ import Foundation
 /// `embeddings.rebuild`: re-embeds every chunk an index holds with the provider and model the
 /// config now names, into the index's new vector space. The chunks' text, ids and metadata
 /// stay; their vectors are made again in batches, each batch a durable step that stages its
-/// chunks invisibly, and a last step swaps the whole index over in one transaction. Queries
-/// keep answering from the old vectors until then; a crash re-embeds at most one batch.
+/// chunks invisibly, and a last step swaps the whole index over in one transaction. Until
+/// then keyword queries answer as before (vector and hybrid ones answer 409: the config's
+/// model cannot embed a query for the old vectors); a crash re-embeds at most one batch.
 ///
 /// It re-embeds, it does not re-chunk: a new `chunk_size` takes effect when a document is
 /// indexed again.
@@ -35,6 +36,9 @@ struct IndexRebuilder {
         let config = context.stepConfig
         let run = "\(context.instanceID)/\(context.step)"
         let plan = try await step.do("\(prefix): plan", config: config) { _ in
+            // Rows an earlier run of this instance staged (one terminated, or restarted from
+            // the top) would be swapped in with this run's: start clean.
+            try await store.discard(run: run, in: definition.name)
             let previous = try store.space(of: definition.name)
             if previous == nil { try await store.prepareIndex(definition.name, space: definition.space, dimensions: definition.dimensions) }
             let version = try store.version(of: definition.name) ?? 0
@@ -44,14 +48,16 @@ struct IndexRebuilder {
             }
             return Plan(version: version, previousSpace: previous, space: definition.space, dimensions: definition.dimensions, chunks: rows.count, batches: batches)
         }
-        guard plan.space == definition.space else {
-            throw NonRetryableError("The [[indexes]] entry \(definition.name) changed to \(definition.space) while the rebuild to \(plan.space) ran; start the rebuild again.")
-        }
+        let ran = DocumentIndexer.BodyRan()      // set when a batch's body runs here (not on replay)
         do {
+            guard plan.space == definition.space else {
+                throw NonRetryableError("The [[indexes]] entry \(definition.name) changed to \(definition.space) while the rebuild to \(plan.space) ran; start the rebuild again.")
+            }
             for (number, range) in plan.batches.enumerated() {
                 _ = try await step.do("\(prefix): batch \(number + 1) of \(plan.batches.count)", config: config) { _ -> Int in
                     guard range.count == 2, range[0] <= range[1] else { throw NonRetryableError("The rebuild's plan is damaged (batch \(number + 1)).") }
                     let chunks = try store.visibleChunks(in: definition.name, rowIDs: range[0]...range[1])
+                    ran.mark()
                     guard !chunks.isEmpty else { return 0 }
                     let vectors = try await embedder.embed(chunks.map(\.text))
                     try DocumentIndexer.check(vectors, count: chunks.count, dimensions: definition.dimensions)
@@ -62,13 +68,14 @@ struct IndexRebuilder {
                     }, into: definition.name, run: run)
                     return chunks.count
                 }
+                if DocumentIndexer.killAfterBatch == number + 1, ran.marked { kill(getpid(), SIGKILL) }
             }
             let shown = try await step.do("\(prefix): swap", config: config) { _ -> Int in
                 try await store.swap(definition.name, run: run, space: plan.space, dimensions: plan.dimensions, ifVersion: plan.version)
             }
             return ["index": .string(definition.name), "space": .string(plan.space), "previous_space": plan.previousSpace.map(JSONValue.string) ?? .null,
                     "chunks": .int(Int64(shown)), "batches": .int(Int64(plan.batches.count))]
-        } catch let error as StepError {
+        } catch let error where error is StepError || error is NonRetryableError {
             // The rebuild failed for good: the index keeps its old vectors, the new ones go.
             try? await store.discard(run: run, in: definition.name)
             throw error

@@ -51,11 +51,13 @@ public final class IndexSearcher: Sendable {
         guard !text.isEmpty else { throw WorkflowError(.invalidArguments, "The query is empty; give the text to search for.") }
         guard text.utf8.count <= Self.maxQueryBytes else { throw WorkflowError(.invalidArguments, "The query is \(text.utf8.count) bytes; at most \(Self.maxQueryBytes) are taken.") }
         guard (1...100).contains(k) else { throw WorkflowError(.invalidArguments, "k = \(k) is out of range; ask for 1 to 100 results.") }
-        // An index with no chunks takes the configured space when next written: nothing to refuse.
-        if let stored = try store.space(of: index.name), stored != index.space, !(try store.rowIDs(of: index.name).isEmpty) {
+        let mode = mode ?? (index.provider == "hashing" ? .keyword : .hybrid)
+        // Vectors of another space cannot be compared with the config's model's (keyword
+        // search needs none, so it answers through a rebuild); an index with no chunks takes
+        // the configured space when next written, so it is no mismatch.
+        if mode != .keyword, let stored = try store.space(of: index.name), stored != index.space, !(try store.rowIDs(of: index.name).isEmpty) {
             throw IndexSpaceMismatch(index: index.name, stored: stored, configured: index.space)
         }
-        let mode = mode ?? (index.provider == "hashing" ? .keyword : .hybrid)
         let pool = mode == .hybrid ? min(max(k * 4, 20), 200) : k
         var ranked: [(rowID: Int64, score: Double)] = []
         switch mode {
@@ -98,6 +100,8 @@ public final class IndexSearcher: Sendable {
         let version = try store.version(of: index.name) ?? -1
         let load = loaded.withLock { entries in
             if let entry = entries[index.name], entry.version == version { return entry.load }
+            // Unstructured, so that the first caller's cancellation does not cancel the load
+            // the others wait for.
             let load = Task {
                 self.loadCount.withLock { $0 += 1 }
                 return try Self.load(index, store: store)

@@ -1,0 +1,186 @@
+import CairnTesting
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+/// What an attacker on the network would try, against the real `cairn serve`: every
+/// management route without the token, forged webhooks, request smuggling, traversal in
+/// path parameters, and a symlink dropped into a watched directory.
+@Suite struct SecurityTests {
+    static let secret = "e2e-security-secret-0123456789"
+
+    /// A config in which every kind of route exists: a schedule, a hook, a drop and an index.
+    private static func config(_ directory: String) -> String {
+        ServeProcess.seedConfig(directory: directory, extra: """
+
+            [[schedules]]
+            name = "nightly"
+            cron = "0 3 * * *"
+            workflow = "my-workflow"
+
+            [[hooks]]
+            name = "github"
+            scheme = "github"
+            secrets = ["\(secret)"]
+            action = "create"
+            workflow = "my-workflow"
+
+            [[drops]]
+            name = "inbox"
+            directory = "\(directory)/inbox"
+            create = true
+            workflow = "my-workflow"
+            scan_interval = "1 second"                   # a symlink is found by the scan (it is never written, so inotify says nothing)
+
+            [[indexes]]
+            name = "docs"
+            """)
+    }
+
+    /// Every management route, as method and path (with existing names, so a 401 is not a 404 in disguise).
+    static let routes: [(String, String)] = [
+        ("GET", "/workflows"), ("GET", "/workflows/my-workflow"), ("GET", "/workflows/my-workflow/instances"),
+        ("POST", "/workflows/my-workflow/instances"), ("POST", "/workflows/my-workflow/instances/batch"),
+        ("GET", "/workflows/my-workflow/instances/latest"), ("PATCH", "/workflows/my-workflow/instances/x/status"),
+        ("POST", "/workflows/my-workflow/instances/x/events/approved"),
+        ("GET", "/schedules"), ("GET", "/schedules/nightly"), ("PATCH", "/schedules/nightly"), ("POST", "/schedules/nightly/trigger"),
+        ("POST", "/schedules/nightly/backfill"),
+        ("GET", "/hooks"), ("GET", "/hooks/github/deliveries"), ("POST", "/hooks/github/deliveries/1/replay"),
+        ("GET", "/drops"), ("GET", "/drops/inbox/files"),
+        ("GET", "/indexes"), ("GET", "/indexes/docs/query?q=x"), ("POST", "/indexes/docs/rebuild?force=true"),
+    ]
+
+    @Test func everyManagementRouteRefusesAMissingOrWrongTokenAndChangesNothing() async throws {
+        let serve = try await ServeProcess(config: Self.config)
+        defer { serve.stop() }
+        for (method, path) in Self.routes {
+            let body = method == "GET" ? nil : (path.hasSuffix("batch") ? "[{}]" : "{}")
+            // No token, one character off, the right one inside a doubled scheme, an empty one.
+            let offByOne = (serve.token.first == "0" ? "1" : "0") + String(serve.token.dropFirst())
+            for token in [String?.none, offByOne, "Bearer \(serve.token)", ""] {
+                let answer = try await serve.request(method, path, body: body, token: .some(token))
+                #expect(answer.status == 401, "\(method) \(path) with token \(token.map { "\($0.prefix(8))…" } ?? "none"): \(answer.status) \(answer.text.prefix(200))")
+                #expect(answer.errorCode == "unauthorized" && !answer.text.contains(serve.token), "\(method) \(path): \(answer.text.prefix(200))")
+            }
+        }
+        // Nothing happened: no instance, no trigger, no rebuild.
+        #expect(try serve.sqlite("SELECT COUNT(*) FROM instances") == "0")
+        #expect(try serve.sqlite("SELECT COUNT(*) FROM cron_ticks") == "0")
+        // With the token the same routes answer (not 401), so the list above is not stale.
+        for (method, path) in Self.routes where method == "GET" {
+            let answer = try await serve.request(method, path)
+            #expect(answer.status != 401 && answer.status < 500, "\(method) \(path): \(answer.status) \(answer.text.prefix(200))")
+        }
+        // The token file and the database are the owner's alone.
+        for file in ["data/api-token", "data/cairn.sqlite"] {
+            let mode = try FileManager.default.attributesOfItem(atPath: serve.directory.file(file))[.posixPermissions] as? NSNumber
+            #expect(mode?.intValue == 0o600, "\(file): \(String(describing: mode))")
+        }
+    }
+
+    @Test func aWebhookRefusalSaysNothingAboutWhichCheckFailed() async throws {
+        let serve = try await ServeProcess(config: Self.config)
+        defer { serve.stop() }
+        let body = #"{"action": "opened"}"#
+        let good = "sha256=" + (try OpenSSLHMAC.sha256Hex(body, secret: Self.secret))
+        let wrong = "sha256=" + (try OpenSSLHMAC.sha256Hex(body, secret: "not-the-secret-at-all"))
+        let attempts: [(String, [String: String])] = [
+            ("no signature", [:]),
+            ("not hex", ["X-Hub-Signature-256": "sha256=zz"]),
+            ("wrong prefix", ["X-Hub-Signature-256": "md5=" + good.dropFirst(7)]),
+            ("wrong secret", ["X-Hub-Signature-256": wrong]),
+            ("signature of another body", ["X-Hub-Signature-256": "sha256=" + (try OpenSSLHMAC.sha256Hex(body + " ", secret: Self.secret))]),
+        ]
+        var answers: Set<String> = []
+        for (what, headers) in attempts {
+            let answer = try await serve.request("POST", "/hooks/github", body: body, token: .some(nil), headers: headers.merging(["X-GitHub-Delivery": "d-\(what)"]) { a, _ in a })
+            #expect(answer.status == 401, "\(what): \(answer.status) \(answer.text)")
+            answers.insert(answer.text)
+        }
+        #expect(answers.count == 1, "refusals differ, which tells a prober which check failed: \(answers)")
+        #expect(answers.first.map { !$0.lowercased().contains("signature") && !$0.contains("hex") && !$0.contains("secret") } == true, "\(answers)")
+        #expect(try serve.sqlite("SELECT COUNT(*) FROM instances") == "0")
+        // The signed delivery is accepted: the refusals were about the signature, not the route.
+        let accepted = try await serve.request("POST", "/hooks/github", body: body, token: .some(nil), headers: ["X-Hub-Signature-256": good, "X-GitHub-Delivery": "d-good"])
+        #expect(accepted.status == 202, "\(accepted.text)")
+    }
+
+    @Test func conflictingLengthsAreRefusedAndTheConnectionClosed() async throws {
+        let serve = try await ServeProcess(config: Self.config)
+        defer { serve.stop() }
+        let head = "POST /workflows/my-workflow/instances HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(serve.token)\r\nContent-Type: application/json\r\n"
+        let smuggled = "GET /workflows HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        let cases = [
+            // Content-Length and Transfer-Encoding together: which one ends the body is the smuggler's question.
+            head + "Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n" + smuggled,
+            // Two lengths that disagree.
+            head + "Content-Length: 2\r\nContent-Length: 40\r\n\r\n{}" + smuggled,
+            // An obfuscated Transfer-Encoding.
+            head + "Transfer-Encoding: xchunked\r\nContent-Length: 2\r\n\r\n{}" + smuggled,
+        ]
+        for request in cases {
+            let connection = try RawConnection(port: serve.port)
+            #expect(connection.send(request))
+            let (text, closed) = await connection.readUntilClosed(timeout: .seconds(10))
+            #expect(text.hasPrefix("HTTP/1.1 400") || text.hasPrefix("HTTP/1.1 501"), "\(request.prefix(200)): \(text.prefix(300))")
+            #expect(closed, "the connection stayed open after an ambiguous body: \(text.prefix(200))")
+            let statusLines = text.components(separatedBy: "\r\n").filter { $0.hasPrefix("HTTP/1.1 ") }
+            #expect(statusLines.count == 1, "a second (smuggled) request was answered: \(text.prefix(500))")
+        }
+        #expect(try serve.sqlite("SELECT COUNT(*) FROM instances") == "0")
+        #expect(try await serve.request("GET", "/healthz").status == 200)
+    }
+
+    @Test func pathParametersCannotTraverseAndGetCleanAnswers() async throws {
+        let serve = try await ServeProcess(config: Self.config)
+        defer { serve.stop() }
+        // (A literal ".." the client would resolve before sending: it goes over a raw connection below.)
+        let hostile = ["..%2F..%2Fetc%2Fpasswd", "%2E%2E", "%2e%2e%2f%2e%2e%2fdata%2fapi-token", "inbox%00", "..%5C..%5Cwindows", "%252e%252e"]
+        let templates = ["/workflows/%@", "/workflows/%@/instances", "/workflows/my-workflow/instances/%@", "/schedules/%@", "/hooks/%@/deliveries",
+                         "/drops/%@/files", "/indexes/%@/query?q=x", "/workflows/my-workflow/instances/%@/status"]
+        for template in templates {
+            for segment in hostile {
+                let path = template.replacingOccurrences(of: "%@", with: segment)
+                let method = template.hasSuffix("/status") ? "PATCH" : "GET"
+                let answer = try await serve.request(method, path, body: method == "PATCH" ? #"{"status": "pause"}"# : nil)
+                #expect([400, 404].contains(answer.status), "\(method) \(path): \(answer.status) \(answer.text.prefix(200))")
+                #expect(!answer.text.contains("root:") && !answer.text.contains(serve.token), "\(path) leaked a file")
+            }
+        }
+        for path in ["/workflows/my-workflow/instances/../../../etc/passwd", "/drops/../../data/api-token/files", "/indexes/docs/../../../etc/passwd"] {
+            let connection = try RawConnection(port: serve.port)
+            #expect(connection.send("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(serve.token)\r\nConnection: close\r\n\r\n"))
+            let (text, _) = await connection.readUntilClosed(timeout: .seconds(10))
+            #expect(text.hasPrefix("HTTP/1.1 404") || text.hasPrefix("HTTP/1.1 400"), "\(path): \(text.prefix(300))")
+            #expect(!text.contains("root:") && !text.contains(serve.token), "\(path) leaked a file")
+        }
+        let hook = try await serve.request("POST", "/hooks/..%2Fgithub", body: "{}", token: .some(nil))
+        #expect(hook.status == 404 || hook.status == 400, "\(hook.status)")
+        #expect(try await serve.request("GET", "/healthz").status == 200)
+    }
+
+    @Test func aSymlinkDroppedIntoAWatchedDirectoryIsRefusedAndItsTargetLeftAlone() async throws {
+        let outside = try TemporaryDirectory(prefix: "cairn-e2e-outside")
+        defer { outside.remove() }
+        let secret = outside.file("secret.txt")
+        try "not for cairn".write(toFile: secret, atomically: true, encoding: .utf8)
+        let serve = try await ServeProcess(config: Self.config)
+        defer { serve.stop() }
+        let inbox = serve.directory.file("inbox")
+        try FileManager.default.createSymbolicLink(atPath: inbox + "/evil.txt", withDestinationPath: secret)
+        try FileManager.default.createSymbolicLink(atPath: inbox + "/up.txt", withDestinationPath: "../data/api-token")
+        try "a real file".write(toFile: inbox + "/real.txt", atomically: true, encoding: .utf8)
+        try await Poll.until("the drop to look at all three files", timeout: .seconds(20)) {
+            (try? serve.sqlite("SELECT COUNT(*) FROM drop_files")) == "3"
+        }
+        #expect(try serve.sqlite("SELECT COUNT(*) FROM drop_files WHERE name IN ('evil.txt', 'up.txt') AND status = 'failed' AND instance IS NULL") == "2")
+        #expect(try serve.sqlite("SELECT detail FROM drop_files WHERE name = 'evil.txt'").contains("symbolic link; links are never followed"))
+        #expect(try serve.sqlite("SELECT COUNT(*) FROM drop_files WHERE name = 'real.txt' AND instance IS NOT NULL") == "1")
+        // The targets are untouched and nothing read them into an instance.
+        #expect(try String(contentsOfFile: secret, encoding: .utf8) == "not for cairn")
+        #expect(FileManager.default.fileExists(atPath: serve.directory.file("data/api-token")))
+        #expect(try serve.sqlite("SELECT COUNT(*) FROM instances WHERE params LIKE '%evil%' OR params LIKE '%up.txt%'") == "0")
+    }
+}
