@@ -90,7 +90,10 @@ extension JSONValue: Codable {
         } else if let value = try? container.decode(Int64.self) {
             self = .int(value)
         } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
+            // A fraction too small for a double to keep ("66666666666666666.67") leaves a whole
+            // number, which the writer prints without a fraction and a second read takes as an
+            // integer: taking it as one now makes every read of the same text the same value.
+            self = Int64(exactly: value).map(JSONValue.int) ?? .number(value)
         } else if let value = try? container.decode(String.self) {
             self = .string(value)
         } else if let value = try? container.decode([JSONValue].self) {

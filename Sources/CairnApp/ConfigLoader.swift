@@ -28,6 +28,8 @@ public enum ConfigLoader {
                              environment: [String: String] = ProcessInfo.processInfo.environment,
                              connectionOnly: Bool = false) throws -> AppConfig {
         let root: TOMLTable
+        // Inputs the TOML parser would stop the process on instead of refusing.
+        try TOMLHeaderCheck.check(text, source: source)
         do {
             root = try TOMLTable(string: text)
         } catch let error as TOMLParseError {

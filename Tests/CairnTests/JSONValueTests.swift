@@ -77,4 +77,14 @@ import Testing
         let workflow = AnyWorkflow(Echo())
         #expect(workflow.typeName == "Echo")
     }
+
+    /// Found by Fuzz/values: a decimal whose fraction a double cannot keep read as a number,
+    /// was written as 6.6666666666666664e+16 and read back as an integer.
+    @Test(arguments: ["66666666666666666.6666666666666666666666644", "9007199254740993.5", "-123456789012345678.9", "1e18", "2.5", "1.0e300"])
+    func everyReadOfTheSameTextIsTheSameValue(text: String) throws {
+        let first = try JSONValue(json: Data(text.utf8))
+        let second = try JSONValue(json: first.jsonData())
+        #expect(first == second, "\(text) → \(first) → \(second)")
+    }
 }
+

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every fuzz target (Fuzz/build.sh builds them) for SECONDS each (default 10) over its
+# seed corpus in Fuzz/corpus/<target>/; new inputs libFuzzer finds go to .build/fuzz/corpus/,
+# not into the repository. A crash stops with the input saved as .build/fuzz/crash-<target>-*,
+# printed, and a non-zero exit: turn it into a regression test and a seed (see Fuzz/README.md).
+#   Fuzz/run.sh                 # about a minute in all (as .ci/run does)
+#   Fuzz/run.sh 3600 cron       # one target for an hour
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-10}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -eq 0 ] && targets=(cron webhooks template filenames values)
+for target in "${targets[@]}"; do
+  found=.build/fuzz/corpus/$target
+  mkdir -p "$found"
+  echo "fuzz $target: $seconds s"
+  ASAN_OPTIONS=detect_leaks=0 .build/fuzz/"fuzz-$target" -max_total_time="$seconds" -max_len=4096 -timeout=10 -print_final_stats=0 \
+    -artifact_prefix=".build/fuzz/crash-$target-" "$found" "Fuzz/corpus/$target" 2>&1 | grep -E "^Done [0-9]+ runs|ERROR|==[0-9]+==|Test unit written|panic|Fatal error|precondition" || true
+  if ls .build/fuzz/crash-"$target"-* >/dev/null 2>&1; then
+    echo "fuzz $target: CRASH, input in $(ls .build/fuzz/crash-"$target"-* | head -1)" >&2
+    exit 1
+  fi
+done
+echo "fuzz: every target ran ${seconds} s without a crash"
