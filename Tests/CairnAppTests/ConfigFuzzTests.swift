@@ -6,8 +6,8 @@ import Foundation
 import Testing
 
 /// Property-based fuzzing of the TOML config loader (TOMLKit's C++ parser cannot be built with
-/// the fuzzer sanitizer here, so this runs in the suite instead of under libFuzzer): fifteen hundred
-/// of mutations of the shipped sample config either load or fail with a ConfigError that
+/// the fuzzer sanitizer here, so this runs in the suite instead of under libFuzzer): 1,500
+/// mutations of the shipped sample config either load or fail with a ConfigError that
 /// names the file, never a crash or another kind of error.
 @Suite struct ConfigFuzzTests {
     /// Characters that matter to TOML and to Cairn's own readers.
