@@ -189,6 +189,7 @@ public struct Appliance: Sendable {
         var members: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: SignalEscalation(logger: logger, grace: .milliseconds(config.engine.shutdownGraceMilliseconds))),
             .init(service: EngineService(engine: engine, logger: logger)),
+            .init(service: DescriptorWatch(logger: logger)),
         ]
         members += extraServices
         members.append(.init(service: server))

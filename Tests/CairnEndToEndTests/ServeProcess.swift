@@ -13,12 +13,15 @@ final class ServeProcess: @unchecked Sendable {
     let logPath: String
     private(set) var process: Process
     private(set) var port = 0
+    /// A command that execs `cairn` (its path and arguments follow), e.g. `prlimit --nofile=…`.
+    let launcher: [String]
 
     /// Writes the config made for a fresh directory (TOML) and starts `cairn serve` on it.
-    init(config: (String) -> String, extraArguments: [String] = [], environment: [String: String] = [:]) async throws {
+    init(config: (String) -> String, extraArguments: [String] = [], environment: [String: String] = [:], launcher: [String] = []) async throws {
         directory = try TemporaryDirectory(prefix: "cairn-e2e")
         configPath = directory.file("cairn.toml")
         logPath = directory.file("serve.log")
+        self.launcher = launcher
         try config(directory.path).write(toFile: configPath, atomically: true, encoding: .utf8)
         process = Process()
         try await start(extraArguments: extraArguments, environment: environment)
@@ -63,8 +66,14 @@ final class ServeProcess: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: logPath)
         FileManager.default.createFile(atPath: logPath, contents: nil)
         let process = Process()
-        process.executableURL = try CLI.binary()
-        process.arguments = ["serve", "--config", configPath, "--port", "0", "--log-format", "json"] + extraArguments
+        let arguments = ["serve", "--config", configPath, "--port", "0", "--log-format", "json"] + extraArguments
+        if let command = launcher.first {
+            process.executableURL = URL(fileURLWithPath: command)
+            process.arguments = Array(launcher.dropFirst()) + [try CLI.binary().path] + arguments
+        } else {
+            process.executableURL = try CLI.binary()
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
         if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
