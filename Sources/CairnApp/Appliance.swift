@@ -210,16 +210,26 @@ public struct Appliance: Sendable {
         logger.info("stopped")
     }
 
-    /// Ready when the engine runs, the database file is writable and the writer commits.
-    static func readiness(engine: Engine, store: SQLiteStore, path: String) async -> (ready: Bool, detail: String) {
+    /// Ready when the engine runs, the database file is writable and the writer commits within
+    /// `timeout` (a stalled disk, whose fsync hangs, makes the answer "not ready" in time
+    /// instead of a probe that never returns).
+    static func readiness(engine: Engine, store: any WorkflowStore, path: String, timeout: Duration = .seconds(5)) async -> (ready: Bool, detail: String) {
         guard engine.isRunning else { return (false, "the engine is starting or draining") }
         guard access(path, W_OK) == 0 else { return (false, "the database file \(path) is not writable") }
-        do {
-            _ = try await store.perform(.ping(at: engine.clock.now()))
-        } catch {
-            return (false, "the database does not accept writes: \(error.message)")
+        let now = engine.clock.now()
+        let answer = await Race.first(within: timeout) { () async -> String? in
+            do throws(StoreError) {
+                _ = try await store.perform(.ping(at: now))
+                return nil
+            } catch {
+                return "the database does not accept writes: \(error.message)"
+            }
         }
-        return (true, "engine running, database writable")
+        switch answer {
+        case .some(.none): return (true, "engine running, database writable")
+        case .some(.some(let problem)): return (false, problem)
+        case .none: return (false, "the database has not committed a write in \(timeout) (a stalled or very slow disk?); writes wait until it does")
+        }
     }
 }
 

@@ -4,12 +4,16 @@ import Foundation
 import Synchronization
 
 /// A store that fails writes on demand, as a full or failing disk would: while a fault is
-/// set, every command it matches completes with an `io` error and commits nothing. Reads
-/// pass through. Wraps a real store, so everything else behaves as in production.
+/// set, every command it matches completes with an `io` error and commits nothing. It can
+/// also stall writes, as a disk whose fsync hangs would: they wait, uncommitted, until
+/// ``resume()`` lets them through. Reads pass through. Wraps a real store, so everything else
+/// behaves as in production.
 public final class FaultyStore: WorkflowStore {
     public let base: any WorkflowStore
     private let fault = Mutex<(@Sendable (StoreCommand) -> Bool)?>(nil)
     private let refusals = Atomic<Int>(0)
+    /// While stalled, the writes held back (command and completion), in order.
+    private let stalled = Mutex<[(StoreCommand, @Sendable (Result<StoreResult, StoreError>) -> Void)]?>(nil)
 
     public init(_ base: any WorkflowStore) {
         self.base = base
@@ -25,6 +29,20 @@ public final class FaultyStore: WorkflowStore {
         fault.withLock { $0 = nil }
     }
 
+    /// Holds every write from now on, uncommitted, until ``resume()``.
+    public func stallWrites() {
+        stalled.withLock { if $0 == nil { $0 = [] } }
+    }
+
+    /// Lets the held writes through, in order, and stops holding new ones.
+    public func resume() {
+        let held = stalled.withLock { held in
+            defer { held = nil }
+            return held ?? []
+        }
+        for (command, completion) in held { base.submit(command, offerToLead: false, completion: completion) }
+    }
+
     /// How many writes were refused so far.
     public var refusedWrites: Int { refusals.load(ordering: .relaxed) }
 
@@ -35,6 +53,12 @@ public final class FaultyStore: WorkflowStore {
             completion(.failure(StoreError(.io, "Could not commit to the database: disk I/O error (injected fault). Check free disk space and file permissions.")))
             return false
         }
+        let held = stalled.withLock { held -> Bool in
+            guard held != nil else { return false }
+            held?.append((command, completion))
+            return true
+        }
+        if held { return false }
         return base.submit(command, offerToLead: offerToLead, completion: completion)
     }
 
