@@ -15,7 +15,8 @@ struct ChaosCommand: AsyncParsableCommand {
             Starts the cairn binary on a temporary data directory with a generated config (a cron schedule every minute, two \
             Standard-Webhooks hooks, a file drop, and pipelines whose every step calls a ledger server this harness runs). It \
             sends signed deliveries (repeating some), drops files (some slowly, some renamed into place), SIGKILLs the process \
-            --kills times and drains it with SIGTERM --drains times, restarting it each time; then waits until every instance \
+            --kills times and drains it with SIGTERM --drains times, restarting it each time, and fills its data directory's file \
+            system --disk-fills times for 3 s; then waits until every instance \
             is final and prints one line per invariant and `N passed, M failed`. A failed run exits 1 and keeps its directory \
             (cairn.toml, serve.log, ledger.log, cairn.sqlite) for inspection.
             """
@@ -25,6 +26,7 @@ struct ChaosCommand: AsyncParsableCommand {
     @Option(name: .long, help: "How long the load and the kills last, in minutes.") var minutes: Double = 3
     @Option(name: .long, help: "How many times to SIGKILL the appliance.") var kills: Int = 30
     @Option(name: .long, help: "How many SIGTERM drains among the kills (default: one per ten kills, at least one).") var drains: Int?
+    @Option(name: .long, help: "How many times to fill the data directory's file system for 3 s (a tmpfs of its own; needs root or CAP_SYS_ADMIN, skipped otherwise).") var diskFills: Int = 2
     @Option(name: .long, help: "Seed for the kill moments and the load (default: random; printed).") var seed: UInt64?
     @Option(name: .long, help: "Where to keep the data (default: a new temporary directory).") var directory: String?
     @Flag(name: .long, help: "Keep the data directory even when every invariant holds.") var keep = false
@@ -34,6 +36,7 @@ struct ChaosCommand: AsyncParsableCommand {
         guard minutes > 0, minutes <= 24 * 60 else { throw ValidationError("--minutes must be more than 0 and at most 1440.") }
         guard kills >= 0, kills <= 10_000 else { throw ValidationError("--kills must be from 0 to 10000.") }
         if let drains, drains < 0 { throw ValidationError("--drains must be 0 or more.") }
+        guard (0...100).contains(diskFills) else { throw ValidationError("--disk-fills must be from 0 to 100.") }
     }
 
     func run() async throws {
@@ -45,7 +48,7 @@ struct ChaosCommand: AsyncParsableCommand {
         let path = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("cairn-chaos-\(getpid())-\(seed % 100_000)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         let options = ChaosRun.Options(binary: binary, directory: path, duration: .milliseconds(Int(minutes * 60_000)), kills: kills,
-                                       drains: drains ?? max(1, kills / 10), seed: seed, progress: isatty(STDERR_FILENO) == 1 && !json)
+                                       drains: drains ?? max(1, kills / 10), diskFills: diskFills, seed: seed, progress: isatty(STDERR_FILENO) == 1 && !json)
         if !json { print("cairn-chaos: seed \(seed), \(kills) kills and \(options.drains) drains over \(minutes) min, data in \(path)") }
         let started = ContinuousClock.now
         let (invariants, summary) = try await ChaosRun(options: options).execute()

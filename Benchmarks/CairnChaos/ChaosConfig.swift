@@ -12,7 +12,9 @@ struct ChaosConfig {
     static let secretVariable = "CAIRN_CHAOS_WEBHOOK_SECRET"
 
     var inbox: String { directory + "/inbox" }
-    var database: String { directory + "/cairn.sqlite" }
+    /// The data directory (a small tmpfs of its own when the run fills the disk).
+    var dataDirectory: String { directory + "/data" }
+    var database: String { dataDirectory + "/cairn.sqlite" }
 
     var text: String {
         let ledger = "http://127.0.0.1:\(ledgerPort)"

@@ -13,6 +13,8 @@ final class ChaosRun {
         var duration: Duration
         var kills: Int
         var drains: Int
+        /// How many times to fill the data directory's file system (0: never).
+        var diskFills: Int
         var seed: UInt64
         var progress: Bool
     }
@@ -22,6 +24,18 @@ final class ChaosRun {
     private var timeline = Timeline()
     private var outputs: [String: UInt64] = [:]
     private var outputChanges: [String] = []
+    private var disk: DiskFiller?
+    /// While the disk is full: when to free it.
+    private var fullUntil: ContinuousClock.Instant?
+    private var fullSince = Date()
+
+    /// Frees the disk if it is full, noting how long it was.
+    private func freeDisk() {
+        guard fullUntil != nil else { return }
+        disk?.free()
+        fullUntil = nil
+        timeline.fullDisks.append((fullSince, Date()))
+    }
 
     init(options: Options) {
         self.options = options
@@ -43,6 +57,8 @@ final class ChaosRun {
         let appliance = ApplianceProcess(binary: options.binary, configPath: directory + "/cairn.toml", logPath: directory + "/serve.log", port: config.port,
                                          environment: [ChaosConfig.secretVariable: "whsec_" + Data(secret).base64EncodedString()])
         let database = Database(path: config.database)
+        // The data directory on a tmpfs of its own, so that filling it is a real full disk.
+        if options.diskFills > 0 { disk = DiskFiller.mount(at: config.dataDirectory, bytes: 128 << 20) }
         timeline.startedAt = Date()
         try await appliance.start()
 
@@ -54,6 +70,7 @@ final class ChaosRun {
         plan.shuffle(using: &random)
         let seconds = Double(options.duration.components.seconds)
         var moments = plan.map { _ in Double(random.next() % 1_000_000) / 1_000_000 * max(1, seconds - 5) + 2 }.sorted()
+        var fills = (0..<(disk == nil ? 0 : options.diskFills)).map { _ in Double(random.next() % 1_000_000) / 1_000_000 * max(1, seconds - 10) + 3 }.sorted()
         let runStart = ContinuousClock.now
         var number = 0
         var stopIndex = 0
@@ -70,6 +87,14 @@ final class ChaosRun {
                     for index in stopIndex..<moments.count where moments[index] < now { moments[index] = now + 0.2 * Double(index - stopIndex + 1) }
                 }
             }
+            if let until = fullUntil, ContinuousClock.now >= until {
+                freeDisk()
+            } else if fullUntil == nil, let next = fills.first, ContinuousClock.now >= runStart + .milliseconds(Int(next * 1000)) {
+                fills.removeFirst()
+                fullSince = Date()
+                try disk?.fill()
+                fullUntil = ContinuousClock.now + .seconds(3)
+            }
             if ContinuousClock.now < loadEnd {
                 await sender.round(&loadRandom)
                 if ContinuousClock.now >= nextDrop {
@@ -82,6 +107,7 @@ final class ChaosRun {
             try await Task.sleep(for: .milliseconds(50 + Int(loadRandom.next() % 100)))
         }
         let loadEnded = Date()
+        freeDisk()
         // Everything sent gets its 2xx; then every instance finishes.
         await sender.settle(until: ContinuousClock.now + .seconds(60))
         let deadline = ContinuousClock.now + .seconds(180)
@@ -100,13 +126,21 @@ final class ChaosRun {
         let verifier = Verifier(database: database, inbox: config.inbox, timeline: timeline, webhooks: sender.snapshot, dropped: dropper.dropped,
                                 ledger: ledger.entries, outputChanges: outputChanges, loadEnded: loadEnded)
         var invariants = try verifier.run()
-        invariants.append(Invariant(name: "shutdown: the final SIGTERM drained within the grace", passed: drained && !timeline.stops.contains(where: \.escalated),
-                                    detail: drained ? "\(timeline.drains) drains during the run and the final one ended in time" : "the final drain had to be killed"))
         let state = sender.snapshot
-        let summary = ["kills": timeline.kills, "drains": timeline.drains, "deliveries": state.orders.count + state.approvals.count,
+        let summary = ["kills": timeline.kills, "drains": timeline.drains, "disk_fills": disk?.fills ?? 0, "unavailable_503": state.unavailable, "deliveries": state.orders.count + state.approvals.count,
                        "repeats": state.repeats, "files": dropper.dropped.count, "ledger_executions": ledger.entries.count,
                        "instances": (try? database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM instances") ?? 0 }) ?? 0,
                        "ticks": (try? database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cron_ticks") ?? 0 }) ?? 0]
+        if let disk {
+            invariants.append(Invariant(name: "disk: the data directory filled up and the appliance carried on", passed: disk.fills == options.diskFills,
+                                        detail: "\(disk.fills) fills of 3 s on a 128 MiB tmpfs; \(state.unavailable) answers were 503 (full disk, start or drain) and were retried"))
+        } else if options.diskFills > 0 {
+            invariants.append(Invariant(name: "disk: the data directory filled up and the appliance carried on", passed: true,
+                                        detail: "skipped: this machine does not allow mounting a tmpfs (needs root or CAP_SYS_ADMIN); --disk-fills 0 to say so"))
+        }
+        disk?.unmount(keepingCopyIn: invariants.allSatisfy(\.passed) ? nil : directory + "/data-kept")
+        invariants.append(Invariant(name: "shutdown: the final SIGTERM drained within the grace", passed: drained && !timeline.stops.contains(where: \.escalated),
+                                    detail: drained ? "\(timeline.drains) drains during the run and the final one ended in time" : "the final drain had to be killed"))
         return (invariants, summary)
     }
 
@@ -116,6 +150,8 @@ final class ChaosRun {
         let name = signal == SIGKILL ? "SIGKILL" : "SIGTERM"
         var entry = Timeline.Stop(signal: name, at: Date())
         let inTime = await appliance.stop(signal, grace: .seconds(20))
+        // A restart on a full disk cannot open the database: space returns first.
+        freeDisk()
         if signal == SIGTERM && !inTime {
             entry.escalated = true
             entry.signal = "SIGKILL"

@@ -13,13 +13,17 @@ struct Timeline {
 
     var startedAt = Date()
     var stops: [Stop] = []
+    /// When the data directory's file system was full (commits failed meanwhile).
+    var fullDisks: [(from: Date, to: Date)] = []
 
     var kills: Int { stops.filter { $0.signal == "SIGKILL" }.count }
     var drains: Int { stops.filter { $0.signal == "SIGTERM" }.count }
 
-    /// Whether a kill (a SIGKILL, or a drain that had to be killed) lies between two moments:
-    /// a drain that ended in time must re-run nothing.
-    func killed(between first: Date, and second: Date) -> Bool {
+    /// Whether something that keeps a step's result from committing happened between two
+    /// moments: a kill (a SIGKILL, or a drain that had to be killed), or a full disk. A drain
+    /// that ended in time must re-run nothing.
+    func interrupted(between first: Date, and second: Date) -> Bool {
         stops.contains { $0.signal == "SIGKILL" && $0.at >= first.addingTimeInterval(-0.05) && $0.at <= second }
+            || fullDisks.contains { $0.from <= second && $0.to.addingTimeInterval(0.5) >= first }
     }
 }

@@ -136,20 +136,20 @@ struct Verifier {
     }
 
     func ledgerInvariant() -> Invariant {
-        let name = "ledger: a step body ran more than once only where a kill interrupted it"
+        let name = "ledger: a step body ran more than once only where a kill or a full disk interrupted it"
         var successes: [String: [Date]] = [:]
         for entry in ledger where entry.succeeded { successes["\(entry.instance)/\(entry.step)", default: []].append(entry.at) }
         var reruns = 0
         var problems: [String] = []
         for (key, times) in successes where times.count > 1 {
             reruns += times.count - 1
-            for (earlier, later) in zip(times, times.dropFirst()) where !timeline.killed(between: earlier, and: later) {
+            for (earlier, later) in zip(times, times.dropFirst()) where !timeline.interrupted(between: earlier, and: later) {
                 problems.append("\(key) ran at \(earlier) and again at \(later) with no kill between")
             }
         }
         let executions = ledger.filter(\.succeeded).count
         return Invariant(name: name, passed: problems.isEmpty,
-                         detail: problems.isEmpty ? "\(executions) successful executions of \(successes.count) step bodies; \(reruns) re-runs, each after a kill" : problems.prefix(5).joined(separator: "; "))
+                         detail: problems.isEmpty ? "\(executions) successful executions of \(successes.count) step bodies; \(reruns) re-runs, each across a kill or a full disk" : problems.prefix(5).joined(separator: "; "))
     }
 
     func integrityInvariant() throws -> Invariant {

@@ -23,6 +23,8 @@ final class WebhookSender: Sendable {
         var approvals: [Int: String] = [:]
         var repeats = 0
         var repeatMismatches: [String] = []
+        /// 503 answers (starting, draining, or a full disk), each retried.
+        var unavailable = 0
         var unexpected: [String] = []
     }
 
@@ -135,7 +137,9 @@ final class WebhookSender: Sendable {
         let text = String(decoding: data, as: UTF8.self)
         if (200...299).contains(http.statusCode) { return (http.statusCode, text) }
         // 503 while starting or draining is the appliance saying "not now": retried.
-        if http.statusCode != 503 { state.withLock { $0.unexpected.append("\(hook) \(id): HTTP \(http.statusCode) \(text.prefix(200))") } }
+        state.withLock { state in
+            if http.statusCode == 503 { state.unavailable += 1 } else { state.unexpected.append("\(hook) \(id): HTTP \(http.statusCode) \(text.prefix(200))") }
+        }
         return nil
     }
 
