@@ -17,6 +17,14 @@ final class ApplianceProcess {
     let environment: [String: String]
     private(set) var process: Process?
     private(set) var starts = 0
+    /// Exits the harness did not cause (a crash, an abort, a fatal error): each a failure.
+    private(set) var unexpectedExits: [String] = []
+    /// How the last stopped process ended (`"exit 0"`, `"signal 9"`).
+    private(set) var lastExit = ""
+    /// Set while the harness stops the process: its end is expected.
+    private var stopping = false
+    /// The longest time from a stop to ready again, in seconds.
+    private(set) var longestRestart: Double = 0
 
     init(binary: URL, configPath: String, logPath: String, port: Int, environment: [String: String]) {
         self.binary = binary
@@ -41,9 +49,13 @@ final class ApplianceProcess {
         process.standardError = log
         try process.run()
         self.process = process
+        stopping = false
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
-            guard process.isRunning else { throw ChaosError("cairn serve exited with status \(process.terminationStatus) while starting; see \(logPath)") }
+            guard process.isRunning else {
+                noteExit()
+                throw ChaosError("cairn serve exited with status \(process.terminationStatus) while starting; see \(logPath)")
+            }
             if await ready() { return }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -64,15 +76,46 @@ final class ApplianceProcess {
     @discardableResult
     func stop(_ signal: Int32, grace: Duration = .seconds(20)) async -> Bool {
         guard let process, process.isRunning else { return true }
+        stopping = true
         kill(process.processIdentifier, signal)
         let deadline = ContinuousClock.now + grace
         while process.isRunning, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(10))
         }
-        guard process.isRunning else { return true }
+        guard process.isRunning else {
+            lastExit = Self.describe(process)
+            return true
+        }
         kill(process.processIdentifier, SIGKILL)
         while process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
+        lastExit = Self.describe(process)
         return false
+    }
+
+    /// Records an end the harness did not cause, once, if the process is gone.
+    func noteExit() {
+        guard let process, !process.isRunning, !stopping else { return }
+        stopping = true
+        lastExit = Self.describe(process)
+        unexpectedExits.append("start \(starts) ended by itself at \(Date()) (\(lastExit)); see \(logPath)")
+    }
+
+    /// Whether the last stop ended with exit status 0 (a clean drain).
+    var exitedCleanly: Bool { lastExit == "exit 0" }
+
+    /// Records how long a restart took, from the stop to ready.
+    func noteRestart(seconds: Double) { longestRestart = max(longestRestart, seconds) }
+
+    /// Kills the process without waiting (the harness is failing and must not leave it behind).
+    func killNow() {
+        guard let process, process.isRunning else { return }
+        stopping = true
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    private static func describe(_ process: Process) -> String {
+        process.terminationReason == .uncaughtSignal ? "signal \(process.terminationStatus)" : "exit \(process.terminationStatus)"
     }
 
     var isRunning: Bool { process?.isRunning ?? false }

@@ -22,19 +22,32 @@ final class ChaosRun {
     let options: Options
     private var random: SplitMix64
     private var timeline = Timeline()
+    /// Each completed step's output hash as last observed, and when it was first seen stored.
     private var outputs: [String: UInt64] = [:]
+    private var firstStored: [String: Date] = [:]
     private var outputChanges: [String] = []
     private var disk: DiskFiller?
     /// While the disk is full: when to free it.
     private var fullUntil: ContinuousClock.Instant?
     private var fullSince = Date()
+    /// Since the disk was freed, until `/readyz` answers 200 again.
+    private var awaitingRecovery: Date?
 
-    /// Frees the disk if it is full, noting how long it was.
+    /// Frees the disk if it is full, noting how long it was; the appliance must then be
+    /// ready again.
     private func freeDisk() {
         guard fullUntil != nil else { return }
         disk?.free()
         fullUntil = nil
-        timeline.fullDisks.append((fullSince, Date()))
+        timeline.fullDisks.append(Timeline.FullDisk(from: fullSince, to: Date()))
+        awaitingRecovery = Date()
+    }
+
+    /// Notes that the appliance is ready again after a full disk, if it is.
+    private func checkRecovery(_ appliance: ApplianceProcess) async {
+        guard awaitingRecovery != nil, appliance.isRunning, await appliance.ready(), let last = timeline.fullDisks.indices.last else { return }
+        timeline.fullDisks[last].recovered = Date()
+        awaitingRecovery = nil
     }
 
     init(options: Options) {
@@ -59,12 +72,46 @@ final class ChaosRun {
         let database = Database(path: config.database)
         // The data directory on a tmpfs of its own, so that filling it is a real full disk.
         if options.diskFills > 0 { disk = DiskFiller.mount(at: config.dataDirectory, bytes: 128 << 20) }
+        // A harness error must not leave the appliance running or the tmpfs mounted.
+        var finished = false
+        defer {
+            if !finished {
+                appliance.killNow()
+                disk?.unmount(keepingCopyIn: directory + "/data-kept")
+            }
+        }
         timeline.startedAt = Date()
         try await appliance.start()
 
         let sender = WebhookSender(port: config.port, secret: secret)
-        var dropper = try FileDropper(inbox: config.inbox, staging: directory + "/staging")
         let loadEnd = ContinuousClock.now + options.duration
+        // The load runs beside the kills, as real senders do: a kill lands mid-request.
+        let seed = options.seed
+        let webhookLoad = Task {
+            var random = SplitMix64(seed: seed &+ 1)
+            while ContinuousClock.now < loadEnd {
+                await sender.round(&random)
+                try? await Task.sleep(for: .milliseconds(50 + Int(random.next() % 100)))
+            }
+        }
+        let dropCount = DropCount()
+        let inbox = config.inbox
+        let dropLoad = Task { () throws -> [String] in
+            var dropper = try FileDropper(inbox: inbox, staging: directory + "/staging")
+            var random = SplitMix64(seed: seed &+ 2)
+            var number = 0
+            while ContinuousClock.now < loadEnd {
+                number += 1
+                try await dropper.drop(number, &random)
+                dropCount.value.store(dropper.dropped.count, ordering: .relaxed)
+                try await Task.sleep(for: .milliseconds(150 + Int(random.next() % 300)))
+            }
+            return dropper.dropped
+        }
+        defer {
+            webhookLoad.cancel()
+            dropLoad.cancel()
+        }
         // The stops, at random moments spread over the run: drains among the kills.
         var plan = Array(repeating: SIGKILL, count: options.kills) + Array(repeating: SIGTERM, count: options.drains)
         plan.shuffle(using: &random)
@@ -72,12 +119,10 @@ final class ChaosRun {
         var moments = plan.map { _ in Double(random.next() % 1_000_000) / 1_000_000 * max(1, seconds - 5) + 2 }.sorted()
         var fills = (0..<(disk == nil ? 0 : options.diskFills)).map { _ in Double(random.next() % 1_000_000) / 1_000_000 * max(1, seconds - 10) + 3 }.sorted()
         let runStart = ContinuousClock.now
-        var number = 0
         var stopIndex = 0
-        var loadRandom = SplitMix64(seed: options.seed &+ 1)
-        var dropRandom = SplitMix64(seed: options.seed &+ 2)
-        var nextDrop = ContinuousClock.now
         while ContinuousClock.now < loadEnd || stopIndex < plan.count {
+            appliance.noteExit()
+            if !appliance.isRunning { try await restart(appliance, database: database) }
             if stopIndex < plan.count, ContinuousClock.now >= runStart + .milliseconds(Int(moments[stopIndex] * 1000)) {
                 try await stop(appliance, plan[stopIndex], database: database)
                 stopIndex += 1
@@ -89,59 +134,81 @@ final class ChaosRun {
             }
             if let until = fullUntil, ContinuousClock.now >= until {
                 freeDisk()
-            } else if fullUntil == nil, let next = fills.first, ContinuousClock.now >= runStart + .milliseconds(Int(next * 1000)) {
+            } else if fullUntil == nil, awaitingRecovery == nil, let next = fills.first, ContinuousClock.now >= runStart + .milliseconds(Int(next * 1000)) {
                 fills.removeFirst()
                 fullSince = Date()
                 try disk?.fill()
                 fullUntil = ContinuousClock.now + .seconds(3)
             }
-            if ContinuousClock.now < loadEnd {
-                await sender.round(&loadRandom)
-                if ContinuousClock.now >= nextDrop {
-                    number += 1
-                    try await dropper.drop(number, &dropRandom)
-                    nextDrop = ContinuousClock.now + .milliseconds(150 + Int(dropRandom.next() % 300))
-                }
-            }
-            drawProgress(stopIndex, plan.count, sender.snapshot, dropper.dropped.count, left: loadEnd - ContinuousClock.now)
-            try await Task.sleep(for: .milliseconds(50 + Int(loadRandom.next() % 100)))
+            await checkRecovery(appliance)
+            drawProgress(stopIndex, plan.count, sender.snapshot, dropCount.value.load(ordering: .relaxed), left: loadEnd - ContinuousClock.now)
+            try await Task.sleep(for: .milliseconds(50))
         }
+        await webhookLoad.value
+        let dropped = try await dropLoad.value
         let loadEnded = Date()
         freeDisk()
         // Everything sent gets its 2xx; then every instance finishes.
         await sender.settle(until: ContinuousClock.now + .seconds(60))
         let deadline = ContinuousClock.now + .seconds(180)
-        while try database.unfinished() > 0, ContinuousClock.now < deadline {
+        while try database.unfinished() > 0 || awaitingRecovery != nil, ContinuousClock.now < deadline {
             await sender.settle(until: ContinuousClock.now + .seconds(1))
-            if !appliance.isRunning { try await appliance.start() }
-            drawProgress(stopIndex, plan.count, sender.snapshot, dropper.dropped.count, left: .zero, finishing: true)
+            appliance.noteExit()
+            if !appliance.isRunning { try await restart(appliance, database: database) }
+            await checkRecovery(appliance)
+            drawProgress(stopIndex, plan.count, sender.snapshot, dropped.count, left: .zero, finishing: true)
             try await Task.sleep(for: .milliseconds(250))
         }
         // Files the appliance has not moved yet (a done/ move is after the instance's end).
         try await Task.sleep(for: .seconds(1))
+        appliance.noteExit()
         try observe(database)
-        let drained = await appliance.stop(SIGTERM)
+        // The appliance's own grace is 5 s (ChaosConfig): a clean drain ends well within 10.
+        let drained = await appliance.stop(SIGTERM, grace: .seconds(10))
+        let drainExit = appliance.lastExit
         clearProgress()
         try observe(database)
-        let verifier = Verifier(database: database, inbox: config.inbox, timeline: timeline, webhooks: sender.snapshot, dropped: dropper.dropped,
-                                ledger: ledger.entries, outputChanges: outputChanges, loadEnded: loadEnded)
-        var invariants = try verifier.run()
         let state = sender.snapshot
-        let summary = ["kills": timeline.kills, "drains": timeline.drains, "disk_fills": disk?.fills ?? 0, "unavailable_503": state.unavailable, "deliveries": state.orders.count + state.approvals.count,
-                       "repeats": state.repeats, "files": dropper.dropped.count, "ledger_executions": ledger.entries.count,
+        let verifier = Verifier(database: database, inbox: config.inbox, timeline: timeline, webhooks: state, dropped: dropped,
+                                ledger: ledger.entries, outputChanges: outputChanges, firstStored: firstStored, loadEnded: loadEnded)
+        var invariants = try verifier.run()
+        invariants.append(Invariant(name: "appliance: no exit the harness did not cause", passed: appliance.unexpectedExits.isEmpty,
+                                    detail: appliance.unexpectedExits.isEmpty ? "\(appliance.starts) starts, every end a kill or a drain" : appliance.unexpectedExits.prefix(3).joined(separator: "; ")))
+        invariants.append(verifier.availabilityInvariant(longestRestart: appliance.longestRestart))
+        let summary: [String: Int] = ["kills": timeline.kills, "drains": timeline.drains, "disk_fills": disk?.fills ?? 0, "unavailable_503": state.unavailable,
+                       "unanswered": state.unansweredAt.count, "deliveries": state.orders.count + state.approvals.count,
+                       "repeats": state.repeats, "files": dropped.count, "ledger_executions": ledger.entries.count,
                        "instances": (try? database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM instances") ?? 0 }) ?? 0,
                        "ticks": (try? database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cron_ticks") ?? 0 }) ?? 0]
+        let name = "disk: the data directory filled up, writes were refused, and the appliance was ready again each time"
         if let disk {
-            invariants.append(Invariant(name: "disk: the data directory filled up and the appliance carried on", passed: disk.fills == options.diskFills,
-                                        detail: "\(disk.fills) fills of 3 s on a 128 MiB tmpfs; \(state.unavailable) answers were 503 (full disk, start or drain) and were retried"))
+            let recovered = timeline.fullDisks.filter { $0.recovered != nil }
+            let byItself = recovered.filter { !$0.restarted }.count
+            let slowest = recovered.compactMap { entry in entry.recovered.map { $0.timeIntervalSince(entry.to) } }.max() ?? 0
+            let passed = disk.fills == options.diskFills && recovered.count == disk.fills
+            invariants.append(Invariant(name: name, passed: passed,
+                                        detail: passed
+                                            ? "\(disk.fills) fills of 3 s on a 128 MiB tmpfs, ready again after each (\(byItself) without a restart, slowest \(String(format: "%.1f", slowest)) s after space returned); \(state.unavailable) answers were 503 and were retried"
+                                            : "ready again after only \(recovered.count) of \(disk.fills) fills (\(options.diskFills) planned)"))
         } else if options.diskFills > 0 {
-            invariants.append(Invariant(name: "disk: the data directory filled up and the appliance carried on", passed: true,
+            invariants.append(Invariant(name: name, passed: true,
                                         detail: "skipped: this machine does not allow mounting a tmpfs (needs root or CAP_SYS_ADMIN); --disk-fills 0 to say so"))
         }
+        finished = true
         disk?.unmount(keepingCopyIn: invariants.allSatisfy(\.passed) ? nil : directory + "/data-kept")
-        invariants.append(Invariant(name: "shutdown: the final SIGTERM drained within the grace", passed: drained && !timeline.stops.contains(where: \.escalated),
-                                    detail: drained ? "\(timeline.drains) drains during the run and the final one ended in time" : "the final drain had to be killed"))
+        let escalated = timeline.stops.filter(\.escalated).count
+        let cleanDrain = drained && drainExit == "exit 0" && escalated == 0
+        invariants.append(Invariant(name: "shutdown: every SIGTERM drained within the grace and exited 0", passed: cleanDrain,
+                                    detail: cleanDrain ? "\(timeline.drains) drains during the run and the final one ended in time with exit 0"
+                                        : "final drain: \(drained ? "in time" : "had to be killed"), \(drainExit); \(escalated) drains during the run had to be killed"))
         return (invariants, summary)
+    }
+
+    /// Starts the appliance again after an end the harness did not cause (already recorded).
+    private func restart(_ appliance: ApplianceProcess, database: Database) async throws {
+        freeDisk()
+        try observe(database)
+        try await appliance.start()
     }
 
     /// Stops the appliance with `signal`, looks at the stored step results while it is down,
@@ -149,9 +216,10 @@ final class ChaosRun {
     private func stop(_ appliance: ApplianceProcess, _ signal: Int32, database: Database) async throws {
         let name = signal == SIGKILL ? "SIGKILL" : "SIGTERM"
         var entry = Timeline.Stop(signal: name, at: Date())
-        let inTime = await appliance.stop(signal, grace: .seconds(20))
+        let inTime = await appliance.stop(signal, grace: .seconds(10))
         // A restart on a full disk cannot open the database: space returns first.
         freeDisk()
+        if awaitingRecovery != nil, let last = timeline.fullDisks.indices.last { timeline.fullDisks[last].restarted = true }
         if signal == SIGTERM && !inTime {
             entry.escalated = true
             entry.signal = "SIGKILL"
@@ -159,16 +227,32 @@ final class ChaosRun {
         try observe(database)
         try await appliance.start()
         entry.restartedAt = Date()
+        appliance.noteRestart(seconds: entry.restartedAt!.timeIntervalSince(entry.at))
         timeline.stops.append(entry)
+        // Started on a freed disk, ready: that counts as ready again (restarted).
+        await checkRecovery(appliance)
     }
 
-    /// Records every completed step's output; one that differs from an earlier look is a change.
+    /// Records every completed step's output; one that differs from an earlier look, or is
+    /// gone, is a change. Also notes when each step was first seen stored: a body that runs
+    /// after that ran although its result was committed.
     private func observe(_ database: Database) throws {
         // Read-only: a read-write open while the appliance is down would recover the WAL a
         // SIGKILL left, sparing the restart the very recovery this run is about.
-        for (key, hash) in try database.stepOutputs() {
-            if let earlier = outputs[key], earlier != hash { outputChanges.append("\(key) changed") }
-            outputs[key] = hash
+        let steps = try database.storedSteps()
+        // Taken after the read: a body that runs after this ran after its result committed.
+        let now = Date()
+        var seen = Set<String>()
+        for step in steps {
+            let hash = Fnv.hash(step.output)
+            seen.insert(step.key)
+            if let earlier = outputs[step.key], earlier != hash { outputChanges.append("\(step.key) changed") }
+            outputs[step.key] = hash
+            if firstStored["\(step.instance)/\(step.name)"] == nil { firstStored["\(step.instance)/\(step.name)"] = now }
+        }
+        for key in outputs.keys where !seen.contains(key) {
+            outputChanges.append("\(key) vanished")
+            outputs[key] = nil
         }
     }
 

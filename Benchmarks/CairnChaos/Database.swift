@@ -15,19 +15,34 @@ struct Database {
         return try queue.read(body)
     }
 
-    /// Every completed `do` step's stored output, hashed, by `instance/name/count`.
-    func stepOutputs() throws -> [String: UInt64] {
+    /// One completed `do` step as stored.
+    struct StoredStep {
+        var workflow: String
+        var instance: String
+        var name: String
+        var count: Int64
+        var output: Data
+
+        /// `workflow/instance/name/count`.
+        var key: String { "\(workflow)/\(instance)/\(name)/\(count)" }
+    }
+
+    /// Every completed `do` step with its stored output.
+    func storedSteps() throws -> [StoredStep] {
         try read { db in
-            var outputs: [String: UInt64] = [:]
-            let rows = try Row.fetchCursor(db, sql: """
+            try Row.fetchAll(db, sql: """
                 SELECT i.workflow, i.id, s.name, s.count, s.output FROM steps s JOIN instances i ON i.rowid = s.instance
                 WHERE s.kind = 'do' AND s.status = 'succeeded'
-                """)
-            while let row = try rows.next() {
-                let key = "\(row["workflow"] as String)/\(row["id"] as String)/\(row["name"] as String)/\(row["count"] as Int64)"
-                outputs[key] = Fnv.hash((row["output"] as Data?) ?? Data())
+                """).map {
+                StoredStep(workflow: $0["workflow"], instance: $0["id"], name: $0["name"], count: $0["count"], output: ($0["output"] as Data?) ?? Data())
             }
-            return outputs
+        }
+    }
+
+    /// Every instance's id, workflow and status.
+    func instances() throws -> [(id: String, workflow: String, status: String)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT id, workflow, status FROM instances").map { ($0["id"], $0["workflow"], $0["status"]) }
         }
     }
 

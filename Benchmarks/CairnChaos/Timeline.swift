@@ -13,8 +13,17 @@ struct Timeline {
 
     var startedAt = Date()
     var stops: [Stop] = []
-    /// When the data directory's file system was full (commits failed meanwhile).
-    var fullDisks: [(from: Date, to: Date)] = []
+    /// One time the data directory's file system was full (commits failed meanwhile).
+    struct FullDisk {
+        var from: Date
+        var to: Date
+        /// When `/readyz` answered 200 again after the space returned.
+        var recovered: Date?
+        /// Whether the appliance was restarted between the fill and its recovery.
+        var restarted = false
+    }
+
+    var fullDisks: [FullDisk] = []
 
     var kills: Int { stops.filter { $0.signal == "SIGKILL" }.count }
     var drains: Int { stops.filter { $0.signal == "SIGTERM" }.count }
@@ -25,5 +34,13 @@ struct Timeline {
     func interrupted(between first: Date, and second: Date) -> Bool {
         stops.contains { $0.signal == "SIGKILL" && $0.at >= first.addingTimeInterval(-0.05) && $0.at <= second }
             || fullDisks.contains { $0.from <= second && $0.to.addingTimeInterval(0.5) >= first }
+    }
+
+    /// Whether the appliance was expected to be unavailable at `moment`: stopped or
+    /// restarting (from the signal until ready, plus `slack`), or on a full disk (from the
+    /// fill until ready again, plus `slack`).
+    func unavailable(at moment: Date, slack: TimeInterval = 2) -> Bool {
+        stops.contains { $0.at <= moment && ($0.restartedAt ?? .distantFuture).addingTimeInterval(slack) >= moment }
+            || fullDisks.contains { $0.from <= moment && ($0.recovered ?? .distantFuture).addingTimeInterval(slack) >= moment }
     }
 }

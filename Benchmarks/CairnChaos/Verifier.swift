@@ -12,13 +12,18 @@ struct Verifier {
     let ledger: [LedgerServer.Entry]
     /// Completed steps' outputs as observed at each stop and at the end.
     let outputChanges: [String]
+    /// `instance/step` → the first observation that found the step's result stored.
+    let firstStored: [String: Date]
     let loadEnded: Date
+
+    /// The steps of each chaos workflow whose bodies call the ledger.
+    static let ledgerSteps = ["chaos-order": ["a", "flaky", "b"], "chaos-tick": ["a", "b"], "chaos-file": ["a", "b"]]
 
     /// The integrity check comes first: it must see the WAL as the appliance left it.
     func run() throws -> [Invariant] {
         let integrity = try integrityInvariant()
         return [try webhookInvariant(), try eventInvariant(), try dropInvariant(), try cronInvariant(), try finalInvariant(),
-                outputInvariant(), ledgerInvariant(), integrity]
+                outputInvariant(), ledgerInvariant(), try resultInvariant(), integrity]
     }
 
     func webhookInvariant() throws -> Invariant {
@@ -43,19 +48,20 @@ struct Verifier {
     func eventInvariant() throws -> Invariant {
         let name = "events: every acknowledged approval was delivered exactly once"
         let (delivered, received) = try database.read { db in
-            (try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT delivery) FROM hook_deliveries WHERE hook = 'approvals' AND status BETWEEN 200 AND 299") ?? 0,
+            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM hook_deliveries WHERE hook = 'approvals' AND status BETWEEN 200 AND 299") ?? 0,
              try Int.fetchOne(db, sql: """
                 SELECT COUNT(*) FROM steps s JOIN instances i ON i.rowid = s.instance
                 WHERE i.workflow = 'chaos-order' AND s.kind = 'waitForEvent' AND s.status = 'received'
                 """) ?? 0)
         }
+        // A received event leaves the inbox; one still there was delivered to no wait (or twice).
         let events = try database.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT instance FROM events GROUP BY instance, type HAVING COUNT(*) > 1)") ?? 0
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events WHERE type = 'approved'") ?? 0
         }
         var problems: [String] = []
         if delivered != webhooks.approvals.count { problems.append("\(delivered) approvals recorded for \(webhooks.approvals.count) acknowledged") }
         if received != webhooks.approvals.count { problems.append("\(received) waits received an approval for \(webhooks.approvals.count) acknowledged") }
-        if events > 0 { problems.append("\(events) instances hold an approval event twice") }
+        if events > 0 { problems.append("\(events) approval events still buffered, received by no wait") }
         return Invariant(name: name, passed: problems.isEmpty,
                          detail: problems.isEmpty ? "\(webhooks.approvals.count) approvals, each received once by its waiting step" : problems.joined(separator: "; "))
     }
@@ -143,13 +149,65 @@ struct Verifier {
         var problems: [String] = []
         for (key, times) in successes where times.count > 1 {
             reruns += times.count - 1
-            for (earlier, later) in zip(times, times.dropFirst()) where !timeline.interrupted(between: earlier, and: later) {
-                problems.append("\(key) ran at \(earlier) and again at \(later) with no kill between")
+            for (earlier, later) in zip(times, times.dropFirst()) {
+                if let stored = firstStored[key], stored < later {
+                    problems.append("\(key) ran again at \(later) although its result was seen stored at \(stored)")
+                } else if !timeline.interrupted(between: earlier, and: later) {
+                    problems.append("\(key) ran at \(earlier) and again at \(later) with no kill between")
+                }
             }
         }
         let executions = ledger.filter(\.succeeded).count
         return Invariant(name: name, passed: problems.isEmpty,
                          detail: problems.isEmpty ? "\(executions) successful executions of \(successes.count) step bodies; \(reruns) re-runs, each across a kill or a full disk" : problems.prefix(5).joined(separator: "; "))
+    }
+
+    /// Every completed instance's ledger steps ran (succeeded at least once) and each stored
+    /// result is the answer of a real execution for that instance and step: its body hashes
+    /// to what the ledger recorded.
+    func resultInvariant() throws -> Invariant {
+        let name = "results: every completed instance's steps ran, and each stored result is what a recorded execution returned"
+        var hashes: [String: Set<String>] = [:]
+        for entry in ledger where entry.succeeded { hashes["\(entry.instance)/\(entry.step)", default: []].insert(entry.hash) }
+        var stored: [String: Data] = [:]
+        for step in try database.storedSteps() { stored["\(step.instance)/\(step.name)"] = step.output }
+        var problems: [String] = []
+        var checked = 0
+        for instance in try database.instances() where instance.status == "complete" {
+            for step in Self.ledgerSteps[instance.workflow] ?? [] {
+                let key = "\(instance.id)/\(step)"
+                checked += 1
+                guard let recorded = hashes[key] else { problems.append("\(key): complete, but the ledger holds no successful execution"); continue }
+                guard let output = stored[key] else { problems.append("\(key): complete, but no stored result"); continue }
+                guard let object = try? JSONSerialization.jsonObject(with: output) as? [String: Any], let body = object["body"] as? [String: Any],
+                      let bodyInstance = body["instance"] as? String, let bodyStep = body["step"] as? String
+                else { problems.append("\(key): the stored result is not the ledger's answer: \(String(decoding: output.prefix(120), as: UTF8.self))"); continue }
+                let hash = String(Fnv.hash("{\"instance\":\"\(bodyInstance)\",\"step\":\"\(bodyStep)\"}"), radix: 16)
+                if bodyInstance != instance.id || bodyStep != step || !recorded.contains(hash) {
+                    problems.append("\(key): the stored result names \(bodyInstance)/\(bodyStep), which no recorded execution returned")
+                }
+            }
+        }
+        if checked == 0 { problems.append("no completed instance to check") }
+        return Invariant(name: name, passed: problems.isEmpty,
+                         detail: problems.isEmpty ? "\(checked) step results, each matching a recorded execution" : problems.prefix(5).joined(separator: "; "))
+    }
+
+    /// The appliance was unavailable only when the harness made it so: every 503 and every
+    /// unanswered request fell while it was stopped, restarting or on a full disk, and every
+    /// restart was ready within 30 s.
+    func availabilityInvariant(longestRestart: Double) -> Invariant {
+        let name = "availability: 503s and unanswered requests only while stopped, restarting or on a full disk; restarts ready within 30 s"
+        let stray503 = webhooks.unavailableAt.filter { !timeline.unavailable(at: $0) }
+        let strayUnanswered = webhooks.unansweredAt.filter { !timeline.unavailable(at: $0) }
+        var problems: [String] = []
+        if !stray503.isEmpty { problems.append("\(stray503.count) 503s while the appliance should have been up, first at \(stray503[0])") }
+        if !strayUnanswered.isEmpty { problems.append("\(strayUnanswered.count) requests unanswered while the appliance should have been up, first at \(strayUnanswered[0])") }
+        if longestRestart > 30 { problems.append("the slowest restart took \(String(format: "%.1f", longestRestart)) s") }
+        return Invariant(name: name, passed: problems.isEmpty,
+                         detail: problems.isEmpty
+                            ? "\(webhooks.unavailable) 503s and \(webhooks.unansweredAt.count) unanswered requests, all in those windows; slowest restart \(String(format: "%.1f", longestRestart)) s"
+                            : problems.joined(separator: "; "))
     }
 
     func integrityInvariant() throws -> Invariant {

@@ -25,6 +25,9 @@ final class WebhookSender: Sendable {
         var repeatMismatches: [String] = []
         /// 503 answers (starting, draining, or a full disk), each retried.
         var unavailable = 0
+        /// When each 503 came, and each request that got no answer at all (refused, reset).
+        var unavailableAt: [Date] = []
+        var unansweredAt: [Date] = []
         var unexpected: [String] = []
     }
 
@@ -133,12 +136,18 @@ final class WebhookSender: Sendable {
         request.setValue(timestamp, forHTTPHeaderField: "webhook-timestamp")
         request.setValue("v1,\(signature)", forHTTPHeaderField: "webhook-signature")
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        guard let (data, response) = try? await URLSession.shared.data(for: request), let http = response as? HTTPURLResponse else { return nil }
+        guard let (data, response) = try? await URLSession.shared.data(for: request), let http = response as? HTTPURLResponse else {
+            state.withLock { $0.unansweredAt.append(Date()) }
+            return nil
+        }
         let text = String(decoding: data, as: UTF8.self)
         if (200...299).contains(http.statusCode) { return (http.statusCode, text) }
         // 503 while starting or draining is the appliance saying "not now": retried.
         state.withLock { state in
-            if http.statusCode == 503 { state.unavailable += 1 } else { state.unexpected.append("\(hook) \(id): HTTP \(http.statusCode) \(text.prefix(200))") }
+            if http.statusCode == 503 {
+                state.unavailable += 1
+                state.unavailableAt.append(Date())
+            } else { state.unexpected.append("\(hook) \(id): HTTP \(http.statusCode) \(text.prefix(200))") }
         }
         return nil
     }
