@@ -3,7 +3,8 @@ import CairnEngine
 import CairnStore
 import Foundation
 
-/// A workflow whose steps log their executions: one → two → nap (3 s) → three.
+/// A workflow whose steps log their executions: one → two → nap (8 s) → three. The nap is
+/// long enough that a test on a busy machine still kills the process inside it.
 struct CrashWorkflow: Workflow {
     let log: StepLog
     let slow: Bool
@@ -19,7 +20,7 @@ struct CrashWorkflow: Workflow {
             log.append("two-end")
             return "2"
         }
-        try await step.sleep("nap", "3 seconds")
+        try await step.sleep("nap", "8 seconds")
         let three = try await step.do("three") { _ in
             log.append("three-start")
             return "3"

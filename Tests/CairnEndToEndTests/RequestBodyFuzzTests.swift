@@ -53,9 +53,12 @@ import Testing
         })
         defer { serve.stop() }
         _ = try await serve.request("POST", "/workflows/my-workflow/instances", body: #"{"id": "f-1"}"#)
-        var random = SplitMix64(seed: 1206)
+        // 50 rounds of 7 routes in the suite; CAIRN_FUZZ_ROUNDS=N (and CAIRN_FUZZ_SEED) for more.
+        let environment = ProcessInfo.processInfo.environment
+        let rounds = environment["CAIRN_FUZZ_ROUNDS"].flatMap(Int.init) ?? 50
+        var random = SplitMix64(seed: environment["CAIRN_FUZZ_SEED"].flatMap(UInt64.init) ?? 1206)
         var statuses: [Int: Int] = [:]
-        for _ in 0..<150 {
+        for _ in 0..<rounds {
             for (method, path) in Self.routes {
                 let body = Self.body(&random)
                 let answer = try await serve.request(method, path, body: body)

@@ -55,8 +55,18 @@ import Testing
     @Test func everyManagementRouteRefusesAMissingOrWrongTokenAndChangesNothing() async throws {
         let serve = try await ServeProcess(config: Self.config)
         defer { serve.stop() }
+        let before = try serve.databaseSnapshot()
         for (method, path) in Self.routes {
-            let body = method == "GET" ? nil : (path.hasSuffix("batch") ? "[{}]" : "{}")
+            // Bodies that would change something if the route let them through.
+            let body: String? = switch (method, path) {
+            case ("GET", _): nil
+            case (_, let path) where path.hasSuffix("batch"): #"[{"id": "sneaky-1"}, {"id": "sneaky-2"}]"#
+            case (_, let path) where path.hasSuffix("/status"): #"{"status": "terminate"}"#
+            case ("PATCH", _): #"{"paused": true}"#
+            case (_, let path) where path.hasSuffix("/instances"): #"{"id": "sneaky", "params": {"x": 1}}"#
+            case (_, let path) where path.hasSuffix("/backfill"): #"{"from": "2026-12-01T00:00:00Z", "to": "2026-12-03T00:00:00Z"}"#
+            default: #"{"approved": true}"#
+            }
             // No token, one character off, the right one inside a doubled scheme, an empty one.
             let offByOne = (serve.token.first == "0" ? "1" : "0") + String(serve.token.dropFirst())
             for token in [String?.none, offByOne, "Bearer \(serve.token)", ""] {
@@ -65,9 +75,12 @@ import Testing
                 #expect(answer.errorCode == "unauthorized" && !answer.text.contains(serve.token), "\(method) \(path): \(answer.text.prefix(200))")
             }
         }
-        // Nothing happened: no instance, no trigger, no rebuild.
+        // Nothing happened: no instance, no trigger, no pause, no rebuild, no replay; no row changed.
         #expect(try serve.sqlite("SELECT COUNT(*) FROM instances") == "0")
         #expect(try serve.sqlite("SELECT COUNT(*) FROM cron_ticks") == "0")
+        let after = try serve.databaseSnapshot()
+        #expect(after == before, "the database changed:\nbefore: \(before.prefix(2000))\nafter: \(after.prefix(2000))")
+        #expect(before.contains("instances "), "the snapshot lists no tables: \(before.prefix(300))")
         // With the token the same routes answer (not 401), so the list above is not stale.
         for (method, path) in Self.routes where method == "GET" {
             let answer = try await serve.request(method, path)

@@ -126,6 +126,27 @@ final class ServeProcess: @unchecked Sendable {
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Every table's rows as text (except `health`, which `/readyz` rewrites, and SQLite's
+    /// own bookkeeping), to compare before and after something that must change nothing.
+    func databaseSnapshot() throws -> String {
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        python.arguments = ["-c", """
+            import sqlite3, sys
+            c = sqlite3.connect(sys.argv[1])
+            names = [n for (n,) in c.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('health', 'sqlite_sequence') AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+            for n in names:
+                print(n, sorted(map(repr, c.execute('SELECT * FROM "%s"' % n).fetchall())))
+            """, directory.file("data/cairn.sqlite")]
+        let out = Pipe()
+        python.standardOutput = out
+        try python.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        python.waitUntilExit()
+        guard python.terminationStatus == 0 else { throw TestFailure("could not read \(directory.file("data/cairn.sqlite")) with python3's sqlite3") }
+        return String(decoding: data, as: UTF8.self)
+    }
+
     func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
     /// Waits for the process to exit; returns its status.

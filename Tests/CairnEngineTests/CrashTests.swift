@@ -110,7 +110,7 @@ import Testing
         kill(first.processIdentifier, SIGKILL)
         first.waitUntilExit()
 
-        // 2. Restart; kill during the 3-second sleep that follows step "two".
+        // 2. Restart; kill during the 8-second sleep that follows step "two".
         let second = try launchHelper(database: database, log: log, slow: false)
         try await waitForLine(in: log) { $0 == "two-end" }
         // The helper holds the database's lock, so look through sqlite3 rather than a second store.
