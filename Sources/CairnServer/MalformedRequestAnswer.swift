@@ -37,6 +37,14 @@ final class MalformedRequestAnswer: ChannelDuplexHandler, RemovableChannelHandle
         }
         guard !answered else { return }
         answered = true
+        // Bytes after a request that said `Connection: close` (a client that reused the
+        // connection before it saw it close) are not a bad request: nothing of them was read.
+        // A 400 would tell the sender its request was invalid when it was never processed;
+        // closing lets it retry on a new connection, as HTTP clients do for a reused one.
+        if case .closedConnection = parserError {
+            context.close(promise: nil)
+            return
+        }
         let (status, code, message): (HTTPResponse.Status, String, String) = switch parserError {
         case .headerOverflow:
             (.init(code: 431), "headers_too_large",

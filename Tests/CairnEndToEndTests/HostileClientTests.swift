@@ -44,6 +44,27 @@ import Testing
         #expect(health.status == 200)
     }
 
+    /// A client that sends a request after one that said `Connection: close` on the same
+    /// connection (curl does when it has not yet seen the close) gets the first answered and
+    /// the connection closed: no 400 for a request that was never read, so it retries it.
+    @Test func aRequestAfterConnectionCloseIsNotAnsweredAsBad() async throws {
+        let serve = try await ServeProcess(config: { ServeProcess.seedConfig(directory: $0, pause: "1 hour") })
+        defer { serve.stop() }
+        let connection = try RawConnection(port: serve.port)
+        let body = #"{"id": "first"}"#
+        let first = "POST /workflows/my-workflow/instances HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(serve.token)\r\nContent-Type: application/json\r\n"
+            + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+        let second = "POST /workflows/my-workflow/instances HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(serve.token)\r\nContent-Type: application/json\r\n"
+            + "Content-Length: 16\r\n\r\n{\"id\": \"second\"}"
+        #expect(connection.send(first + second))
+        let (text, closed) = await connection.readUntilClosed(timeout: .seconds(10))
+        #expect(closed)
+        #expect(text.hasPrefix("HTTP/1.1 201"), "\(text.prefix(300))")
+        #expect(!text.contains("400") && !text.contains("bad_request"), "\(text)")
+        #expect(try serve.sqlite("SELECT group_concat(id) FROM instances") == "first")
+        #expect(serve.process.isRunning)
+    }
+
     @Test func latestCannotBeUsedAsAnInstanceID() async throws {
         let serve = try await ServeProcess(config: { ServeProcess.seedConfig(directory: $0, pause: "1 hour") })
         defer { serve.stop() }
