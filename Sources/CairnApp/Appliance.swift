@@ -181,18 +181,22 @@ public struct Appliance: Sendable {
                             idleTimeout: .milliseconds(config.server.idleTimeoutMilliseconds)),
             engine: engine,
             readiness: { await Self.readiness(engine: engine, store: store, path: databasePath) },
-            metrics: { exporter.render(engine: engine) },
+            metrics: { (try? await engine.offloaded { exporter.render(engine: $0) }) ?? "" },
             routes: routes,
             logger: logger,
             onRunning: onListening
         )
+        // A graceful shutdown stops services in reverse order, each after the one before has
+        // finished: the engine drains first (running steps finish and commit), while the
+        // server still answers (creates then commit queued instances for the next start), so
+        // a request that is slow to finish cannot use up the grace before the engine drains.
         var members: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: SignalEscalation(logger: logger, grace: .milliseconds(config.engine.shutdownGraceMilliseconds))),
-            .init(service: EngineService(engine: engine, logger: logger)),
             .init(service: DescriptorWatch(logger: logger)),
+            .init(service: server),
         ]
         members += extraServices
-        members.append(.init(service: server))
+        members.append(.init(service: EngineService(engine: engine, logger: logger)))
         var group = ServiceGroupConfiguration(
             services: members,
             gracefulShutdownSignals: [.sigterm, .sigint, .sighup],

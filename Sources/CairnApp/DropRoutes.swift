@@ -1,5 +1,6 @@
 import CairnAPI
 import CairnServer
+import CairnStore
 import CairnTriggers
 import Foundation
 import Hummingbird
@@ -16,7 +17,8 @@ enum DropRoutes {
                 return service
             }
             group.get("drops") { _, _ in
-                let drops = try service().overviews().map { overview in
+                let service = try service()
+                let drops = try await ReadQueue.run { try service.overviews() }.map { overview in
                     let drop = overview.definition
                     return DropSummary(name: drop.name, directory: drop.directory, pattern: drop.pattern?.source, workflow: drop.workflow,
                                        waiting: overview.waiting, processing: overview.counts[.processing] ?? 0, done: overview.counts[.done] ?? 0,
@@ -36,7 +38,8 @@ enum DropRoutes {
                     }
                     status = parsed
                 }
-                let page = try service().files(try context.parameters.require("name"), status: status, before: cursor, limit: 51)
+                let (service, name, wanted) = (try service(), try context.parameters.require("name"), status)
+                let page = try await ReadQueue.run { try service.files(name, status: wanted, before: cursor, limit: 51) }
                 let shown = page.prefix(50)
                 return JSON.response(DropFilePage(files: shown.map(summary), cursor: page.count > 50 ? shown.last.map { "\($0.seq)" } : nil))
             }

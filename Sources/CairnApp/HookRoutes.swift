@@ -1,5 +1,6 @@
 import CairnAPI
 import CairnServer
+import CairnStore
 import CairnTriggers
 import Foundation
 import Hummingbird
@@ -48,7 +49,8 @@ enum HookRoutes {
                 let query = request.uri.queryParameters
                 let cursor = try SequenceCursor.parse(request)
                 let failedOnly = query.get("failed").map { $0 == "true" || $0 == "1" } ?? false
-                let page = try service(box).deliveries(try context.parameters.require("name"), before: cursor, failedOnly: failedOnly, limit: 51)
+                let (service, name) = (try service(box), try context.parameters.require("name"))
+                let page = try await ReadQueue.run { try service.deliveries(name, before: cursor, failedOnly: failedOnly, limit: 51) }
                 let shown = page.prefix(50)
                 let deliveries = shown.map { record in
                     DeliverySummary(seq: record.seq, deliveryId: record.deliveryID, receivedAt: Timestamp.string(record.receivedAt), outcome: record.outcome.rawValue,

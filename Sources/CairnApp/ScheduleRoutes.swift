@@ -1,5 +1,6 @@
 import CairnAPI
 import CairnServer
+import CairnStore
 import CairnTriggers
 import Foundation
 import Hummingbird
@@ -20,7 +21,8 @@ enum ScheduleRoutes {
             }
             let body = CairnServer.RequestBody(limit: maxBodyBytes)
             group.get("schedules") { _, _ in
-                JSON.response(ScheduleList(schedules: try service().list().map(summary)))
+                let service = try service()
+                return JSON.response(ScheduleList(schedules: try await ReadQueue.run { try service.list() }.map(summary)))
             }
             group.get("schedules/:name") { request, context in
                 var limit = 50
@@ -30,7 +32,8 @@ enum ScheduleRoutes {
                     }
                     limit = parsed
                 }
-                return JSON.response(describe(try service().describe(context.parameters.require("name"), ticks: limit)))
+                let (service, name, ticks) = (try service(), try context.parameters.require("name"), limit)
+                return JSON.response(describe(try await ReadQueue.run { try service.describe(name, ticks: ticks) }))
             }
             group.patch("schedules/:name") { request, context in
                 let name = try context.parameters.require("name")

@@ -40,6 +40,13 @@ extension Engine {
         InstanceView(try await waitForCompletion(workflow, id: id, timeout: timeout))
     }
 
+    /// Runs synchronous reads (the views above) on the store's read queue and returns to the
+    /// awaiting task: what HTTP handlers use, so a read waiting on the disk never holds a
+    /// cooperative thread that requests and workflow lifetimes share.
+    public func offloaded<T: Sendable>(_ read: @escaping @Sendable (Engine) throws -> T) async throws -> T {
+        try await ReadQueue.run { try read(self) }
+    }
+
     /// Durable timers (sleeps, retry back-offs, event timeouts) not yet fired.
     public func pendingTimerCount() throws -> Int {
         do {

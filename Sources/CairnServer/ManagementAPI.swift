@@ -12,10 +12,10 @@ struct ManagementAPI: Sendable {
     let body: RequestBody
 
     func addRoutes(to group: RouterGroup<CairnRequestContext>) {
-        group.get("workflows") { _, _ in try listWorkflows() }
-        group.get("workflows/:workflow") { _, context in try workflow(context.parameters.require("workflow")) }
+        group.get("workflows") { _, _ in try await listWorkflows() }
+        group.get("workflows/:workflow") { _, context in try await workflow(context.parameters.require("workflow")) }
         group.get("workflows/:workflow/instances") { request, context in
-            try listInstances(context.parameters.require("workflow"), request.uri.queryParameters)
+            try await listInstances(context.parameters.require("workflow"), request.uri.queryParameters)
         }
         group.post("workflows/:workflow/instances") { request, context in
             try await create(context.parameters.require("workflow"), request)
@@ -24,7 +24,7 @@ struct ManagementAPI: Sendable {
             try await createBatch(context.parameters.require("workflow"), request)
         }
         group.get("workflows/:workflow/instances/:id") { _, context in
-            try describe(context.parameters.require("workflow"), context.parameters.require("id"))
+            try await describe(context.parameters.require("workflow"), context.parameters.require("id"))
         }
         group.patch("workflows/:workflow/instances/:id/status") { request, context in
             try await changeStatus(context.parameters.require("workflow"), context.parameters.require("id"), request)
@@ -37,21 +37,23 @@ struct ManagementAPI: Sendable {
 
     // MARK: Workflows
 
-    func listWorkflows() throws -> Response {
-        let counts = try engine.instanceCounts()
+    // Reads run on the store's read queue (`offloaded`), never on a cooperative thread.
+
+    func listWorkflows() async throws -> Response {
+        let counts = try await engine.offloaded { try $0.instanceCounts() }
         let workflows = engine.workflowNames.map { name in WorkflowSummary(name: name, kind: engine.workflowKind(name), counts: counts[name] ?? [:]) }
         return JSON.response(WorkflowList(workflows: workflows))
     }
 
-    func workflow(_ name: String) throws -> Response {
+    func workflow(_ name: String) async throws -> Response {
         try engine.requireWorkflow(name)
-        let counts = try engine.instanceCounts()
+        let counts = try await engine.offloaded { try $0.instanceCounts() }
         return JSON.response(WorkflowSummary(name: name, kind: engine.workflowKind(name), counts: counts[name] ?? [:]))
     }
 
     // MARK: Instances
 
-    func listInstances(_ workflow: String, _ query: Parameters) throws -> Response {
+    func listInstances(_ workflow: String, _ query: Parameters) async throws -> Response {
         var status: InstanceStatus?
         if let text = query.get("status") {
             guard let parsed = InstanceStatus(rawValue: text), parsed != .unknown else {
@@ -74,7 +76,8 @@ struct ManagementAPI: Sendable {
             }
             cursor = parsed
         }
-        let page = try engine.instances(workflow, status: status, limit: limit + 1, after: cursor)
+        let (selected, pageCursor, pageSize) = (status, cursor, limit)
+        let page = try await engine.offloaded { try $0.instances(workflow, status: selected, limit: pageSize + 1, after: pageCursor) }
         let shown = Array(page.prefix(limit))
         let next = page.count > limit ? shown.last.map(InstanceJSON.cursor) : nil
         return JSON.response(InstancePage(instances: shown.map(InstanceSummary.init), cursor: next))
@@ -123,8 +126,8 @@ struct ManagementAPI: Sendable {
         return (id, params)
     }
 
-    func describe(_ workflow: String, _ id: String) throws -> Response {
-        JSON.response(InstanceDescription(try engine.detail(workflow, id: id)))
+    func describe(_ workflow: String, _ id: String) async throws -> Response {
+        JSON.response(InstanceDescription(try await engine.offloaded { try $0.detail(workflow, id: id) }))
     }
 
     func changeStatus(_ workflow: String, _ id: String, _ request: Request) async throws -> Response {
@@ -136,7 +139,7 @@ struct ManagementAPI: Sendable {
         guard let action = object["status"] as? String, actions.contains(action) else {
             throw APIError.badRequest("'status' must be one of \(actions.joined(separator: ", ")).")
         }
-        let resolved = try engine.instance(workflow, id: id).id
+        let resolved = try await engine.offloaded { try $0.instance(workflow, id: id).id }
         let status: InstanceStatus = switch action {
         case "pause": try await engine.pause(workflow, id: resolved)
         case "resume": try await engine.resume(workflow, id: resolved)
@@ -148,7 +151,7 @@ struct ManagementAPI: Sendable {
 
     func sendEvent(_ workflow: String, _ id: String, _ type: String, _ request: Request) async throws -> Response {
         let payload = try await body.json(request)?.raw
-        let resolved = try engine.instance(workflow, id: id).id
+        let resolved = try await engine.offloaded { try $0.instance(workflow, id: id).id }
         try await engine.sendEvent(workflow, id: resolved, type: type, payload: payload)
         return JSON.response(EventAccepted(id: resolved, type: type))
     }

@@ -110,6 +110,34 @@ enum Schema {
             // `created_at` stays the commit time (so lateness is measurable).
             try db.execute(sql: "ALTER TABLE instances ADD COLUMN event_time INTEGER")
         }
+        migrator.registerMigration("v4-instance-counts") { db in
+            // Counts per workflow and status kept in the same transactions as the rows they
+            // count (by triggers, so every path that writes `instances` keeps them), so that
+            // `/metrics` and `GET /workflows` read a handful of rows instead of scanning
+            // every instance. Rows that reach 0 stay (a workflow's statuses are few).
+            try db.execute(sql: """
+                CREATE TABLE instance_counts (
+                    workflow TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    n INTEGER NOT NULL,
+                    PRIMARY KEY (workflow, status)
+                ) STRICT, WITHOUT ROWID;
+                INSERT INTO instance_counts (workflow, status, n) SELECT workflow, status, COUNT(*) FROM instances GROUP BY workflow, status;
+                CREATE TRIGGER instance_counts_insert AFTER INSERT ON instances BEGIN
+                    INSERT OR IGNORE INTO instance_counts (workflow, status, n) VALUES (NEW.workflow, NEW.status, 0);
+                    UPDATE instance_counts SET n = n + 1 WHERE workflow = NEW.workflow AND status = NEW.status;
+                END;
+                CREATE TRIGGER instance_counts_delete AFTER DELETE ON instances BEGIN
+                    UPDATE instance_counts SET n = n - 1 WHERE workflow = OLD.workflow AND status = OLD.status;
+                END;
+                CREATE TRIGGER instance_counts_update AFTER UPDATE OF workflow, status ON instances
+                WHEN OLD.status IS NOT NEW.status OR OLD.workflow IS NOT NEW.workflow BEGIN
+                    UPDATE instance_counts SET n = n - 1 WHERE workflow = OLD.workflow AND status = OLD.status;
+                    INSERT OR IGNORE INTO instance_counts (workflow, status, n) VALUES (NEW.workflow, NEW.status, 0);
+                    UPDATE instance_counts SET n = n + 1 WHERE workflow = NEW.workflow AND status = NEW.status;
+                END;
+                """)
+        }
         return migrator
     }
 }
