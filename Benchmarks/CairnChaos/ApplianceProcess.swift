@@ -48,8 +48,11 @@ final class ApplianceProcess {
         process.standardOutput = log
         process.standardError = log
         try process.run()
+        // The child has its own copy of the descriptor.
+        try? log.close()
         self.process = process
         stopping = false
+        lastExit = ""
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             guard process.isRunning else {
@@ -63,19 +66,26 @@ final class ApplianceProcess {
     }
 
     /// Whether `/readyz` answers 200.
-    func ready() async -> Bool {
-        guard let url = URL(string: "http://127.0.0.1:\(port)/readyz") else { return false }
+    func ready() async -> Bool { await readiness()?.status == 200 }
+
+    /// `/readyz`'s status and body, or `nil` without an answer.
+    func readiness() async -> (status: Int, body: String)? {
+        guard let url = URL(string: "http://127.0.0.1:\(port)/readyz") else { return nil }
         var request = URLRequest(url: url)
         request.timeoutInterval = 2
-        guard let (_, response) = try? await URLSession.shared.data(for: request) else { return false }
-        return (response as? HTTPURLResponse)?.statusCode == 200
+        guard let (data, response) = try? await URLSession.shared.data(for: request), let http = response as? HTTPURLResponse else { return nil }
+        return (http.statusCode, String(decoding: data, as: UTF8.self))
     }
 
     /// Sends `signal` and waits for the process to end (escalating to SIGKILL after `grace`);
     /// returns whether it ended within the grace.
     @discardableResult
     func stop(_ signal: Int32, grace: Duration = .seconds(20)) async -> Bool {
-        guard let process, process.isRunning else { return true }
+        guard let process, process.isRunning else {
+            // Already gone: an end the harness did not cause (recorded), not a clean stop.
+            noteExit()
+            return false
+        }
         stopping = true
         kill(process.processIdentifier, signal)
         let deadline = ContinuousClock.now + grace

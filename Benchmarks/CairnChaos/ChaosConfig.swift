@@ -11,6 +11,11 @@ struct ChaosConfig {
     /// The variable holding the Standard Webhooks secret.
     static let secretVariable = "CAIRN_CHAOS_WEBHOOK_SECRET"
 
+    /// Every step's retry policy: an attempt a kill or a full disk cuts short uses one up (as
+    /// in Cloudflare), so the budget must outlast the flaky step's two failures plus the
+    /// interruptions a run of bursts of kills can land on one step.
+    static let retries = #"retries = { limit = 12, delay = "1 second", backoff = "constant" }"#
+
     var inbox: String { directory + "/inbox" }
     /// The data directory (a small tmpfs of its own when the run fills the disk).
     var dataDirectory: String { directory + "/data" }
@@ -78,6 +83,7 @@ struct ChaosConfig {
             name = "a"
             action = "http.fetch"
             \(call("step", "a"))
+            \(Self.retries)
 
             [[pipelines.steps]]
             name = "nap"
@@ -87,7 +93,7 @@ struct ChaosConfig {
             name = "flaky"
             action = "http.fetch"
             \(call("flaky", "flaky"))
-            retries = { limit = 4, delay = "1 second", backoff = "constant" }
+            \(Self.retries)
 
             [[pipelines.steps]]
             name = "approval"
@@ -97,6 +103,7 @@ struct ChaosConfig {
             name = "b"
             action = "http.fetch"
             \(call("step", "b"))
+            \(Self.retries)
 
             [[pipelines]]
             name = "chaos-tick"
@@ -105,6 +112,7 @@ struct ChaosConfig {
             name = "a"
             action = "http.fetch"
             \(call("step", "a"))
+            \(Self.retries)
 
             [[pipelines.steps]]
             name = "nap"
@@ -114,6 +122,7 @@ struct ChaosConfig {
             name = "b"
             action = "http.fetch"
             \(call("step", "b"))
+            \(Self.retries)
 
             [[pipelines]]
             name = "chaos-file"
@@ -123,11 +132,13 @@ struct ChaosConfig {
             name = "a"
             action = "http.fetch"
             \(call("step", "a", "&f={{ params.name }}"))
+            \(Self.retries)
 
             [[pipelines.steps]]
             name = "b"
             action = "http.fetch"
             \(call("step", "b"))
+            \(Self.retries)
 
             """
     }

@@ -32,6 +32,10 @@ final class ChaosRun {
     private var fullSince = Date()
     /// Since the disk was freed, until `/readyz` answers 200 again.
     private var awaitingRecovery: Date?
+    /// Whether `/readyz` said the disk was full during the current fill.
+    private var refusalSeen = false
+    /// Starts that failed (the process ended or never became ready).
+    private var startFailures: [String] = []
 
     /// Frees the disk if it is full, noting how long it was; the appliance must then be
     /// ready again.
@@ -39,8 +43,24 @@ final class ChaosRun {
         guard fullUntil != nil else { return }
         disk?.free()
         fullUntil = nil
-        timeline.fullDisks.append(Timeline.FullDisk(from: fullSince, to: Date()))
+        timeline.fullDisks.append(Timeline.FullDisk(from: fullSince, to: Date(), refusalSeen: refusalSeen))
         awaitingRecovery = Date()
+    }
+
+    /// Starts the appliance, again if a start fails (each failure recorded), up to 3 times.
+    private func start(_ appliance: ApplianceProcess) async throws {
+        var failures: [String] = []
+        for _ in 0..<3 {
+            do {
+                try await appliance.start()
+                return
+            } catch {
+                failures.append("\(error)")
+                startFailures.append("\(error)")
+                appliance.killNow()
+            }
+        }
+        throw ChaosError("cairn serve failed to start 3 times in a row: \(failures.joined(separator: "; "))")
     }
 
     /// Notes that the appliance is ready again after a full disk, if it is.
@@ -63,9 +83,10 @@ final class ChaosRun {
         defer { ledgerTask.cancel() }
         let config = ChaosConfig(directory: directory, port: try Self.freePort(), ledgerPort: ledger.port ?? 0,
                                  token: "chaos-" + String(random.next(), radix: 16) + String(random.next(), radix: 16))
-        // It holds the API token: the owner's alone.
-        try config.text.write(toFile: directory + "/cairn.toml", atomically: true, encoding: .utf8)
-        guard chmod(directory + "/cairn.toml", 0o600) == 0 else { throw ChaosError("could not make \(directory)/cairn.toml owner-only: errno \(errno)") }
+        // It holds the API token: the owner's alone from the start.
+        guard FileManager.default.createFile(atPath: directory + "/cairn.toml", contents: Data(config.text.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw ChaosError("could not write \(directory)/cairn.toml; check that the directory is writable and the disk has space")
+        }
         let secret = (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) }
         let appliance = ApplianceProcess(binary: options.binary, configPath: directory + "/cairn.toml", logPath: directory + "/serve.log", port: config.port,
                                          environment: [ChaosConfig.secretVariable: "whsec_" + Data(secret).base64EncodedString()])
@@ -80,8 +101,9 @@ final class ChaosRun {
                 disk?.unmount(keepingCopyIn: directory + "/data-kept")
             }
         }
+        try await start(appliance)
+        // After the first start: the cron schedule counts from the appliance's own start.
         timeline.startedAt = Date()
-        try await appliance.start()
 
         let sender = WebhookSender(port: config.port, secret: secret)
         let loadEnd = ContinuousClock.now + options.duration
@@ -96,7 +118,7 @@ final class ChaosRun {
         }
         let dropCount = DropCount()
         let inbox = config.inbox
-        let dropLoad = Task { () throws -> [String] in
+        let dropLoad = Task { () throws -> FileDropper in
             var dropper = try FileDropper(inbox: inbox, staging: directory + "/staging")
             var random = SplitMix64(seed: seed &+ 2)
             var number = 0
@@ -106,7 +128,7 @@ final class ChaosRun {
                 dropCount.value.store(dropper.dropped.count, ordering: .relaxed)
                 try await Task.sleep(for: .milliseconds(150 + Int(random.next() % 300)))
             }
-            return dropper.dropped
+            return dropper
         }
         defer {
             webhookLoad.cancel()
@@ -117,25 +139,34 @@ final class ChaosRun {
         plan.shuffle(using: &random)
         let seconds = Double(options.duration.components.seconds)
         var moments = plan.map { _ in Double(random.next() % 1_000_000) / 1_000_000 * max(1, seconds - 5) + 2 }.sorted()
-        var fills = (0..<(disk == nil ? 0 : options.diskFills)).map { _ in Double(random.next() % 1_000_000) / 1_000_000 * max(1, seconds - 10) + 3 }.sorted()
+        // Fills in the first 70 % of the run, so each has time to recover under load.
+        var fills = (0..<(disk == nil ? 0 : options.diskFills)).map { _ in Double(random.next() % 1_000_000) / 1_000_000 * max(1, seconds * 0.7 - 3) + 3 }.sorted()
         let runStart = ContinuousClock.now
         var stopIndex = 0
-        while ContinuousClock.now < loadEnd || stopIndex < plan.count {
+        while ContinuousClock.now < loadEnd || stopIndex < plan.count || !fills.isEmpty || fullUntil != nil {
             appliance.noteExit()
             if !appliance.isRunning { try await restart(appliance, database: database) }
-            if stopIndex < plan.count, ContinuousClock.now >= runStart + .milliseconds(Int(moments[stopIndex] * 1000)) {
+            // No stop while the disk is full or recovering: the appliance must recover by itself.
+            let diskBusy = fullUntil != nil || awaitingRecovery != nil
+            if !diskBusy, stopIndex < plan.count, ContinuousClock.now >= runStart + .milliseconds(Int(moments[stopIndex] * 1000)) {
                 try await stop(appliance, plan[stopIndex], database: database)
                 stopIndex += 1
                 // Stops that fell due while the appliance restarted happen after it is up.
                 if stopIndex < moments.count {
                     let now = (ContinuousClock.now - runStart).seconds
-                    for index in stopIndex..<moments.count where moments[index] < now { moments[index] = now + 0.2 * Double(index - stopIndex + 1) }
+                    for index in stopIndex..<moments.count where moments[index] < now { moments[index] = now + 1.5 * Double(index - stopIndex + 1) }
                 }
             }
             if let until = fullUntil, ContinuousClock.now >= until {
                 freeDisk()
-            } else if fullUntil == nil, awaitingRecovery == nil, let next = fills.first, ContinuousClock.now >= runStart + .milliseconds(Int(next * 1000)) {
+                try observe(database)
+            } else if fullUntil != nil {
+                if let answer = await appliance.readiness(), answer.status == 503, answer.body.contains("full") { refusalSeen = true }
+            } else if awaitingRecovery == nil, let next = fills.first, ContinuousClock.now >= runStart + .milliseconds(Int(next * 1000)) {
                 fills.removeFirst()
+                // What is stored now must not run again because of the fill.
+                try observe(database)
+                refusalSeen = false
                 fullSince = Date()
                 try disk?.fill()
                 fullUntil = ContinuousClock.now + .seconds(3)
@@ -145,13 +176,14 @@ final class ChaosRun {
             try await Task.sleep(for: .milliseconds(50))
         }
         await webhookLoad.value
-        let dropped = try await dropLoad.value
+        let dropper = try await dropLoad.value
+        let dropped = dropper.dropped
         let loadEnded = Date()
         freeDisk()
-        // Everything sent gets its 2xx; then every instance finishes.
+        // Everything sent gets its 2xx; then every instance finishes and every file settles.
         await sender.settle(until: ContinuousClock.now + .seconds(60))
         let deadline = ContinuousClock.now + .seconds(180)
-        while try database.unfinished() > 0 || awaitingRecovery != nil, ContinuousClock.now < deadline {
+        while try database.unfinished() > 0 || awaitingRecovery != nil || !(try database.settled(dropped, inbox: config.inbox)), ContinuousClock.now < deadline {
             await sender.settle(until: ContinuousClock.now + .seconds(1))
             appliance.noteExit()
             if !appliance.isRunning { try await restart(appliance, database: database) }
@@ -159,8 +191,6 @@ final class ChaosRun {
             drawProgress(stopIndex, plan.count, sender.snapshot, dropped.count, left: .zero, finishing: true)
             try await Task.sleep(for: .milliseconds(250))
         }
-        // Files the appliance has not moved yet (a done/ move is after the instance's end).
-        try await Task.sleep(for: .seconds(1))
         appliance.noteExit()
         try observe(database)
         // The appliance's own grace is 5 s (ChaosConfig): a clean drain ends well within 10.
@@ -169,38 +199,41 @@ final class ChaosRun {
         clearProgress()
         try observe(database)
         let state = sender.snapshot
-        let verifier = Verifier(database: database, inbox: config.inbox, timeline: timeline, webhooks: state, dropped: dropped,
+        let verifier = Verifier(database: database, inbox: config.inbox, timeline: timeline, webhooks: state, dropped: dropped, sizes: dropper.sizes,
                                 ledger: ledger.entries, outputChanges: outputChanges, firstStored: firstStored, loadEnded: loadEnded)
         var invariants = try verifier.run()
-        invariants.append(Invariant(name: "appliance: no exit the harness did not cause", passed: appliance.unexpectedExits.isEmpty,
-                                    detail: appliance.unexpectedExits.isEmpty ? "\(appliance.starts) starts, every end a kill or a drain" : appliance.unexpectedExits.prefix(3).joined(separator: "; ")))
+        let unexpected = appliance.unexpectedExits + startFailures
+        invariants.append(Invariant(name: "appliance: no exit or failed start the harness did not cause", passed: unexpected.isEmpty,
+                                    detail: unexpected.isEmpty ? "\(appliance.starts) starts, every end a kill or a drain" : unexpected.prefix(3).joined(separator: "; ")))
         invariants.append(verifier.availabilityInvariant(longestRestart: appliance.longestRestart))
         let summary: [String: Int] = ["kills": timeline.kills, "drains": timeline.drains, "disk_fills": disk?.fills ?? 0, "unavailable_503": state.unavailable,
                        "unanswered": state.unansweredAt.count, "deliveries": state.orders.count + state.approvals.count,
                        "repeats": state.repeats, "files": dropped.count, "ledger_executions": ledger.entries.count,
+                       "reruns": Verifier.reruns(ledger.entries),
                        "instances": (try? database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM instances") ?? 0 }) ?? 0,
                        "ticks": (try? database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cron_ticks") ?? 0 }) ?? 0]
-        let name = "disk: the data directory filled up, writes were refused, and the appliance was ready again each time"
+        let name = "disk: the data directory filled up, /readyz said so, and the appliance was ready again each time by itself"
         if let disk {
-            let recovered = timeline.fullDisks.filter { $0.recovered != nil }
-            let byItself = recovered.filter { !$0.restarted }.count
+            let fills = timeline.fullDisks
+            let recovered = fills.filter { $0.recovered != nil && !$0.restarted }
+            let refused = fills.filter(\.refusalSeen)
             let slowest = recovered.compactMap { entry in entry.recovered.map { $0.timeIntervalSince(entry.to) } }.max() ?? 0
-            let passed = disk.fills == options.diskFills && recovered.count == disk.fills
+            let passed = disk.fills == options.diskFills && fills.count == disk.fills && recovered.count == disk.fills && refused.count == disk.fills
             invariants.append(Invariant(name: name, passed: passed,
                                         detail: passed
-                                            ? "\(disk.fills) fills of 3 s on a 128 MiB tmpfs, ready again after each (\(byItself) without a restart, slowest \(String(format: "%.1f", slowest)) s after space returned); \(state.unavailable) answers were 503 and were retried"
-                                            : "ready again after only \(recovered.count) of \(disk.fills) fills (\(options.diskFills) planned)"))
+                                            ? "\(disk.fills) fills of 3 s on a 128 MiB tmpfs, /readyz unready naming the full disk during each, ready again after each without a restart (slowest \(String(format: "%.1f", slowest)) s after space returned)"
+                                            : "\(disk.fills) of \(options.diskFills) planned fills; /readyz said the disk was full during \(refused.count); ready again without a restart after \(recovered.count)"))
         } else if options.diskFills > 0 {
-            invariants.append(Invariant(name: name, passed: true,
-                                        detail: "skipped: this machine does not allow mounting a tmpfs (needs root or CAP_SYS_ADMIN); --disk-fills 0 to say so"))
+            invariants.append(.skip(name, because: "this machine does not allow mounting a tmpfs (needs root or CAP_SYS_ADMIN); --disk-fills 0 to say so"))
         }
         finished = true
         disk?.unmount(keepingCopyIn: invariants.allSatisfy(\.passed) ? nil : directory + "/data-kept")
-        let escalated = timeline.stops.filter(\.escalated).count
-        let cleanDrain = drained && drainExit == "exit 0" && escalated == 0
-        invariants.append(Invariant(name: "shutdown: every SIGTERM drained within the grace and exited 0", passed: cleanDrain,
-                                    detail: cleanDrain ? "\(timeline.drains) drains during the run and the final one ended in time with exit 0"
-                                        : "final drain: \(drained ? "in time" : "had to be killed"), \(drainExit); \(escalated) drains during the run had to be killed"))
+        let badDrains = timeline.stops.filter { $0.escalated || ($0.signal == "SIGTERM" && $0.exit != "exit 0") }
+        let badKills = timeline.stops.filter { $0.signal == "SIGKILL" && !$0.escalated && $0.exit != "signal 9" }
+        let cleanDrain = drained && drainExit == "exit 0" && badDrains.isEmpty && badKills.isEmpty
+        invariants.append(Invariant(name: "shutdown: every SIGTERM drained within the grace and exited 0; every SIGKILL was what ended the process", passed: cleanDrain,
+                                    detail: cleanDrain ? "\(timeline.drains) drains during the run and the final one ended in time with exit 0; \(timeline.kills) kills"
+                                        : "final drain: \(drained ? "in time" : "had to be killed"), \(drainExit); drains: \(badDrains.map { "\($0.exit) at \($0.at)" }.prefix(3)); kills: \(badKills.map { "\($0.exit) at \($0.at)" }.prefix(3))"))
         return (invariants, summary)
     }
 
@@ -208,7 +241,7 @@ final class ChaosRun {
     private func restart(_ appliance: ApplianceProcess, database: Database) async throws {
         freeDisk()
         try observe(database)
-        try await appliance.start()
+        try await start(appliance)
     }
 
     /// Stops the appliance with `signal`, looks at the stored step results while it is down,
@@ -217,6 +250,8 @@ final class ChaosRun {
         let name = signal == SIGKILL ? "SIGKILL" : "SIGTERM"
         var entry = Timeline.Stop(signal: name, at: Date())
         let inTime = await appliance.stop(signal, grace: .seconds(10))
+        entry.diedAt = Date()
+        entry.exit = appliance.lastExit
         // A restart on a full disk cannot open the database: space returns first.
         freeDisk()
         if awaitingRecovery != nil, let last = timeline.fullDisks.indices.last { timeline.fullDisks[last].restarted = true }
@@ -225,7 +260,7 @@ final class ChaosRun {
             entry.signal = "SIGKILL"
         }
         try observe(database)
-        try await appliance.start()
+        try await start(appliance)
         entry.restartedAt = Date()
         appliance.noteRestart(seconds: entry.restartedAt!.timeIntervalSince(entry.at))
         timeline.stops.append(entry)

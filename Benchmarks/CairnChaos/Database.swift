@@ -46,6 +46,18 @@ struct Database {
         }
     }
 
+    /// Whether every dropped file has a final record (done, failed or duplicate) and nothing
+    /// waits in the inbox or in `processing/`.
+    func settled(_ dropped: [String], inbox: String) throws -> Bool {
+        let fileManager = FileManager.default
+        if let processing = try? fileManager.contentsOfDirectory(atPath: inbox + "/.cairn/processing"), !processing.isEmpty { return false }
+        if ((try? fileManager.contentsOfDirectory(atPath: inbox)) ?? []).contains(where: { !$0.hasPrefix(".") }) { return false }
+        let final = try read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT name) FROM drop_files WHERE drop_name = 'inbox' AND status IN ('done', 'failed', 'duplicate')") ?? 0
+        }
+        return final >= dropped.count
+    }
+
     /// How many instances are not final yet.
     func unfinished() throws -> Int {
         try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM instances WHERE status NOT IN ('complete', 'errored', 'terminated')") ?? 0 }

@@ -10,6 +10,8 @@ struct FileDropper {
     let inbox: String
     let staging: String
     private(set) var dropped: [String] = []
+    /// Each dropped file's size in bytes.
+    private(set) var sizes: [String: Int] = [:]
 
     init(inbox: String, staging: String) throws {
         self.inbox = inbox
@@ -42,5 +44,6 @@ struct FileDropper {
             guard rename(staging + "/" + name, inbox + "/" + name) == 0 else { throw ChaosError("could not rename \(name) into \(inbox): errno \(errno)") }
         }
         dropped.append(name)
+        sizes[name] = content.count
     }
 }

@@ -5,7 +5,9 @@ import Synchronization
 
 /// The loopback server every chaos pipeline step calls (with `http.fetch`): each call is one
 /// real execution of a step body, appended to the side-effect ledger before the answer goes
-/// out, so the harness counts executions outside Cairn's database. `/flaky` fails the first
+/// out, so the harness counts executions outside Cairn's database. Each answer carries the
+/// execution's own sequence number, so a stored result names the execution it came from.
+/// Answers are held 20-250 ms, so that kills land while bodies run. `/flaky` fails the first
 /// two calls for each instance and step (HTTP 500, which the step retries).
 final class LedgerServer: Sendable {
     /// One line of the ledger.
@@ -14,7 +16,10 @@ final class LedgerServer: Sendable {
         var instance: String
         var step: String
         var succeeded: Bool
-        var hash: String
+        /// The execution's number, in the answer's body.
+        var sequence: Int
+        /// The `f` parameter (a dropped file's name), if sent.
+        var file: String?
     }
 
     let path: String
@@ -25,6 +30,7 @@ final class LedgerServer: Sendable {
         var entries: [Entry] = []
         var flakyCalls: [String: Int] = [:]
         var handle: FileHandle?
+        var random = SplitMix64(seed: 0x1ed9e7)
     }
 
     init(path: String) throws {
@@ -40,8 +46,8 @@ final class LedgerServer: Sendable {
     /// Serves until the task is cancelled; returns once it listens.
     func start() async throws -> Task<Void, any Error> {
         let router = Router()
-        router.get("step") { request, _ in self.answer(request, flaky: false) }
-        router.get("flaky") { request, _ in self.answer(request, flaky: true) }
+        router.get("step") { request, _ in try await self.answer(request, flaky: false) }
+        router.get("flaky") { request, _ in try await self.answer(request, flaky: true) }
         var logger = Logger(label: "chaos.ledger")
         logger.logLevel = .critical
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "chaos-ledger"),
@@ -56,29 +62,33 @@ final class LedgerServer: Sendable {
         return task
     }
 
-    private func answer(_ request: Request, flaky: Bool) -> Response {
+    private func answer(_ request: Request, flaky: Bool) async throws -> Response {
         let query = request.uri.queryParameters
         let instance = query.get("i") ?? "?"
         let step = query.get("s") ?? "?"
         let key = instance + "/" + step
-        let body = "{\"instance\":\"\(instance)\",\"step\":\"\(step)\"}"
-        let hash = String(Fnv.hash(body), radix: 16)
-        let succeeded = state.withLock { state -> Bool in
+        let (entry, hold) = state.withLock { state -> (Entry, Int) in
             var ok = true
             if flaky {
                 let calls = (state.flakyCalls[key] ?? 0) + 1
                 state.flakyCalls[key] = calls
                 ok = calls > 2
             }
-            let entry = Entry(at: Date(), instance: instance, step: step, succeeded: ok, hash: hash)
+            let entry = Entry(at: Date(), instance: instance, step: step, succeeded: ok, sequence: state.entries.count + 1, file: query.get("f"))
             state.entries.append(entry)
             // Written (to the kernel) before the answer: the harness outlives every kill.
-            let line = "\(Int64(entry.at.timeIntervalSince1970 * 1000)) \(instance) \(step) \(ok ? "ok" : "fail") \(hash)\n"
+            let line = "\(Int64(entry.at.timeIntervalSince1970 * 1000)) \(instance) \(step) \(ok ? "ok" : "fail") #\(entry.sequence)\(entry.file.map { " f=\($0)" } ?? "")\n"
             state.handle?.write(Data(line.utf8))
-            return ok
+            return (entry, 20 + Int(state.random.next() % 230))
         }
-        let status: HTTPResponse.Status = succeeded ? .ok : .internalServerError
-        return Response(status: status, headers: [.contentType: "application/json"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(string: succeeded ? body : "{\"error\":\"flaky on purpose\"}")))
+        try await Task.sleep(for: .milliseconds(hold))
+        let body = entry.succeeded ? Self.body(instance: instance, step: step, sequence: entry.sequence) : "{\"error\":\"flaky on purpose\"}"
+        return Response(status: entry.succeeded ? .ok : .internalServerError, headers: [.contentType: "application/json"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    /// A successful execution's answer (what the step stores as the response's `body`).
+    static func body(instance: String, step: String, sequence: Int) -> String {
+        "{\"instance\":\"\(instance)\",\"step\":\"\(step)\",\"n\":\(sequence)}"
     }
 }

@@ -7,6 +7,9 @@ struct Timeline {
         var signal: String
         var at: Date
         var restartedAt: Date?
+        /// When the harness saw the process gone, and how it ended (`exit 0`, `signal 9`).
+        var diedAt: Date?
+        var exit = ""
         /// A SIGTERM drain that did not end within the grace (escalated to SIGKILL).
         var escalated = false
     }
@@ -21,6 +24,8 @@ struct Timeline {
         var recovered: Date?
         /// Whether the appliance was restarted between the fill and its recovery.
         var restarted = false
+        /// Whether `/readyz` said the disk was full while it was.
+        var refusalSeen = false
     }
 
     var fullDisks: [FullDisk] = []
@@ -28,19 +33,22 @@ struct Timeline {
     var kills: Int { stops.filter { $0.signal == "SIGKILL" }.count }
     var drains: Int { stops.filter { $0.signal == "SIGTERM" }.count }
 
-    /// Whether something that keeps a step's result from committing happened between two
-    /// moments: a kill (a SIGKILL, or a drain that had to be killed), or a full disk. A drain
-    /// that ended in time must re-run nothing.
+    /// Whether something that keeps a step's result from committing happened to an
+    /// execution at `first` that ran again at `second`: a kill (a SIGKILL, or a drain that had
+    /// to be killed) sent before `second` while that execution could still have been running
+    /// (it started before the process was gone; 1 s of slack for the ledger's clock), or a
+    /// full disk while the execution ran or committed. A drain that ended in time must re-run
+    /// nothing.
     func interrupted(between first: Date, and second: Date) -> Bool {
-        stops.contains { $0.signal == "SIGKILL" && $0.at >= first.addingTimeInterval(-0.05) && $0.at <= second }
-            || fullDisks.contains { $0.from <= second && $0.to.addingTimeInterval(0.5) >= first }
+        stops.contains { $0.signal == "SIGKILL" && $0.at <= second && ($0.diedAt ?? $0.at).addingTimeInterval(1) >= first }
+            || fullDisks.contains { first >= $0.from.addingTimeInterval(-1) && first <= $0.to.addingTimeInterval(0.5) && second >= $0.from }
     }
 
-    /// Whether the appliance was expected to be unavailable at `moment`: stopped or
-    /// restarting (from the signal until ready, plus `slack`), or on a full disk (from the
-    /// fill until ready again, plus `slack`).
-    func unavailable(at moment: Date, slack: TimeInterval = 2) -> Bool {
-        stops.contains { $0.at <= moment && ($0.restartedAt ?? .distantFuture).addingTimeInterval(slack) >= moment }
-            || fullDisks.contains { $0.from <= moment && ($0.recovered ?? .distantFuture).addingTimeInterval(slack) >= moment }
+    /// Whether the appliance was expected to be unavailable at some moment of a request sent
+    /// at `sent` that ended at `ended`: stopped or restarting (from the signal until ready,
+    /// plus `slack`), or on a full disk (from the fill until ready again, plus `slack`).
+    func unavailable(from sent: Date, to ended: Date, slack: TimeInterval = 2) -> Bool {
+        stops.contains { $0.at <= ended && ($0.restartedAt ?? .distantFuture).addingTimeInterval(slack) >= sent }
+            || fullDisks.contains { $0.from <= ended && ($0.recovered ?? .distantFuture).addingTimeInterval(slack) >= sent }
     }
 }

@@ -9,6 +9,8 @@ struct Verifier {
     let timeline: Timeline
     let webhooks: WebhookSender.State
     let dropped: [String]
+    /// Each dropped file's size as written.
+    let sizes: [String: Int]
     let ledger: [LedgerServer.Entry]
     /// Completed steps' outputs as observed at each stop and at the end.
     let outputChanges: [String]
@@ -70,10 +72,23 @@ struct Verifier {
         let name = "drops: every dropped file processed exactly once, into done/ or failed/, none left in processing/"
         var problems: [String] = []
         let rows = try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT name, status, instance FROM drop_files WHERE drop_name = 'inbox'").map { ($0["name"] as String, $0["status"] as String) }
+            try Row.fetchAll(db, sql: """
+                SELECT f.name, f.status, f.instance, f.size, i.status AS instance_status FROM drop_files f
+                LEFT JOIN instances i ON i.workflow = 'chaos-file' AND i.id = f.instance WHERE f.drop_name = 'inbox'
+                """).map { ($0["name"] as String, $0["status"] as String, $0["instance"] as String?, $0["size"] as Int?, $0["instance_status"] as String?) }
         }
         var byName: [String: [String]] = [:]
-        for (file, status) in rows { byName[file, default: []].append(status) }
+        for row in rows { byName[row.0, default: []].append(row.1) }
+        // Each file's own step "a" ran for its instance with the file's name.
+        var files: [String: Set<String>] = [:]
+        for entry in ledger where entry.succeeded && entry.step == "a" { if let file = entry.file { files[entry.instance, default: []].insert(file) } }
+        for (file, status, instance, size, instanceStatus) in rows where dropped.contains(file) {
+            if status != "done" { problems.append("\(file): \(status), not done"); continue }
+            guard let instance else { problems.append("\(file): done without an instance"); continue }
+            if instanceStatus != "complete" { problems.append("\(file): its instance \(instance) is \(instanceStatus ?? "missing")") }
+            if size != sizes[file] { problems.append("\(file): taken with \(size.map(String.init) ?? "no") bytes of the \(sizes[file] ?? 0) written (taken before the writer closed it?)") }
+            if files[instance]?.contains(file) != true { problems.append("\(file): no recorded execution of its instance's step a for this file") }
+        }
         let fileManager = FileManager.default
         let done = Set((try? fileManager.contentsOfDirectory(atPath: inbox + "/.cairn/done")) ?? [])
         let failed = Set((try? fileManager.contentsOfDirectory(atPath: inbox + "/.cairn/failed")) ?? [])
@@ -82,12 +97,11 @@ struct Verifier {
         for file in dropped {
             let statuses = byName[file] ?? []
             if statuses.count != 1 { problems.append("\(file): \(statuses.count) records (\(statuses.joined(separator: ",")))") }
-            if !done.contains(where: { $0.hasSuffix(file) }) && !failed.contains(where: { $0.hasSuffix(file) }) { problems.append("\(file) is in neither done/ nor failed/") }
+            let inDone = done.contains { $0.hasSuffix(file) }, inFailed = failed.contains { $0.hasSuffix(file) }
+            if inDone == inFailed { problems.append("\(file) is in \(inDone ? "both done/ and failed/" : "neither done/ nor failed/")") }
         }
         if !processing.isEmpty { problems.append("\(processing.count) files left in processing/: \(processing.prefix(3).joined(separator: ", "))") }
         if !left.isEmpty { problems.append("\(left.count) files never picked up: \(left.prefix(3).joined(separator: ", "))") }
-        let failedCount = byName.values.filter { $0 == ["failed"] }.count
-        if failedCount > 0 { problems.append("\(failedCount) files failed (every chaos file should succeed)") }
         return Invariant(name: name, passed: problems.isEmpty,
                          detail: problems.isEmpty ? "\(dropped.count) files, \(done.count) in done/, \(failed.count) in failed/, 0 in processing/" : problems.prefix(5).joined(separator: "; "))
     }
@@ -162,13 +176,13 @@ struct Verifier {
                          detail: problems.isEmpty ? "\(executions) successful executions of \(successes.count) step bodies; \(reruns) re-runs, each across a kill or a full disk" : problems.prefix(5).joined(separator: "; "))
     }
 
-    /// Every completed instance's ledger steps ran (succeeded at least once) and each stored
-    /// result is the answer of a real execution for that instance and step: its body hashes
-    /// to what the ledger recorded.
+    /// Every completed instance's ledger steps ran, and each stored result is the answer of
+    /// the last successful execution of that step (each answer carries its execution's
+    /// number): not an earlier one that a re-run should have replaced, not a made-up one.
     func resultInvariant() throws -> Invariant {
-        let name = "results: every completed instance's steps ran, and each stored result is what a recorded execution returned"
-        var hashes: [String: Set<String>] = [:]
-        for entry in ledger where entry.succeeded { hashes["\(entry.instance)/\(entry.step)", default: []].insert(entry.hash) }
+        let name = "results: every completed instance's steps ran, and each stored result is the last recorded execution's answer"
+        var last: [String: Int] = [:]
+        for entry in ledger where entry.succeeded { last["\(entry.instance)/\(entry.step)"] = max(last["\(entry.instance)/\(entry.step)"] ?? 0, entry.sequence) }
         var stored: [String: Data] = [:]
         for step in try database.storedSteps() { stored["\(step.instance)/\(step.name)"] = step.output }
         var problems: [String] = []
@@ -177,20 +191,27 @@ struct Verifier {
             for step in Self.ledgerSteps[instance.workflow] ?? [] {
                 let key = "\(instance.id)/\(step)"
                 checked += 1
-                guard let recorded = hashes[key] else { problems.append("\(key): complete, but the ledger holds no successful execution"); continue }
+                guard let sequence = last[key] else { problems.append("\(key): complete, but the ledger holds no successful execution"); continue }
                 guard let output = stored[key] else { problems.append("\(key): complete, but no stored result"); continue }
                 guard let object = try? JSONSerialization.jsonObject(with: output) as? [String: Any], let body = object["body"] as? [String: Any],
-                      let bodyInstance = body["instance"] as? String, let bodyStep = body["step"] as? String
+                      let bodyInstance = body["instance"] as? String, let bodyStep = body["step"] as? String, let number = body["n"] as? Int
                 else { problems.append("\(key): the stored result is not the ledger's answer: \(String(decoding: output.prefix(120), as: UTF8.self))"); continue }
-                let hash = String(Fnv.hash("{\"instance\":\"\(bodyInstance)\",\"step\":\"\(bodyStep)\"}"), radix: 16)
-                if bodyInstance != instance.id || bodyStep != step || !recorded.contains(hash) {
-                    problems.append("\(key): the stored result names \(bodyInstance)/\(bodyStep), which no recorded execution returned")
+                if bodyInstance != instance.id || bodyStep != step || number != sequence {
+                    problems.append("\(key): the stored result is execution #\(number) of \(bodyInstance)/\(bodyStep); the last recorded execution is #\(sequence)")
                 }
             }
         }
         if checked == 0 { problems.append("no completed instance to check") }
         return Invariant(name: name, passed: problems.isEmpty,
-                         detail: problems.isEmpty ? "\(checked) step results, each matching a recorded execution" : problems.prefix(5).joined(separator: "; "))
+                         detail: problems.isEmpty ? "\(checked) step results, each the answer of its step's last recorded execution" : problems.prefix(5).joined(separator: "; "))
+    }
+
+    /// How many successful executions repeated an earlier successful one of the same step.
+    static func reruns(_ ledger: [LedgerServer.Entry]) -> Int {
+        var seen = Set<String>()
+        var reruns = 0
+        for entry in ledger where entry.succeeded && !seen.insert("\(entry.instance)/\(entry.step)").inserted { reruns += 1 }
+        return reruns
     }
 
     /// The appliance was unavailable only when the harness made it so: every 503 and every
@@ -198,11 +219,14 @@ struct Verifier {
     /// restart was ready within 30 s.
     func availabilityInvariant(longestRestart: Double) -> Invariant {
         let name = "availability: 503s and unanswered requests only while stopped, restarting or on a full disk; restarts ready within 30 s"
-        let stray503 = webhooks.unavailableAt.filter { !timeline.unavailable(at: $0) }
-        let strayUnanswered = webhooks.unansweredAt.filter { !timeline.unavailable(at: $0) }
+        let stray503 = webhooks.unavailableAt.filter { !timeline.unavailable(from: $0.sent, to: $0.ended) }
+        let strayUnanswered = webhooks.unansweredAt.filter { !timeline.unavailable(from: $0.sent, to: $0.ended) }
+        func times(_ attempts: [WebhookSender.Attempt]) -> String {
+            attempts.prefix(3).map { "\($0.request) sent \($0.sent), after \(String(format: "%.2f", $0.ended.timeIntervalSince($0.sent))) s" }.joined(separator: "; ")
+        }
         var problems: [String] = []
-        if !stray503.isEmpty { problems.append("\(stray503.count) 503s while the appliance should have been up, first at \(stray503[0])") }
-        if !strayUnanswered.isEmpty { problems.append("\(strayUnanswered.count) requests unanswered while the appliance should have been up, first at \(strayUnanswered[0])") }
+        if !stray503.isEmpty { problems.append("\(stray503.count) 503s while the appliance should have been up (\(times(stray503)))") }
+        if !strayUnanswered.isEmpty { problems.append("\(strayUnanswered.count) requests unanswered while the appliance should have been up (\(times(strayUnanswered)))") }
         if longestRestart > 30 { problems.append("the slowest restart took \(String(format: "%.1f", longestRestart)) s") }
         return Invariant(name: name, passed: problems.isEmpty,
                          detail: problems.isEmpty

@@ -25,10 +25,19 @@ final class WebhookSender: Sendable {
         var repeatMismatches: [String] = []
         /// 503 answers (starting, draining, or a full disk), each retried.
         var unavailable = 0
-        /// When each 503 came, and each request that got no answer at all (refused, reset).
-        var unavailableAt: [Date] = []
-        var unansweredAt: [Date] = []
+        /// When each request that got a 503, or no answer at all (refused, reset), was sent
+        /// and when it ended.
+        var unavailableAt: [Attempt] = []
+        var unansweredAt: [Attempt] = []
         var unexpected: [String] = []
+    }
+
+    /// One request's time in flight.
+    struct Attempt {
+        var sent: Date
+        var ended: Date
+        /// `hook delivery-id`.
+        var request = ""
     }
 
     init(port: Int, secret: [UInt8]) {
@@ -43,17 +52,18 @@ final class WebhookSender: Sendable {
     func round(_ random: inout SplitMix64) async {
         let (number, retryOrders, pendingApprovals) = state.withLock { state in
             state.sent += 1
-            return (state.sent, Array(state.unackedOrders.prefix(8)), Array(state.orders.filter { state.approvals[$0.key] == nil }.prefix(8)))
+            return (state.sent, Array(state.unackedOrders.sorted().prefix(8)),
+                    Array(state.orders.filter { state.approvals[$0.key] == nil }.sorted { $0.key < $1.key }.prefix(8)))
         }
         state.withLock { _ = $0.unackedOrders.insert(number) }
         for order in [number] + retryOrders { await sendOrder(order) }
         for (order, instance) in pendingApprovals { await sendApproval(order, instance: instance) }
         if random.next() % 4 == 0 {
-            let acked = state.withLock { state in state.orders.isEmpty ? nil : Array(state.orders.keys) }
+            let acked = state.withLock { state in state.orders.isEmpty ? nil : state.orders.keys.sorted() }
             if let acked, let order = acked.randomElement(using: &random) { await repeatOrder(order) }
         }
         if random.next() % 5 == 0 {
-            let approved = state.withLock { state in Array(state.approvals.keys) }
+            let approved = state.withLock { state in state.approvals.keys.sorted() }
             if let order = approved.randomElement(using: &random) { await repeatApproval(order) }
         }
     }
@@ -96,6 +106,10 @@ final class WebhookSender: Sendable {
             if Self.instance(in: answer.body) != original {
                 state.repeatMismatches.append("repeat of order-\(order) answered \(answer.body), the original named \(original ?? "-")")
             }
+            // Recognised, not acted on again: 200 with "duplicate": true (a new create is 202).
+            if answer.status != 200 || !Self.isDuplicate(answer.body) {
+                state.repeatMismatches.append("repeat of order-\(order) was not recognised as a repeat: \(answer.status) \(answer.body)")
+            }
         }
     }
 
@@ -118,36 +132,31 @@ final class WebhookSender: Sendable {
         state.withLock { state in
             state.repeats += 1
             if !Self.same(original, answer.body) { state.repeatMismatches.append("repeat of approve-\(order) answered \(answer.body), the original \(original)") }
+            if answer.status != 200 || !Self.isDuplicate(answer.body) {
+                state.repeatMismatches.append("repeat of approve-\(order) was not recognised as a repeat: \(answer.status) \(answer.body)")
+            }
         }
     }
 
     /// Sends one signed delivery; the answer when it was a 2xx, `nil` when the appliance was
     /// down or draining (tried again later). Other answers are recorded as unexpected.
     private func deliver(hook: String, id: String, body: Data, headers: [String: String] = [:]) async -> (status: Int, body: String)? {
-        guard let url = URL(string: "http://127.0.0.1:\(port)/hooks/\(hook)") else { return nil }
         let timestamp = "\(Int(Date().timeIntervalSince1970))"
         let signature = Data(HMACSHA256.mac(key: secret, message: Data("\(id).\(timestamp).".utf8) + body)).base64EncodedString()
-        var request = URLRequest(url: url)
-        request.httpMethod = "POST"
-        request.httpBody = body
-        request.timeoutInterval = 10
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue(id, forHTTPHeaderField: "webhook-id")
-        request.setValue(timestamp, forHTTPHeaderField: "webhook-timestamp")
-        request.setValue("v1,\(signature)", forHTTPHeaderField: "webhook-signature")
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        guard let (data, response) = try? await URLSession.shared.data(for: request), let http = response as? HTTPURLResponse else {
-            state.withLock { $0.unansweredAt.append(Date()) }
+        let fields = [("Content-Type", "application/json"), ("webhook-id", id), ("webhook-timestamp", timestamp), ("webhook-signature", "v1,\(signature)")]
+            + headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        let sent = Date()
+        guard let answer = await HTTPExchange.post(port: port, path: "/hooks/\(hook)", headers: fields, body: body, timeout: .seconds(10)) else {
+            state.withLock { $0.unansweredAt.append(Attempt(sent: sent, ended: Date(), request: "\(hook) \(id)")) }
             return nil
         }
-        let text = String(decoding: data, as: UTF8.self)
-        if (200...299).contains(http.statusCode) { return (http.statusCode, text) }
+        if (200...299).contains(answer.status) { return (answer.status, answer.body) }
         // 503 while starting or draining is the appliance saying "not now": retried.
         state.withLock { state in
-            if http.statusCode == 503 {
+            if answer.status == 503 {
                 state.unavailable += 1
-                state.unavailableAt.append(Date())
-            } else { state.unexpected.append("\(hook) \(id): HTTP \(http.statusCode) \(text.prefix(200))") }
+                state.unavailableAt.append(Attempt(sent: sent, ended: Date(), request: "\(hook) \(id)"))
+            } else { state.unexpected.append("\(hook) \(id): HTTP \(answer.status) \(answer.body.prefix(200))") }
         }
         return nil
     }
@@ -162,6 +171,10 @@ final class WebhookSender: Sendable {
         }
         guard let first = members(original), let second = members(repeated) else { return original == repeated }
         return first.isEqual(second)
+    }
+
+    static func isDuplicate(_ body: String) -> Bool {
+        (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["duplicate"] as? Bool == true
     }
 
     static func instance(in body: String) -> String? {
