@@ -37,6 +37,8 @@ final class ChildProcess: Sendable {
             }
         }
         try process.run()
+        // Its CPU is the benchmark's own, not host noise.
+        HostNoise.children.withLock { _ = $0.insert(process.processIdentifier) }
         reader.start()
     }
 

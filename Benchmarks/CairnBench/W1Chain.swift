@@ -9,7 +9,7 @@ enum W1Chain {
         let count = quick ? 200 : 1_000
         var rates: [Double] = []
         for concurrency in [1, 16] {
-            let harness = try EngineHarness(path: "\(directory)/w1-\(concurrency).sqlite") { try $0.register(Chain(), as: "chain") }
+            let harness = try EngineHarness(path: "\(directory)/w1-\(concurrency)-\(UUID().uuidString.prefix(6)).sqlite") { try $0.register(Chain(), as: "chain") }
             let label = concurrency == 1 ? "serial" : "16 at a time"
             var latencies = Samples()
             let start = ContinuousClock.now
