@@ -25,10 +25,10 @@ struct BenchCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let selected = Set((only ?? "W0,W1,W2,W3,W4,W5,W6,W7,W8,W9").uppercased().split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
-            let known: Set<String> = ["W0", "W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "W9"]
+            let selected = Set((only ?? "W0,W1,W2,W3,W4,W5,W6,W7,W8,W9,W10").uppercased().split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
+            let known: Set<String> = ["W0", "W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "W9", "W10"]
             guard selected.isSubset(of: known) else {
-                throw ValidationError("Unknown workload(s) \(selected.subtracting(known).sorted().joined(separator: ", ")); use W0 to W9.")
+                throw ValidationError("Unknown workload(s) \(selected.subtracting(known).sorted().joined(separator: ", ")); use W0 to W10.")
             }
             let base = directory ?? FileManager.default.temporaryDirectory.path
             let work = "\(base)/cairn-bench-\(UUID().uuidString.prefix(8))"
@@ -86,6 +86,7 @@ struct BenchCommand: AsyncParsableCommand {
             if selected.contains("W7") { try await measured("W7") { try await W7Schedules.run(directory: work, quick: quick, report: report) } }
             if selected.contains("W8") { try await measured("W8") { try await W8Drops.run(directory: work, quick: quick, report: report) } }
             if selected.contains("W9") { try await measured("W9") { try await W9Embeddings.run(directory: work, quick: quick, report: report) } }
+            if selected.contains("W10") { try await measured("W10") { try await W10Scale.run(directory: work, quick: quick, report: report) } }
             report.printTable()
             let text = report.jsonText()
             print(text)

@@ -189,12 +189,25 @@ public final class Engine: Sendable {
     /// Deletes instances that ended longer ago than the retention period; returns how many.
     @discardableResult
     public func purgeFinished() async throws -> Int {
-        let cutoff = context.clock.now().addingTimeInterval(-Self.seconds(context.configuration.retention))
+        try await purgeFinished(endedBefore: context.clock.now().addingTimeInterval(-Self.seconds(context.configuration.retention)))
+    }
+
+    /// How many instances one purge transaction deletes (each with its steps, attempts and
+    /// events): small enough that the commits of running instances queued behind it wait
+    /// milliseconds, not the whole purge.
+    static let purgeBatch = 64
+
+    /// Deletes instances that ended before `cutoff`, in small transactions with a pause
+    /// between them so running instances' commits go first; returns how many.
+    @discardableResult
+    public func purgeFinished(endedBefore cutoff: Date) async throws -> Int {
         var total = 0
-        while true {
-            guard case .purged(let count) = try await context.store.perform(.purge(endedBefore: cutoff, limit: 500)) else { break }
+        while !Task.isCancelled {
+            guard case .purged(let count) = try await context.store.perform(.purge(endedBefore: cutoff, limit: Self.purgeBatch)) else { break }
             total += count
-            if count < 500 { break }
+            if count < Self.purgeBatch { break }
+            // Real time, not the engine clock: this only spaces the transactions out.
+            try? await Task.sleep(for: .milliseconds(2))
         }
         if total > 0 { context.logger.info("purged finished instances", metadata: ["count": "\(total)"]) }
         return total

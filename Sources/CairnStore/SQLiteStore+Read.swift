@@ -54,8 +54,10 @@ extension SQLiteStore {
                 arguments += [status.rawValue]
             }
             if let before {
-                sql += " AND (created_at < ? OR (created_at = ? AND rowid < ?))"
-                arguments += [before.createdAt.millis, before.createdAt.millis, before.rowID]
+                // A row value, which SQLite seeks to in the (workflow[, status], created_at) index
+                // (rowid is its last column); the equivalent OR scanned from the newest row.
+                sql += " AND (created_at, rowid) < (?, ?)"
+                arguments += [before.createdAt.millis, before.rowID]
             }
             sql += " ORDER BY created_at DESC, rowid DESC LIMIT ?"
             arguments += [limit]
