@@ -70,7 +70,7 @@ enum W10Scale {
         report.add("W10 scale", "counts (GET /workflows, /metrics) p99", counts.p99, "ms")
 
         // W1 serial beside nothing, then beside the retention purge.
-        let chains = quick ? 100 : 300
+        let chains = quick ? 100 : 1_000
         let alone = try await serialChains(harness, prefix: "alone", count: chains)
         // The engine's own purge (small transactions, paused between), as retention runs it,
         // with a cutoff that makes every built instance due.

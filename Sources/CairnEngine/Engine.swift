@@ -195,7 +195,7 @@ public final class Engine: Sendable {
     /// How many instances one purge transaction deletes (each with its steps, attempts and
     /// events): small enough that the commits of running instances queued behind it wait
     /// milliseconds, not the whole purge.
-    static let purgeBatch = 64
+    static let purgeBatch = 32
 
     /// Deletes instances that ended before `cutoff`, in small transactions with a pause
     /// between them so running instances' commits go first; returns how many.
@@ -207,7 +207,7 @@ public final class Engine: Sendable {
             total += count
             if count < Self.purgeBatch { break }
             // Real time, not the engine clock: this only spaces the transactions out.
-            try? await Task.sleep(for: .milliseconds(2))
+            try? await Task.sleep(for: .milliseconds(5))
         }
         if total > 0 { context.logger.info("purged finished instances", metadata: ["count": "\(total)"]) }
         return total
