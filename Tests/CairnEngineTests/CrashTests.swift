@@ -148,15 +148,7 @@ import Testing
 
     /// Reads an instance's `waiting_for` with Python's sqlite3 (a reader, not a store).
     private func waitingFor(in database: String, id: String) throws -> String {
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        python.arguments = ["-c", "import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute('SELECT waiting_for FROM instances WHERE id=?', (sys.argv[2],)).fetchone(); print(r[0] if r and r[0] else '')", database, id]
-        let out = Pipe()
-        python.standardOutput = out
-        try python.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        python.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        try ExternalSQLite.value(database, "SELECT waiting_for FROM instances WHERE id = ?", [id])
     }
 
     private func launchHelper(database: String, log: String, slow: Bool) throws -> Process {

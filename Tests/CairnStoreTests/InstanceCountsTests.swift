@@ -9,19 +9,7 @@ import Testing
 /// inserts, status changes, a failed write and a purge it equals a full count.
 @Suite struct InstanceCountsTests {
     static func fullCount(_ path: String) throws -> String {
-        try python(path, "SELECT group_concat(workflow || ':' || status || '=' || n, ' ') FROM (SELECT workflow, status, COUNT(*) AS n FROM instances GROUP BY workflow, status ORDER BY workflow, status)")
-    }
-
-    static func python(_ path: String, _ query: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-c", "import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone(); print('' if r is None or r[0] is None else r[0])", path, query]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        try ExternalSQLite.value(path, "SELECT group_concat(workflow || ':' || status || '=' || n, ' ') FROM (SELECT workflow, status, COUNT(*) AS n FROM instances GROUP BY workflow, status ORDER BY workflow, status)")
     }
 
     static func text(_ counts: [String: [InstanceStatus: Int]]) -> String {
@@ -72,18 +60,11 @@ import Testing
         }
         store.close()
         // As the release before it left the file: no counter table, no triggers, migration unrecorded.
-        let downgrade = Process()
-        downgrade.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        downgrade.arguments = ["-c", """
-            import sqlite3, sys
-            c = sqlite3.connect(sys.argv[1])
-            c.executescript("DROP TRIGGER instance_counts_insert; DROP TRIGGER instance_counts_delete; DROP TRIGGER instance_counts_update; DROP TABLE instance_counts; DELETE FROM grdb_migrations WHERE identifier = 'v4-instance-counts';")
-            c.commit()
-            """, path]
-        try downgrade.run()
-        downgrade.waitUntilExit()
-        #expect(downgrade.terminationStatus == 0)
-        #expect(try Self.python(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'instance_counts'") == "0")
+        try ExternalSQLite.execute(path, """
+            DROP TRIGGER instance_counts_insert; DROP TRIGGER instance_counts_delete; DROP TRIGGER instance_counts_update;
+            DROP TABLE instance_counts; DELETE FROM grdb_migrations WHERE identifier = 'v4-instance-counts';
+            """)
+        #expect(try ExternalSQLite.value(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'instance_counts'") == "0")
 
         store = try SQLiteStore(path: path)
         #expect(Self.text(try store.countsByStatus()) == "w:complete=2 w:waiting=3")
