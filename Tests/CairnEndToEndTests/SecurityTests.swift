@@ -10,6 +10,10 @@ import Testing
 /// path parameters, and a symlink dropped into a watched directory.
 @Suite struct SecurityTests {
     static let secret = "e2e-security-secret-0123456789"
+    /// Stripe's secrets start with `whsec_` and key the HMAC whole.
+    static let stripeSecret = "whsec_e2e-stripe-secret-0123456789"
+    /// The Standard Webhooks hook's key bytes, in hex.
+    static let standardKey = (1...32).map { String(format: "%02x", $0) }.joined()
 
     /// A config in which every kind of route exists: a schedule, a hook, a drop and an index.
     private static func config(_ directory: String) -> String {
@@ -27,6 +31,45 @@ import Testing
             action = "create"
             workflow = "my-workflow"
 
+            [[hooks]]
+            name = "stripe"
+            scheme = "stripe"
+            secrets = ["\(stripeSecret)"]
+            action = "create"
+            workflow = "my-workflow"
+
+            [[hooks]]
+            name = "standard"
+            scheme = "standard"
+            secrets = ["whsec_\(OpenSSLHMAC.base64(fromHex: standardKey))"]
+            action = "create"
+            workflow = "my-workflow"
+
+            [[hooks]]
+            name = "slack"
+            scheme = "slack"
+            secrets = ["\(secret)"]
+            action = "create"
+            workflow = "my-workflow"
+
+            [[hooks]]
+            name = "shopify"
+            scheme = "shopify"
+            secrets = ["\(secret)"]
+            action = "create"
+            workflow = "my-workflow"
+
+            [[hooks]]
+            name = "custom"
+            scheme = "hmac-sha256"
+            secrets = ["\(secret)"]
+            signature_header = "X-Signature"
+            prefix = "sha256="
+            timestamp_header = "X-Timestamp"
+            signed_template = "{timestamp}.{body}"
+            action = "create"
+            workflow = "my-workflow"
+
             [[drops]]
             name = "inbox"
             directory = "\(directory)/inbox"
@@ -36,6 +79,9 @@ import Testing
 
             [[indexes]]
             name = "docs"
+
+            [webhooks]
+            failure_burst = 1000                          # every refusal in the tests is answered, none rate-limited
             """)
     }
 
@@ -118,6 +164,58 @@ import Testing
         // The signed delivery is accepted: the refusals were about the signature, not the route.
         let accepted = try await serve.request("POST", "/hooks/github", body: body, token: .some(nil), headers: ["X-Hub-Signature-256": good, "X-GitHub-Delivery": "d-good"])
         #expect(accepted.status == 202, "\(accepted.text)")
+    }
+
+    /// Every other scheme, the same way: no signature, garbage, the wrong secret, and (where
+    /// the scheme signs a time) a correct signature over an expired timestamp. All refusals,
+    /// across schemes, are one and the same answer; a correct delivery is accepted.
+    @Test func refusalsAreTheSameAnswerForEverySchemeAndEveryCheck() async throws {
+        let serve = try await ServeProcess(config: Self.config)
+        defer { serve.stop() }
+        let body = #"{"action": "opened"}"#
+        let now = Int(Date().timeIntervalSince1970), old = now - 3600
+        func hex(_ text: String, _ key: String = Self.secret) throws -> String { try OpenSSLHMAC.sha256Hex(text, secret: key) }
+        func standard(_ id: String, _ time: Int, key: String = Self.standardKey) throws -> [String: String] {
+            ["webhook-id": id, "webhook-timestamp": "\(time)",
+             "webhook-signature": "v1," + OpenSSLHMAC.base64(fromHex: try OpenSSLHMAC.sha256Hex("\(id).\(time).\(body)", hexKey: key))]
+        }
+        let wrongKey = String(repeating: "ab", count: 32)
+        let refusals: [(hook: String, what: String, headers: [String: String])] = [
+            ("stripe", "none", [:]), ("stripe", "garbage", ["Stripe-Signature": "t=abc,v1=zz"]),
+            ("stripe", "wrong secret", ["Stripe-Signature": "t=\(now),v1=\(try hex("\(now).\(body)", "nope"))"]),
+            ("stripe", "expired", ["Stripe-Signature": "t=\(old),v1=\(try hex("\(old).\(body)", Self.stripeSecret))"]),
+            ("standard", "none", [:]), ("standard", "garbage", ["webhook-id": "m", "webhook-timestamp": "x", "webhook-signature": "v1,!!"]),
+            ("standard", "wrong secret", try standard("m1", now, key: wrongKey)), ("standard", "expired", try standard("m2", old)),
+            ("slack", "none", [:]), ("slack", "garbage", ["X-Slack-Request-Timestamp": "\(now)", "X-Slack-Signature": "v0=zz"]),
+            ("slack", "wrong secret", ["X-Slack-Request-Timestamp": "\(now)", "X-Slack-Signature": "v0=" + (try hex("v0:\(now):\(body)", "nope"))]),
+            ("slack", "expired", ["X-Slack-Request-Timestamp": "\(old)", "X-Slack-Signature": "v0=" + (try hex("v0:\(old):\(body)"))]),
+            ("shopify", "none", [:]), ("shopify", "garbage", ["X-Shopify-Hmac-Sha256": "%%%"]),
+            ("shopify", "wrong secret", ["X-Shopify-Hmac-Sha256": OpenSSLHMAC.base64(fromHex: try hex(body, "nope"))]),
+            ("custom", "none", [:]), ("custom", "garbage", ["X-Timestamp": "\(now)", "X-Signature": "sha256=zz"]),
+            ("custom", "wrong secret", ["X-Timestamp": "\(now)", "X-Signature": "sha256=" + (try hex("\(now).\(body)", "nope"))]),
+            ("custom", "expired", ["X-Timestamp": "\(old)", "X-Signature": "sha256=" + (try hex("\(old).\(body)"))]),
+        ]
+        var answers: [String: Set<String>] = [:]
+        for (hook, what, headers) in refusals {
+            let answer = try await serve.request("POST", "/hooks/\(hook)", body: body, token: .some(nil), headers: headers)
+            #expect(answer.status == 401, "\(hook) \(what): \(answer.status) \(answer.text)")
+            answers[answer.text, default: []].insert("\(hook) \(what)")
+        }
+        #expect(answers.count == 1, "refusals differ, which tells a prober which check failed: \(answers)")
+        #expect(answers.keys.allSatisfy { !$0.lowercased().contains("signature") && !$0.lowercased().contains("expired") && !$0.contains("secret") }, "\(answers.keys)")
+        #expect(try serve.sqlite("SELECT COUNT(*) FROM instances") == "0")
+        // Correctly signed deliveries are accepted, so the refusals were about the signatures.
+        let accepted: [(String, [String: String])] = [
+            ("stripe", ["Stripe-Signature": "t=\(now),v1=\(try hex("\(now).\(body)", Self.stripeSecret))"]),
+            ("standard", try standard("m-ok", now)),
+            ("slack", ["X-Slack-Request-Timestamp": "\(now)", "X-Slack-Signature": "v0=" + (try hex("v0:\(now):\(body)"))]),
+            ("shopify", ["X-Shopify-Hmac-Sha256": OpenSSLHMAC.base64(fromHex: try hex(body))]),
+            ("custom", ["X-Timestamp": "\(now)", "X-Signature": "sha256=" + (try hex("\(now).\(body)"))]),
+        ]
+        for (hook, headers) in accepted {
+            let answer = try await serve.request("POST", "/hooks/\(hook)", body: body, token: .some(nil), headers: headers)
+            #expect((200..<300).contains(answer.status), "\(hook), correctly signed: \(answer.status) \(answer.text)")
+        }
     }
 
     @Test func conflictingLengthsAreRefusedAndTheConnectionClosed() async throws {
