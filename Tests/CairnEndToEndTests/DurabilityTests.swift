@@ -12,7 +12,8 @@ import Testing
     @Test func killDashNineDuringTheSleepThenRestartCompletesWithoutRerunningSteps() async throws {
         let source = try LoopbackHTTPServer(body: Data(ServeProcess.sampleIPs.utf8))
         defer { source.stop() }
-        let serve = try await ServeProcess(config: config(source, pause: "3 seconds"))
+        // A sleep long enough to be seen and killed in, even when two busy cores delay the polls.
+        let serve = try await ServeProcess(config: config(source, pause: "8 seconds"))
         defer { serve.stop() }
         _ = try await serve.request("POST", "/workflows/my-workflow/instances", body: #"{"id": "k1", "params": {"name": "kill"}}"#)
         _ = try await serve.waitForInstance("my-workflow", "k1") { $0["status"] as? String == "waiting" }
@@ -32,7 +33,8 @@ import Testing
     @Test func sigtermLetsARunningStepFinishAndCommitsItsResult() async throws {
         let source = try LoopbackHTTPServer(body: Data(ServeProcess.sampleIPs.utf8))
         defer { source.stop() }
-        source.delay(milliseconds: 1_500)
+        // Long enough that the signal lands while the body runs, even on two busy cores.
+        source.delay(milliseconds: 4_000)
         let serve = try await ServeProcess(config: config(source, pause: "1 second"))
         defer { serve.stop() }
         _ = try await serve.request("POST", "/workflows/my-workflow/instances", body: #"{"id": "t1"}"#)

@@ -5,7 +5,8 @@ import Testing
 /// The seed guide's quick start against the real binary: create, watch it run, sleep and complete.
 @Suite struct QuickStartTests {
     @Test func anInstanceRunsSleepsAndCompletesWithItsOutput() async throws {
-        let serve = try await ServeProcess(config: { ServeProcess.seedConfig(directory: $0, pause: "2 seconds") })
+        // 6 s (the guide's is 20): long enough for the polls to see it waiting on two busy cores.
+        let serve = try await ServeProcess(config: { ServeProcess.seedConfig(directory: $0, pause: "6 seconds") })
         defer { serve.stop() }
 
         // As in the guide: a bare POST with no body and no content type.
