@@ -306,7 +306,7 @@ final class ChaosRun {
     /// A port nothing listens on now (bound, read, released).
     static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw ChaosError("socket() failed: errno \(errno)") }
+        guard fd >= 0 else { throw ChaosError("socket() failed: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -316,7 +316,7 @@ final class ChaosRun {
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
         }
-        guard bound else { throw ChaosError("could not bind a loopback port: errno \(errno)") }
+        guard bound else { throw ChaosError("could not bind a loopback port: \(String(cString: strerror(errno)))") }
         return Int(UInt16(bigEndian: address.sin_port))
     }
 }

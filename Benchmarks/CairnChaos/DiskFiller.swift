@@ -23,7 +23,7 @@ final class DiskFiller {
         fills += 1
         let filler = path + "/.chaos-filler"
         let fd = open(filler, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard fd >= 0 else { throw ChaosError("could not create \(filler): errno \(errno)") }
+        guard fd >= 0 else { throw ChaosError("could not create \(filler): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         let block = [UInt8](repeating: 0, count: 16 * 1024)
         while block.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) > 0 {}

@@ -30,18 +30,18 @@ struct FileDropper {
             // In three pieces, 150 ms apart, through one descriptor opened once (a create
             // and a reopen would close the empty file first, which a watcher rightly takes).
             let fd = open(inbox + "/" + name, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-            guard fd >= 0 else { throw ChaosError("could not create \(name) in \(inbox): errno \(errno)") }
+            guard fd >= 0 else { throw ChaosError("could not create \(name) in \(inbox): \(String(cString: strerror(errno)))") }
             defer { close(fd) }
             let third = max(1, content.count / 3)
             for start in stride(from: 0, to: content.count, by: third) {
                 let piece = content[start..<min(content.count, start + third)]
                 let written = piece.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-                guard written == piece.count else { throw ChaosError("could not write \(name): errno \(errno)") }
+                guard written == piece.count else { throw ChaosError("could not write \(name): \(String(cString: strerror(errno)))") }
                 try await Task.sleep(for: .milliseconds(150))
             }
         default:
             try content.write(to: URL(fileURLWithPath: staging + "/" + name))
-            guard rename(staging + "/" + name, inbox + "/" + name) == 0 else { throw ChaosError("could not rename \(name) into \(inbox): errno \(errno)") }
+            guard rename(staging + "/" + name, inbox + "/" + name) == 0 else { throw ChaosError("could not rename \(name) into \(inbox): \(String(cString: strerror(errno)))") }
         }
         dropped.append(name)
         sizes[name] = content.count
