@@ -14,6 +14,8 @@ public struct AppConfig: Sendable {
         public var maxBodyBytes = 1 << 20
         /// How long a connection may stay silent before the server closes it.
         public var idleTimeoutMilliseconds: Int64 = 30_000
+        /// How long one request (head and body) may take to arrive before it is answered 408.
+        public var requestTimeoutMilliseconds: Int64 = 60_000
     }
 
     public struct Storage: Sendable {

@@ -178,7 +178,8 @@ public struct Appliance: Sendable {
         let databasePath = config.storage.path
         let server = HTTPServer.make(
             settings: .init(host: config.server.host, port: config.server.port, maxBodyBytes: config.server.maxBodyBytes, token: token.value,
-                            idleTimeout: .milliseconds(config.server.idleTimeoutMilliseconds)),
+                            idleTimeout: .milliseconds(config.server.idleTimeoutMilliseconds),
+                            requestTimeout: .milliseconds(config.server.requestTimeoutMilliseconds)),
             engine: engine,
             readiness: { await Self.readiness(engine: engine, store: store, path: databasePath) },
             metrics: { (try? await engine.offloaded { exporter.render(engine: $0) }) ?? "" },

@@ -40,7 +40,7 @@ public enum ConfigLoader {
         config.source = source
         try reader.keys(root, allowed: ["server", "storage", "auth", "engine", "log", "workflows", "schedules", "webhooks", "hooks", "drops", "pipelines", "secrets", "plugins", "indexes"], path: "")
         if let server = try reader.table(root, "server", path: "server") {
-            try reader.keys(server, allowed: ["host", "port", "max_body_bytes", "idle_timeout"], path: "server")
+            try reader.keys(server, allowed: ["host", "port", "max_body_bytes", "idle_timeout", "request_timeout"], path: "server")
             config.server.host = try reader.string(server, "host", path: "server") ?? config.server.host
             config.server.port = try reader.int(server, "port", path: "server", range: 0...65_535) ?? config.server.port
             config.server.maxBodyBytes = try reader.int(server, "max_body_bytes", path: "server", range: 1...(64 << 20)) ?? config.server.maxBodyBytes
@@ -49,6 +49,12 @@ public enum ConfigLoader {
                     throw reader.error("server.idle_timeout", "server.idle_timeout must be from 1 second to 1 hour; clients that stay silent longer are disconnected.")
                 }
                 config.server.idleTimeoutMilliseconds = idle
+            }
+            if let limit = try reader.duration(server, "request_timeout", path: "server") {
+                guard (1000...3_600_000).contains(limit) else {
+                    throw reader.error("server.request_timeout", "server.request_timeout must be from 1 second to 1 hour; a request that takes longer to arrive is answered 408.")
+                }
+                config.server.requestTimeoutMilliseconds = limit
             }
         }
         if let storage = try reader.table(root, "storage", path: "storage") {

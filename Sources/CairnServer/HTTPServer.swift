@@ -18,14 +18,18 @@ public enum HTTPServer {
         /// How long a connection may stay silent (an unfinished request, an idle keep-alive)
         /// before the server closes it, so slow or stuck clients cannot hold connections.
         public var idleTimeout: Duration
+        /// How long one request may take to arrive, head and body together, so a client
+        /// that trickles its body in cannot hold a connection for as long as it likes.
+        public var requestTimeout: Duration
 
         public init(host: String = "127.0.0.1", port: Int = 8787, maxBodyBytes: Int = 1 << 20, token: String,
-                    idleTimeout: Duration = .seconds(30)) {
+                    idleTimeout: Duration = .seconds(30), requestTimeout: Duration = .seconds(60)) {
             self.host = host
             self.port = port
             self.maxBodyBytes = maxBodyBytes
             self.token = token
             self.idleTimeout = idleTimeout
+            self.requestTimeout = requestTimeout
         }
     }
 
@@ -67,11 +71,15 @@ public enum HTTPServer {
             registration.add(registration.authenticated ? authenticated : router.group(), engine)
         }
         let host = settings.host
-        let (seconds, attoseconds) = settings.idleTimeout.components
-        let idleTimeout = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        func amount(_ duration: Duration) -> TimeAmount {
+            let (seconds, attoseconds) = duration.components
+            return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        }
+        let requestTimeout = amount(settings.requestTimeout)
         return Application(
             router: router,
-            server: .http1(configuration: .init(additionalChannelHandlers: [MalformedRequestAnswer(), CloseAfterResponse()], idleTimeout: idleTimeout)),
+            server: .http1(configuration: .init(additionalChannelHandlers: [MalformedRequestAnswer(), CloseAfterResponse(), RequestDeadline(limit: requestTimeout)],
+                                                idleTimeout: amount(settings.idleTimeout))),
             configuration: .init(address: .hostname(host, port: settings.port), serverName: "cairn"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? settings.port

@@ -26,6 +26,8 @@ import Testing
         #expect(config.engine.retentionMilliseconds == 30 * 86_400_000)
         #expect(config.server.idleTimeoutMilliseconds == 30_000)
         #expect(try ConfigLoader.parse("[server]\nidle_timeout = \"5 seconds\"\n").server.idleTimeoutMilliseconds == 5_000)
+        #expect(try ConfigLoader.parse("[server]\nrequest_timeout = \"90 seconds\"\n").server.requestTimeoutMilliseconds == 90_000)
+        #expect(try ConfigLoader.parse("").server.requestTimeoutMilliseconds == 60_000)
         #expect(config.workflows.isEmpty)
     }
 
@@ -44,6 +46,7 @@ import Testing
         ("[storage]\npath = \"var/\"\n", 2, "it must name the database file"),
         ("[storage]\npath = \"/tmp\"\n", 2, "\"/tmp\", a directory; it must name the database file"),
         ("[server]\nidle_timeout = \"2 days\"\n", 2, "from 1 second to 1 hour"),
+        ("[server]\nrequest_timeout = \"2 hours\"\n", 2, "server.request_timeout must be from 1 second to 1 hour"),
         ("[server]\nidle_timeout = \"soon\"\n", 2, "not a duration"),
     ])
     func badValuesAreRefusedWithTheirLine(text: String, line: Int, mentions: String) throws {

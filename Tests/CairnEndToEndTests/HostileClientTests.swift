@@ -110,6 +110,38 @@ import Testing
         #expect(try await serve.request("GET", "/healthz").status == 200)
     }
 
+    /// A body that trickles in, a byte at a time, never trips the idle timeout; the request
+    /// deadline ends it: 408 with the error envelope, the connection closed, nothing created.
+    @Test func aBodyThatTricklesInIsAnswered408AtTheRequestDeadline() async throws {
+        let serve = try await ServeProcess(config: {
+            ServeProcess.seedConfig(directory: $0, server: "idle_timeout = \"2 seconds\"\nrequest_timeout = \"3 seconds\"")
+        })
+        defer { serve.stop() }
+        let connection = try RawConnection(port: serve.port)
+        let body = #"{"id": "trickled", "params": {"name": "slow"}}"#
+        #expect(connection.send("POST /workflows/my-workflow/instances HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(serve.token)\r\n"
+            + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n"))
+        let started = ContinuousClock.now
+        // A byte every 0.5 s (well inside the 2 s idle timeout): the whole body would take 23 s.
+        var sent = 0
+        for byte in body.utf8 {
+            guard connection.send(String(UnicodeScalar(byte))) else { break }
+            sent += 1
+            try await Task.sleep(for: .milliseconds(500))
+            if ContinuousClock.now - started > .seconds(8) { break }
+        }
+        let (text, closed) = await connection.readUntilClosed(timeout: .seconds(10))
+        #expect(text.hasPrefix("HTTP/1.1 408"), "\(text.prefix(300))")
+        #expect(text.contains("\"request_timeout\"") && text.contains("server.request_timeout"), "\(text)")
+        #expect(closed)
+        #expect(sent < body.utf8.count, "the whole body went in before the deadline")
+        #expect(try serve.sqlite("SELECT COUNT(*) FROM instances") == "0")
+        // Requests that arrive in time are unaffected.
+        #expect(try await serve.request("GET", "/healthz").status == 200)
+        let created = try await serve.request("POST", "/workflows/my-workflow/instances", body: #"{"id": "prompt"}"#)
+        #expect(created.status == 201, "\(created.text)")
+    }
+
     @Test func anOversizeChunkedBodyGets413AndTheConnectionIsClosed() async throws {
         // The default idle timeout (30 s) is far beyond the wait below: the 413 itself must close.
         let serve = try await ServeProcess(config: { ServeProcess.seedConfig(directory: $0) })
