@@ -261,8 +261,9 @@ final class ChaosRun {
         }
         try observe(database)
         try await start(appliance)
-        entry.restartedAt = Date()
-        appliance.noteRestart(seconds: entry.restartedAt!.timeIntervalSince(entry.at))
+        let restarted = Date()
+        entry.restartedAt = restarted
+        appliance.noteRestart(seconds: restarted.timeIntervalSince(entry.at))
         timeline.stops.append(entry)
         // Started on a freed disk, ready: that counts as ready again (restarted).
         await checkRecovery(appliance)
