@@ -202,27 +202,30 @@ final class Lifetime: StepRunner, Sendable {
     /// handed to waits by the commit. On failure the lifetime is stopped.
     @discardableResult
     func flush() async throws -> [StepKey: ReceivedEvent] {
-        let result: Result<StoreResult, StoreError>? = await withCheckedContinuation { continuation in
-            let shouldLead = state.withLock { state -> Bool in
-                if state.pending.isEmpty && outstandingFlushes.load(ordering: .acquiring) == 0 {
-                    continuation.resume(returning: nil)
-                    return false
-                }
-                let batch = StoreBatch(instance: rowID, epoch: state.creationPending ? nil : state.epoch, ops: state.pending)
-                state.pending = []
-                state.creationPending = false
-                outstandingFlushes.add(1, ordering: .acquiringAndReleasing)
-                // Submitted under the lock so that batches reach the writer in the order they were built.
-                return context.store.submit(.batch(batch), offerToLead: true) { result in
-                    self.outstandingFlushes.subtract(1, ordering: .acquiringAndReleasing)
-                    continuation.resume(returning: result)
-                }
+        let handoff = Handoff<Result<StoreResult, StoreError>>()
+        let shouldLead = state.withLock { state -> Bool? in
+            if state.pending.isEmpty && outstandingFlushes.load(ordering: .acquiring) == 0 { return nil }
+            let batch = StoreBatch(instance: rowID, epoch: state.creationPending ? nil : state.epoch, ops: state.pending)
+            state.pending = []
+            state.creationPending = false
+            outstandingFlushes.add(1, ordering: .acquiringAndReleasing)
+            // Submitted under the lock so that batches reach the writer in the order they were built.
+            return context.store.submit(.batch(batch), offerToLead: true) { result in
+                self.outstandingFlushes.subtract(1, ordering: .acquiringAndReleasing)
+                handoff.put(result)
             }
-            // When the writer is quiet, commit on this thread (outside the lock): the
-            // continuation is then resumed before this closure returns, with no thread hop.
-            if shouldLead { context.store.lead() }
         }
-        guard let result else { return [:] }
+        guard let shouldLead else { return [:] }
+        // When the writer is quiet, commit on this thread (outside the lock) and read the
+        // result without suspending: resuming a continuation, even from inside its own
+        // closure, enqueues the task and wakes another worker thread (a hop per step).
+        if shouldLead { context.store.lead() }
+        let result: Result<StoreResult, StoreError>
+        if let ready = handoff.take() {
+            result = ready
+        } else {
+            result = await handoff.wait()
+        }
         switch result {
         case .success(let stored):
             created.fire(.success(()))

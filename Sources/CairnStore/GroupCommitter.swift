@@ -19,6 +19,8 @@ final class GroupCommitter: @unchecked Sendable {
     private var leading = false
     private var lastTransactionUnits = 0
     private var stopped = false
+    /// Threads in ``waitUntilIdle(timeout:)``; a drain wakes them only when there are any.
+    private var idleWaiters = 0
     /// Set when a failed ROLLBACK left the connection in an unknown transaction state; every
     /// later unit fails with it. Only touched by the leading thread (one at a time).
     private var poison: StoreError?
@@ -90,9 +92,11 @@ final class GroupCommitter: @unchecked Sendable {
     func waitUntilIdle(timeout: TimeInterval = 30) {
         let deadline = Date(timeIntervalSinceNow: timeout)
         condition.lock()
+        idleWaiters += 1
         while leading || !queue.isEmpty {
             if !condition.wait(until: deadline) { break }
         }
+        idleWaiters -= 1
         condition.unlock()
     }
 
@@ -127,10 +131,12 @@ final class GroupCommitter: @unchecked Sendable {
             condition.unlock()
             run(units)
             condition.lock()
-            if queue.isEmpty || callerLeads {
+            if queue.isEmpty || (callerLeads && !stopped) {
                 leading = false
-                // Wakes the writer loop (it takes what a caller-leader left) and waitUntilIdle.
-                condition.broadcast()
+                // Wakes the writer loop (it takes what a caller-leader left) and waitUntilIdle,
+                // but only when either has a reason to wake: waking the idle writer after
+                // every caller-led commit cost a futex wake and a context switch per step.
+                if !queue.isEmpty || idleWaiters > 0 { condition.broadcast() }
                 condition.unlock()
                 return
             }
