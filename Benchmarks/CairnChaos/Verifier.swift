@@ -235,16 +235,19 @@ struct Verifier {
     }
 
     func integrityInvariant() throws -> Invariant {
-        let name = "database: integrity_check and foreign_key_check clean, WAL checkpointed"
+        let name = "database: integrity_check and foreign_key_check clean, no orphan steps, WAL checkpointed"
         // Measured before this check opens the file (which makes a WAL of its own).
         let walSize = (try? FileManager.default.attributesOfItem(atPath: database.path + "-wal")[.size] as? Int) ?? 0
-        let (integrity, foreignKeys) = try database.read(readonly: false) { db in
-            (try String.fetchAll(db, sql: "PRAGMA integrity_check"), try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count)
+        let (integrity, foreignKeys, orphans) = try database.read(readonly: false) { db in
+            (try String.fetchAll(db, sql: "PRAGMA integrity_check"), try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count,
+             // Steps carry no foreign key (schema v5): the engine keeps them tied to instances.
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM steps WHERE instance NOT IN (SELECT rowid FROM instances)") ?? 0)
         }
         var problems: [String] = []
         if integrity != ["ok"] { problems.append("integrity_check: \(integrity.prefix(3).joined(separator: "; "))") }
         if foreignKeys > 0 { problems.append("\(foreignKeys) foreign key violations") }
+        if orphans > 0 { problems.append("\(orphans) steps of no instance") }
         if walSize > 0 { problems.append("the WAL holds \(walSize) bytes after the final shutdown") }
-        return Invariant(name: name, passed: problems.isEmpty, detail: problems.isEmpty ? "ok, 0 violations, WAL empty" : problems.joined(separator: "; "))
+        return Invariant(name: name, passed: problems.isEmpty, detail: problems.isEmpty ? "ok, 0 violations, 0 orphan steps, WAL empty" : problems.joined(separator: "; "))
     }
 }

@@ -45,8 +45,9 @@ extension Lifetime {
         if record.status == .running, record.attempts > 0 {
             // The process died during this attempt: it used up one attempt of the budget.
             let info = ErrorInfo(name: "WorkflowInternalError", message: "Attempt failed due to internal workflows error")
-            enqueue([.endAttempt(AttemptRecord(instance: rowID, name: key.name, count: key.count, attempt: record.attempts,
-                                               startedAt: record.startedAt, endedAt: now, success: false, error: info))])
+            // Recorded in the attempt log, which the next write of the step (the next attempt's
+            // start, or the failure) stores.
+            record.endAttempt(at: now, error: info)
             record.error = info
             if record.attempts > config.retries.limit {
                 try await failForGood(&record, info)
@@ -58,12 +59,12 @@ extension Lifetime {
             }
             try checkBoundary()
             let previousError = record.attempts > 0 ? record.error : nil
-            record.attempts += 1
+            // A first attempt starts when its step did, so the stored row implies it (no log).
+            let started = record.attempts == 0 && record.attemptLog.isEmpty ? record.startedAt : now
+            let attempt = record.beginAttempt(at: started)
             record.status = .running
             record.wakeAt = nil
-            let attempt = record.attempts
-            let started = now
-            enqueue([.putStep(record), .putAttempt(AttemptRecord(instance: rowID, name: key.name, count: key.count, attempt: attempt, startedAt: started))])
+            enqueue([.putStep(record)])
             report(.running)
             try await flush()
 
@@ -72,16 +73,13 @@ extension Lifetime {
             let outcome = await execute(body, context: stepContext, timeoutMilliseconds: timeout)
             let ended = now
             context.metrics.stepDuration.recordNanoseconds(Int64(saturating: ended.timeIntervalSince(started) * 1e9))
-            func endAttempt(_ error: ErrorInfo?) -> StoreOp {
-                .endAttempt(AttemptRecord(instance: rowID, name: key.name, count: key.count, attempt: attempt,
-                                          startedAt: started, endedAt: ended, success: error == nil, error: error))
-            }
             switch outcome {
             case .value(let data) where data.count > context.configuration.maxOutputBytes:
                 // As in Cloudflare: an oversized result fails this attempt, retried like any failure.
                 let limit = context.configuration.maxOutputBytes
                 let info = ErrorInfo(WorkflowError(.outputTooLarge, "Step '\(key.displayName)' returned \(data.count) bytes; the limit is \(limit) bytes. Store large data elsewhere and return a reference to it."))
-                try await attemptFailed(&record, info, endAttempt(info), retryable: true, config: config, at: ended)
+                record.endAttempt(at: ended, error: info)
+                try await attemptFailed(&record, info, retryable: true, config: config, at: ended)
             case .value(let data):
                 context.metrics.attemptsSucceeded.increment()
                 context.metrics.stepsSucceeded.increment()
@@ -90,7 +88,8 @@ extension Lifetime {
                 record.output = data
                 record.error = nil
                 record.endedAt = ended
-                enqueue([.putStep(record), endAttempt(nil)])
+                record.endAttempt(at: ended, error: nil)
+                enqueue([.putStep(record)])
                 remember(record)
                 // A pause that arrived while the body ran takes effect now; the result is kept.
                 if let interruption = poisoned() { throw interruption }
@@ -101,12 +100,12 @@ extension Lifetime {
                 if let interruption = error as? Interruption { throw raise(interruption) }
                 if error is CancellationError, Task.isCancelled { throw raise(.stop) }
                 let info = ErrorInfo(error)
+                record.endAttempt(at: ended, error: info)
                 if error is WorkflowError {
-                    enqueue([endAttempt(info)])
                     context.metrics.attemptsFailed.increment()
                     try await failForGood(&record, info, fatal: true)
                 }
-                try await attemptFailed(&record, info, endAttempt(info), retryable: !Self.isNonRetryable(info), config: config, at: ended,
+                try await attemptFailed(&record, info, retryable: !Self.isNonRetryable(info), config: config, at: ended,
                                         atLeast: (error as? any RetryAfterError)?.retryAfter)
             case .event, .elapsed:
                 continue
@@ -120,13 +119,12 @@ extension Lifetime {
         info.name == "NonRetryableError" || info.message.hasPrefix("NonRetryableError")
     }
 
-    /// Records a failed attempt: schedules the next one per the retry policy (or after
+    /// Records a failed attempt (already ended in the record's log): schedules the next one per the retry policy (or after
     /// `atLeast`, a ``RetryAfterError``'s wish, when that is longer), or, when the error is not
     /// retryable or the retries are used up, fails the step into `run`.
-    private func attemptFailed(_ record: inout StepRecord, _ info: ErrorInfo, _ end: StoreOp, retryable: Bool, config: StepConfig, at ended: Date,
+    private func attemptFailed(_ record: inout StepRecord, _ info: ErrorInfo, retryable: Bool, config: StepConfig, at ended: Date,
                                atLeast: Duration? = nil) async throws {
         context.metrics.attemptsFailed.increment()
-        enqueue([end])
         let attempt = record.attempts
         if !retryable || attempt > config.retries.limit {
             try await failForGood(&record, info)

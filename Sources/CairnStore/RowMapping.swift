@@ -31,7 +31,7 @@ extension InstanceRecord {
 }
 
 extension StepRecord {
-    static let columns = "instance, kind, name, count, seq, status, attempts, config, output, error_name, error_message, started_at, ended_at, wake_at, event_type"
+    static let columns = "instance, kind, name, count, seq, status, attempts, config, output, error_name, error_message, started_at, ended_at, wake_at, event_type, attempt_log"
 
     init(row: Row) {
         let errorName: String? = row["error_name"]
@@ -51,23 +51,6 @@ extension StepRecord {
             wakeAt: (row["wake_at"] as Int64?).date,
             eventType: row["event_type"]
         )
-    }
-}
-
-extension AttemptRecord {
-    init(row: Row) {
-        let errorName: String? = row["error_name"]
-        let errorMessage: String? = row["error_message"]
-        let success: Int64? = row["success"]
-        self.init(
-            instance: row["instance"],
-            name: row["name"],
-            count: row["count"],
-            attempt: row["attempt"],
-            startedAt: Date(millis: row["started_at"]),
-            endedAt: (row["ended_at"] as Int64?).date,
-            success: success.map { $0 != 0 },
-            error: errorName.map { ErrorInfo(name: $0, message: errorMessage ?? "") }
-        )
+        attemptLog = AttemptLogCoding.decode(row["attempt_log"], step: self)
     }
 }

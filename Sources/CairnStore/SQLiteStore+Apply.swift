@@ -27,10 +27,16 @@ extension SQLiteStore {
             }
             return .done
         case .purge(let cutoff, let limit):
-            try db.execute(
-                sql: "DELETE FROM instances WHERE rowid IN (SELECT rowid FROM instances WHERE ended_at < ? ORDER BY ended_at LIMIT ?)",
+            // Steps carry no foreign key (it cost a parent lookup on every step write); the
+            // purge deletes them with their instance, in the same transaction.
+            let doomed = try Int64.fetchAll(
+                db.cachedStatement(sql: "SELECT rowid FROM instances WHERE ended_at < ? ORDER BY ended_at LIMIT ?"),
                 arguments: [cutoff.millis, limit])
-            return .purged(db.changesCount)
+            for instance in doomed {
+                try db.cachedStatement(sql: "DELETE FROM steps WHERE instance = ?").execute(arguments: [instance])
+                try db.cachedStatement(sql: "DELETE FROM instances WHERE rowid = ?").execute(arguments: [instance])
+            }
+            return .purged(doomed.count)
         case .ping(let at):
             try db.cachedStatement(sql: "INSERT INTO health (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at")
                 .execute(arguments: [at.millis])
@@ -97,35 +103,6 @@ extension SQLiteStore {
                 try clearTimer(instance, db)
             case .putStep(let step):
                 try putStep(step, db)
-            case .putAttempt(let attempt):
-                let put = try RawStatement(db, """
-                    INSERT OR REPLACE INTO attempts (instance, name, count, attempt, started_at, ended_at, success, error_name, error_message)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-                try put.bind(1, attempt.instance)
-                try put.bind(2, attempt.name)
-                try put.bind(3, attempt.count)
-                try put.bind(4, attempt.attempt)
-                try put.bind(5, attempt.startedAt.millis)
-                try put.bind(6, attempt.endedAt.millis)
-                try put.bind(7, attempt.success.map { $0 ? 1 : 0 })
-                try put.bind(8, attempt.error?.name)
-                try put.bind(9, attempt.error?.message)
-                try put.run()
-            case .endAttempt(let attempt):
-                let end = try RawStatement(db, """
-                    UPDATE attempts SET ended_at = ?, success = ?, error_name = ?, error_message = ?
-                    WHERE instance = ? AND name = ? AND count = ? AND attempt = ?
-                    """)
-                try end.bind(1, attempt.endedAt.millis)
-                try end.bind(2, attempt.success.map { $0 ? 1 : 0 })
-                try end.bind(3, attempt.error?.name)
-                try end.bind(4, attempt.error?.message)
-                try end.bind(5, attempt.instance)
-                try end.bind(6, attempt.name)
-                try end.bind(7, attempt.count)
-                try end.bind(8, attempt.attempt)
-                try end.run()
             case .beginWait(var step):
                 let buffered = try Row.fetchOne(
                     db.cachedStatement(sql: "SELECT seq, payload, sent_at FROM events WHERE instance = ? AND type = ? ORDER BY seq LIMIT 1"),
@@ -160,7 +137,15 @@ extension SQLiteStore {
         return events.isEmpty ? .done : .events(events)
     }
 
-    private static let putStepSQL = "INSERT OR REPLACE INTO steps (\(StepRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    /// An upsert rather than INSERT OR REPLACE: a step's second write (its result) updates the
+    /// row in place instead of deleting and reinserting it.
+    private static let putStepSQL = """
+        INSERT INTO steps (\(StepRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (instance, kind, name, count) DO UPDATE SET seq = excluded.seq, status = excluded.status, attempts = excluded.attempts,
+        config = excluded.config, output = excluded.output, error_name = excluded.error_name, error_message = excluded.error_message,
+        started_at = excluded.started_at, ended_at = excluded.ended_at, wake_at = excluded.wake_at, event_type = excluded.event_type,
+        attempt_log = excluded.attempt_log
+        """
 
     private static func putStep(_ step: StepRecord, _ db: Database) throws {
         let put = try RawStatement(db, putStepSQL)
@@ -179,6 +164,7 @@ extension SQLiteStore {
         try put.bind(13, step.endedAt.millis)
         try put.bind(14, step.wakeAt.millis)
         try put.bind(15, step.eventType)
+        try put.bind(16, AttemptLogCoding.encode(step))
         try put.run()
     }
 

@@ -75,7 +75,7 @@ extension SQLiteStore {
             return ControlOutcome(status: .errored, shouldRun: false, changed: true)
 
         case .restart:
-            for table in ["steps", "attempts", "events", "timers"] {
+            for table in ["steps", "events", "timers"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE instance = ?", arguments: [instance])
             }
             try db.execute(sql: """

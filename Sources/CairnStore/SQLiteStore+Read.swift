@@ -39,8 +39,7 @@ extension SQLiteStore {
             }
             let instance = InstanceRecord(row: row)
             let steps = try Self.steps(of: instance.rowID, db)
-            let attempts = try Row.fetchAll(db, sql: "SELECT * FROM attempts WHERE instance = ? ORDER BY name, count, attempt", arguments: [instance.rowID])
-                .map(AttemptRecord.init(row:))
+            let attempts = steps.flatMap(\.attemptLog).sorted { ($0.name, $0.count, $0.attempt) < ($1.name, $1.count, $1.attempt) }
             return InstanceHistory(instance: instance, steps: steps, attempts: attempts)
         }
     }

@@ -138,6 +138,50 @@ enum Schema {
                 END;
                 """)
         }
+        migrator.registerMigration("v5-steps-attempt-log") { db in
+            // A step commit wrote two rows in two B-trees (the step, its attempt) and looked
+            // its instance up twice for the foreign key. Each step's attempts now live in its
+            // own row (`attempt_log`, NULL when it is the single attempt the row implies) and
+            // `steps` has no foreign key: the engine writes steps only for instances it holds
+            // and the purge and restart delete them explicitly. The table is rebuilt because
+            // SQLite cannot drop a foreign key in place.
+            try db.execute(sql: """
+                CREATE TABLE steps_v5 (
+                    instance INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    count INTEGER NOT NULL,
+                    seq INTEGER NOT NULL,
+                    status TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    config TEXT,
+                    output BLOB,
+                    error_name TEXT,
+                    error_message TEXT,
+                    started_at INTEGER NOT NULL,
+                    ended_at INTEGER,
+                    wake_at INTEGER,
+                    event_type TEXT,
+                    attempt_log TEXT,
+                    PRIMARY KEY (instance, kind, name, count)
+                ) STRICT, WITHOUT ROWID;
+                INSERT INTO steps_v5 (instance, kind, name, count, seq, status, attempts, config, output, error_name, error_message,
+                                      started_at, ended_at, wake_at, event_type, attempt_log)
+                SELECT s.instance, s.kind, s.name, s.count, s.seq, s.status, s.attempts, s.config, s.output, s.error_name, s.error_message,
+                       s.started_at, s.ended_at, s.wake_at, s.event_type,
+                       CASE WHEN s.kind = 'do' THEN (
+                           SELECT json_group_array(json_object('attempt', a.attempt, 'started_at', a.started_at, 'ended_at', a.ended_at,
+                                                               'success', a.success, 'error_name', a.error_name, 'error_message', a.error_message))
+                           FROM (SELECT * FROM attempts a WHERE a.instance = s.instance AND a.name = s.name AND a.count = s.count ORDER BY a.attempt) a
+                           HAVING count(*) > 0
+                       ) END
+                FROM steps s;
+                DROP TABLE steps;
+                DROP TABLE attempts;
+                ALTER TABLE steps_v5 RENAME TO steps;
+                CREATE INDEX steps_waiting ON steps (instance, event_type, seq) WHERE status = 'waiting';
+                """)
+        }
         return migrator
     }
 }

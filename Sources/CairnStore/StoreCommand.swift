@@ -86,11 +86,8 @@ public enum StoreOp: Sendable {
     case paused(at: Date)
     /// Ends the instance: `complete` with output or `errored` with error. Clears its timer.
     case finish(InstanceStatus, output: Data?, error: ErrorInfo?, at: Date)
+    /// Writes the step's row, its attempt log included.
     case putStep(StepRecord)
-    /// Records an attempt's start.
-    case putAttempt(AttemptRecord)
-    /// Records an attempt's end (`endedAt`, `success`, `error`) on the stored start.
-    case endAttempt(AttemptRecord)
     /// Starts a wait: takes the oldest buffered event of the step's type, or stores the step as waiting.
     case beginWait(StepRecord)
     /// Times a wait out unless an event was delivered into it meanwhile.

@@ -144,6 +144,12 @@ import Testing
         let twoAttempts = history.attempts.filter { $0.name == "two" }
         #expect(twoAttempts.map(\.success) == [false, true])
         #expect(twoAttempts.first?.error?.name == "WorkflowInternalError")
+        // Two SIGKILLs left the references whole: timers and events by their foreign keys,
+        // steps (which carry none since schema v5) because the engine writes them only for
+        // instances it holds.
+        #expect(try ExternalSQLite.value(database, "SELECT COUNT(*) FROM pragma_foreign_key_check") == "0")
+        #expect(try ExternalSQLite.value(database, "SELECT COUNT(*) FROM steps WHERE instance NOT IN (SELECT rowid FROM instances)") == "0")
+        #expect(try ExternalSQLite.value(database, "SELECT COUNT(*) FROM steps") == "4")
     }
 
     /// Reads an instance's `waiting_for` with Python's sqlite3 (a reader, not a store).

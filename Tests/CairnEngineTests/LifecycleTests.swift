@@ -145,17 +145,23 @@ import Testing
 
     @Test func finishedInstancesArePurgedAfterRetentionAndTheirIDsFreed() async throws {
         struct Quick: Workflow {
-            func run(event: WorkflowEvent<NoParams>, step: WorkflowStep) async throws -> Int { 1 }
+            func run(event: WorkflowEvent<NoParams>, step: WorkflowStep) async throws -> Int {
+                try await step.do("one") { _ in 1 } + step.do("two") { _ in 1 }
+            }
         }
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let clock = ManualClock()
-        try await withTestEngine(databasePath: dir.file("c.sqlite"), clock: clock, register: { try $0.register(Quick(), as: "q") }) { engine in
+        let path = dir.file("c.sqlite")
+        try await withTestEngine(databasePath: path, clock: clock, register: { try $0.register(Quick(), as: "q") }) { engine in
             _ = try await engine.create("q", id: "old")
             try await engine.waitForCompletion("q", id: "old")
             #expect(try await engine.purgeFinished() == 0)
+            #expect(try ExternalSQLite.value(path, "SELECT COUNT(*) FROM steps") == "2")
             clock.advance(by: 31 * 86_400)
             #expect(try await engine.purgeFinished() == 1)
+            // Steps have no foreign key to cascade by: the purge deletes them itself.
+            #expect(try ExternalSQLite.value(path, "SELECT COUNT(*) FROM steps") == "0")
             #expect(throws: EngineError.self) { try engine.record("q", id: "old") }
             _ = try await engine.create("q", id: "old")
             #expect(try await engine.waitForCompletion("q", id: "old").status == .complete)

@@ -88,14 +88,20 @@ import Testing
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         let instance = InstanceRecord(rowID: 1, workflow: "w", id: "a", status: .running, params: Data("{}".utf8), trigger: "api",
                                       createdAt: now, updatedAt: now)
-        let message = "before\u{0}after"
-        let attempt = AttemptRecord(instance: 1, name: "s", count: 1, attempt: 1, startedAt: now, endedAt: now, success: false,
-                                    error: ErrorInfo(name: "E", message: message))
-        _ = try await store.perform(.batch(StoreBatch(instance: 1, epoch: nil, ops: [.insertInstance(instance), .putAttempt(attempt)])))
+        let message = "before\u{0}after \"quoted\" \\ \u{1F}\n\u{1F600}"
+        var step = StepRecord(instance: 1, key: StepKey(kind: .do, name: "s", count: 1), seq: 1, status: .retrying,
+                              error: ErrorInfo(name: "E", message: message), startedAt: now)
+        _ = step.beginAttempt(at: now)
+        step.endAttempt(at: now, error: ErrorInfo(name: "E", message: message))
+        _ = try await store.perform(.batch(StoreBatch(instance: 1, epoch: nil, ops: [.insertInstance(instance), .putStep(step)])))
         let bytes = try await store.pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT length(CAST(error_message AS BLOB)) FROM attempts")
+            try Int.fetchOne(db, sql: "SELECT length(CAST(error_message AS BLOB)) FROM steps")
         }
         #expect(bytes == message.utf8.count)
+        // The attempt log (JSON in the step's row) keeps it whole too.
+        let attempts = try #require(try store.history(workflow: "w", id: "a")).attempts
+        #expect(attempts.map(\.error?.message) == [message])
+        #expect(attempts.map(\.success) == [false])
     }
 
     @Test func theSweepQuerySkipsFutureTimersAndFindsInstancesNothingWillWake() async throws {
