@@ -194,18 +194,6 @@ final class Lifetime: StepRunner, Sendable {
         state.withLock { state in
             guard state.reported != reported else { return }
             state.reported = reported
-            // Before the instance's row is first written, the status goes into the insert: an
-            // insert then an update of the same row cost two passes over its five indexes.
-            if state.creationPending, case .insertInstance(var record)? = state.pending.first,
-               record.status == .queued || record.status == .running || record.status == .waiting {
-                record.status = status
-                record.waitingFor = reason
-                record.wakeAt = wakeAt
-                record.updatedAt = at
-                record.startedAt = record.startedAt ?? at
-                state.pending[0] = .insertInstance(record)
-                return
-            }
             state.pending.append(.runState(status, waitingFor: reason, wakeAt: wakeAt, at: at))
         }
     }
