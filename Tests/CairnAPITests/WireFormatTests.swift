@@ -61,5 +61,8 @@ import Testing
         #expect(Timestamp.string(date) == "1970-01-01T00:00:01.999Z")
         #expect(Timestamp.date("1970-01-01T00:00:01.500Z") == Date(timeIntervalSince1970: 1.5))
         #expect(Timestamp.date("yesterday") == nil)
+        // A stored millisecond read back shows as itself, not one less.
+        #expect(Timestamp.string(Date(timeIntervalSince1970: Double(1_004) / 1000)) == "1970-01-01T00:00:01.004Z")
+        #expect(Timestamp.string(Date(timeIntervalSince1970: Double(1_765_000_000_123) / 1000)).hasSuffix(".123Z"))
     }
 }
