@@ -1,46 +1,42 @@
 import Synchronization
 
-/// A one-shot value passed from a completion callback to one waiting task. Unlike a
-/// continuation resumed at once, ``take()`` lets the task read a value that is already there
+/// A one-shot value passed from a completion callback to the tasks that wait for it. Unlike
+/// a continuation resumed at once, ``take()`` lets a task read a value that is already there
 /// without suspending, so a result produced on the task's own thread costs no thread hop.
 final class Handoff<Value: Sendable>: Sendable {
     private struct State {
         var value: Value?
-        var waiter: CheckedContinuation<Value, Never>?
+        var waiters: [CheckedContinuation<Value, Never>] = []
     }
 
     private let state = Mutex(State())
 
-    /// Delivers the value (once): resumes the waiter if one is parked, else keeps it for `take`.
+    /// Delivers the value: resumes every parked waiter and keeps it for later `take`/`wait`
+    /// calls. Only the first delivery counts.
     func put(_ value: Value) {
-        let waiter = state.withLock { state -> CheckedContinuation<Value, Never>? in
-            if let waiter = state.waiter {
-                state.waiter = nil
-                return waiter
-            }
+        let waiters = state.withLock { state -> [CheckedContinuation<Value, Never>] in
+            guard state.value == nil else { return [] }
             state.value = value
-            return nil
+            defer { state.waiters = [] }
+            return state.waiters
         }
-        waiter?.resume(returning: value)
+        for waiter in waiters { waiter.resume(returning: value) }
     }
 
     /// The value if it has been delivered, without waiting.
     func take() -> Value? {
-        state.withLock { state in
-            defer { state.value = nil }
-            return state.value
-        }
+        state.withLock { $0.value }
     }
 
-    /// Waits for the value. One waiter at most.
+    /// Tasks parked in ``wait()`` (for tests).
+    var waiterCount: Int { state.withLock { $0.waiters.count } }
+
+    /// Waits for the value (at once if it is there).
     func wait() async -> Value {
         await withCheckedContinuation { continuation in
             let ready = state.withLock { state -> Value? in
-                if let value = state.value {
-                    state.value = nil
-                    return value
-                }
-                state.waiter = continuation
+                if let value = state.value { return value }
+                state.waiters.append(continuation)
                 return nil
             }
             if let ready { continuation.resume(returning: ready) }

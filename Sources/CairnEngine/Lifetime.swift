@@ -21,6 +21,9 @@ final class Lifetime: StepRunner, Sendable {
     let created = Signal<Result<Void, EngineError>>()
     let state: Mutex<State>
     private let outstandingFlushes = Atomic<Int>(0)
+    /// Flushes this lifetime committed itself and read without suspending.
+    private let unsuspendedFlushes = Atomic<Int>(0)
+    private static let flushesBetweenYields = 16
     private let tokens = Atomic<Int>(0)
 
     struct State {
@@ -223,6 +226,10 @@ final class Lifetime: StepRunner, Sendable {
         let result: Result<StoreResult, StoreError>
         if let ready = handoff.take() {
             result = ready
+            // A workflow of steps that never suspend would otherwise keep this cooperative
+            // thread (on two cores, half of them) for its whole run: give others a turn now
+            // and then.
+            if unsuspendedFlushes.add(1, ordering: .relaxed).newValue % Self.flushesBetweenYields == 0 { await Task.yield() }
         } else {
             result = await handoff.wait()
         }

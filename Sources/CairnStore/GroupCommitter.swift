@@ -83,7 +83,8 @@ final class GroupCommitter: @unchecked Sendable {
     func stop() {
         condition.lock()
         stopped = true
-        condition.signal()
+        // Broadcast: a thread in waitUntilIdle could take a signal meant for the writer.
+        condition.broadcast()
         condition.unlock()
     }
 
@@ -122,6 +123,7 @@ final class GroupCommitter: @unchecked Sendable {
     /// `leading` set; returns with it unlocked and `leading` cleared. A calling thread (a
     /// cooperative one, usually) commits one transaction only: work that arrived meanwhile is
     /// handed to the writer thread, so a burst never holds a caller through several fsyncs.
+    /// Once stopped, the writer thread may already be gone, so a caller drains everything.
     private func drain(callerLeads: Bool) {
         while true {
             let take = min(queue.count, maxUnitsPerTransaction)
