@@ -192,8 +192,8 @@ public final class Engine: Sendable {
         try await purgeFinished(endedBefore: context.clock.now().addingTimeInterval(-Self.seconds(context.configuration.retention)))
     }
 
-    /// How many instances one purge transaction deletes (each with its steps, attempts and
-    /// events): small enough that the commits of running instances queued behind it wait
+    /// How many instances one purge transaction deletes (each with its steps, events
+    /// and timers): small enough that the commits of running instances queued behind it wait
     /// milliseconds, not the whole purge.
     static let purgeBatch = 32
 

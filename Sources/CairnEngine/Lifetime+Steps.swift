@@ -45,10 +45,11 @@ extension Lifetime {
         if record.status == .running, record.attempts > 0 {
             // The process died during this attempt: it used up one attempt of the budget.
             let info = ErrorInfo(name: "WorkflowInternalError", message: "Attempt failed due to internal workflows error")
-            // Recorded in the attempt log, which the next write of the step (the next attempt's
-            // start, or the failure) stores.
+            // Written at once: a pause or drain at the boundary below would otherwise leave the
+            // stored log showing the attempt as still running.
             record.endAttempt(at: now, error: info)
             record.error = info
+            enqueue([.putStep(record)])
             if record.attempts > config.retries.limit {
                 try await failForGood(&record, info)
             }
@@ -119,7 +120,8 @@ extension Lifetime {
         info.name == "NonRetryableError" || info.message.hasPrefix("NonRetryableError")
     }
 
-    /// Records a failed attempt (already ended in the record's log): schedules the next one per the retry policy (or after
+    /// Records a failed attempt (already ended in the record's log): schedules the next one
+    /// per the retry policy (or after
     /// `atLeast`, a ``RetryAfterError``'s wish, when that is longer), or, when the error is not
     /// retryable or the retries are used up, fails the step into `run`.
     private func attemptFailed(_ record: inout StepRecord, _ info: ErrorInfo, retryable: Bool, config: StepConfig, at ended: Date,

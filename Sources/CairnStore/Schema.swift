@@ -169,12 +169,11 @@ enum Schema {
                                       started_at, ended_at, wake_at, event_type, attempt_log)
                 SELECT s.instance, s.kind, s.name, s.count, s.seq, s.status, s.attempts, s.config, s.output, s.error_name, s.error_message,
                        s.started_at, s.ended_at, s.wake_at, s.event_type,
-                       CASE WHEN s.kind = 'do' THEN (
+                       CASE WHEN s.kind = 'do' THEN NULLIF((
                            SELECT json_group_array(json_object('attempt', a.attempt, 'started_at', a.started_at, 'ended_at', a.ended_at,
                                                                'success', a.success, 'error_name', a.error_name, 'error_message', a.error_message))
                            FROM (SELECT * FROM attempts a WHERE a.instance = s.instance AND a.name = s.name AND a.count = s.count ORDER BY a.attempt) a
-                           HAVING count(*) > 0
-                       ) END
+                       ), '[]') END
                 FROM steps s;
                 DROP TABLE steps;
                 DROP TABLE attempts;

@@ -185,4 +185,15 @@ import Testing
         #expect(history.attempts.filter { $0.name == "plain" } == plain.attemptLog)
         #expect(history.attempts.filter { $0.name == "retried" } == retried.attemptLog)
     }
+
+    @Test func aDamagedLogReadsAsNoAttemptsRatherThanFailingTheRead() {
+        let step = StepRecord(instance: 1, key: StepKey(kind: .do, name: "s", count: 1), seq: 1, status: .retrying, attempts: 2,
+                              startedAt: Date(millis: 1_000))
+        for text in ["", "[", "{}", "[1, 2]", "[{\"attempt\": \"x\"}]", "null", "[{\"started_at\": 5}]"] {
+            #expect(AttemptLogCoding.decode(text, step: step).isEmpty, "\(text)")
+        }
+        // Entries missing optional fields still read.
+        let partial = AttemptLogCoding.decode("[{\"attempt\": 2, \"started_at\": 7}, {\"attempt\": 1, \"started_at\": 5}]", step: step)
+        #expect(partial.map(\.attempt) == [1, 2])
+    }
 }
