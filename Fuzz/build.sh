@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=.build/fuzz
 mkdir -p "$out"
-flags=(-parse-as-library -sanitize=fuzzer,address -Onone -g -suppress-warnings)
+flags=(-parse-as-library -package-name cairn -sanitize=fuzzer,address -Onone -g -suppress-warnings)
 # gold warns about every address-sanitizer helper of the static library; they are harmless.
 exec 2> >(grep -v "Cannot export local symbol" >&2)
 
@@ -16,7 +16,7 @@ swiftc "${flags[@]}" -module-name Cairn -emit-module -emit-module-path "$out/Cai
 hooks=Sources/CairnTriggers/Webhooks
 declare -A sources=(
   [cron]="Sources/CairnTriggers/Cron/*.swift"
-  [webhooks]="$hooks/Base64.swift $hooks/HMACSHA256.swift $hooks/JSONText.swift $hooks/SignatureText.swift $hooks/SignedTemplate.swift $hooks/VerifiedDelivery.swift $hooks/WebhookRefusal.swift $hooks/WebhookRequest.swift $hooks/WebhookScheme.swift $hooks/WebhookVerifier*.swift Sources/CairnTriggers/TriggerError.swift"
+  [webhooks]="$hooks/Base64.swift $hooks/HMACSHA256.swift $hooks/SignatureText.swift $hooks/SignedTemplate.swift $hooks/VerifiedDelivery.swift $hooks/WebhookRefusal.swift $hooks/WebhookRequest.swift $hooks/WebhookScheme.swift $hooks/WebhookVerifier*.swift Sources/CairnTriggers/TriggerError.swift"
   [template]="Sources/CairnApp/Pipelines/Template.swift Sources/CairnApp/Pipelines/TemplateError.swift Sources/CairnApp/Pipelines/TemplatePath.swift Sources/CairnApp/Pipelines/TemplateScope.swift Sources/CairnApp/Pipelines/TemplateValue.swift Sources/CairnApp/Pipelines/ExpressionParser.swift"
   [filenames]="Sources/CairnTriggers/Drops/FileName.swift Sources/CairnTriggers/Drops/FileGlob.swift Sources/CairnTriggers/TriggerError.swift"
   [values]=""

@@ -19,8 +19,8 @@ enum AttemptLogCoding {
             text += "{\"attempt\":\(attempt.attempt),\"started_at\":\(attempt.startedAt.millis)"
             text += ",\"ended_at\":" + (attempt.endedAt.map { String($0.millis) } ?? "null")
             text += ",\"success\":" + (attempt.success.map { $0 ? "1" : "0" } ?? "null")
-            text += ",\"error_name\":" + (attempt.error.map { quoted($0.name) } ?? "null")
-            text += ",\"error_message\":" + (attempt.error.map { quoted($0.message) } ?? "null")
+            text += ",\"error_name\":" + (attempt.error.map { JSONText.quoted($0.name) } ?? "null")
+            text += ",\"error_message\":" + (attempt.error.map { JSONText.quoted($0.message) } ?? "null")
             text += "}"
         }
         return text + "]"
@@ -70,23 +70,5 @@ enum AttemptLogCoding {
         default:
             return false
         }
-    }
-
-    /// A JSON string literal.
-    private static func quoted(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

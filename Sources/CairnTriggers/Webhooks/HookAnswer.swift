@@ -1,3 +1,4 @@
+import Cairn
 import Foundation
 
 /// What `POST /hooks/{name}` answers: a status and a JSON body. Only a `202` (or a `200` for

@@ -1,3 +1,4 @@
+import Cairn
 @testable import CairnTriggers
 import Foundation
 import Testing

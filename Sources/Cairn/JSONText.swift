@@ -1,9 +1,10 @@
-/// JSON text for the flat objects a delivery writes on every request (its answer and its
-/// stored headers), without `JSONSerialization`: bridging a dictionary and sorting its
-/// `AnyHashable` keys cost a tenth of a signed delivery's CPU (W5 signed, perf).
-enum JSONText {
+/// JSON text for small hot-path objects (a webhook delivery's answer and stored headers, a
+/// step's attempt log), without `JSONSerialization`: bridging a dictionary and sorting its
+/// `AnyHashable` keys cost a tenth of a signed delivery's CPU (W5 signed, perf). Shared by
+/// Cairn's own modules only.
+package enum JSONText {
     /// `members` as a JSON object with string values, keys sorted.
-    static func object(_ members: [(key: String, value: String)]) -> String {
+    package static func object(_ members: [(key: String, value: String)]) -> String {
         var text = "{"
         for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
             if index > 0 { text += "," }
@@ -15,13 +16,13 @@ enum JSONText {
     }
 
     /// `value` as a JSON string: quotes, backslash and control characters escaped (RFC 8259).
-    static func quoted(_ value: String) -> String {
+    package static func quoted(_ value: String) -> String {
         var text = ""
         append(value, to: &text)
         return text
     }
 
-    static func append(_ value: String, to text: inout String) {
+    package static func append(_ value: String, to text: inout String) {
         text += "\""
         for scalar in value.unicodeScalars {
             switch scalar {
