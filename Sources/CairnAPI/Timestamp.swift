@@ -3,12 +3,10 @@ import Foundation
 
 /// The API's timestamps: ISO 8601 in UTC with whole milliseconds, e.g. `2026-11-25T14:37:01.123Z`.
 public enum Timestamp {
-    /// Truncates to whole milliseconds (as the store keeps them), so every answer agrees; like
-    /// the store, it adds a microsecond first, so a time read back from a stored millisecond
-    /// (1.004 s lands at 1003.9999… ms in floating point) shows that millisecond.
+    /// Truncates to whole milliseconds with the store's own conversion, so every answer agrees.
     /// Clamped to years 0000-9999 (what ISO 8601 writes): a wake-up time beyond shows as the limit.
     public static func string(_ date: Date) -> String {
-        let millis = min(max(Int64(saturating: (date.timeIntervalSince1970 * 1000 + 0.001).rounded(.down)), earliestMillis), latestMillis)
+        let millis = min(max(date.millisecondsSince1970, earliestMillis), latestMillis)
         let seconds = Date(timeIntervalSince1970: Double(millis.floorDivided(by: 1000)))
         let text = seconds.formatted(Date.ISO8601FormatStyle())
         return String(text.dropLast()) + String(format: ".%03dZ", Int(millis.floorModulo(1000)))
