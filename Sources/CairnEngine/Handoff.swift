@@ -3,6 +3,8 @@ import Synchronization
 /// A one-shot value passed from a completion callback to the tasks that wait for it. Unlike
 /// a continuation resumed at once, ``take()`` lets a task read a value that is already there
 /// without suspending, so a result produced on the task's own thread costs no thread hop.
+/// Unlike ``Signal``, waiting ignores cancellation: a flush must learn how its commit ended
+/// (the write is in flight either way), so a cancelled lifetime still waits for it.
 final class Handoff<Value: Sendable>: Sendable {
     private struct State {
         var value: Value?

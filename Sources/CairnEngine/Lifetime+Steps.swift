@@ -61,7 +61,7 @@ extension Lifetime {
             try checkBoundary()
             let previousError = record.attempts > 0 ? record.error : nil
             // A first attempt starts when its step did, so the stored row implies it (no log).
-            let started = record.attempts == 0 && record.attemptLog.isEmpty ? record.startedAt : now
+            let started = record.attempts == 0 ? record.startedAt : now
             let attempt = record.beginAttempt(at: started)
             record.status = .running
             record.wakeAt = nil
