@@ -41,6 +41,12 @@ final class RawConnection: Sendable {
         return true
     }
 
+    /// Whether the server has sent something (or closed) that has not been read yet.
+    var hasInput: Bool {
+        var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&entry, 1, 0) > 0
+    }
+
     /// Reads until the server closes the connection (end of stream or reset) or `timeout`
     /// passes; returns what arrived and whether the connection was closed. The blocking
     /// reads run on a GCD thread, so they never hold one of the few cooperative threads.
