@@ -121,18 +121,8 @@ import Testing
         let body = #"{"id": "trickled", "params": {"name": "slow"}}"#
         #expect(connection.send("POST /workflows/my-workflow/instances HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(serve.token)\r\n"
             + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n"))
-        let started = ContinuousClock.now
         // A byte every 0.5 s (well inside the 2 s idle timeout): the whole body would take 23 s.
-        var sent = 0
-        for byte in body.utf8 {
-            // Stop once the answer is there, as an HTTP client does: a byte sent after the
-            // server's final close draws a reset, which can discard the unread 408.
-            if connection.hasInput { break }
-            guard connection.send(String(UnicodeScalar(byte))) else { break }
-            sent += 1
-            try await Task.sleep(for: .milliseconds(500))
-            if ContinuousClock.now - started > .seconds(8) { break }
-        }
+        let sent = await connection.trickle(Array(body.utf8), interval: .milliseconds(500), for: .seconds(8))
         let (text, closed) = await connection.readUntilClosed(timeout: .seconds(10))
         #expect(text.hasPrefix("HTTP/1.1 408"), "\(text.prefix(300))")
         #expect(text.contains("\"request_timeout\"") && text.contains("server.request_timeout"), "\(text)")

@@ -41,10 +41,34 @@ final class RawConnection: Sendable {
         return true
     }
 
-    /// Whether the server has sent something (or closed) that has not been read yet.
-    var hasInput: Bool {
-        var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        return poll(&entry, 1, 0) > 0
+    /// Sends `bytes` one at a time, `interval` apart, and stops at once when the server answers
+    /// (or closes), as an HTTP client does: a byte sent after the server's final close draws
+    /// a reset, which can discard the unread answer. Runs on a GCD thread that waits in
+    /// `poll`, so a busy cooperative pool can neither stretch the pauses past the server's
+    /// idle timeout nor delay noticing the answer. Returns how many bytes went out.
+    func trickle(_ bytes: [UInt8], interval: Duration, for limit: Duration) async -> Int {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: self.blockingTrickle(bytes, interval: interval, for: limit)) }
+        }
+    }
+
+    private func blockingTrickle(_ bytes: [UInt8], interval: Duration, for limit: Duration) -> Int {
+        let end = ContinuousClock.now + limit
+        let pause = Int32(interval.components.seconds * 1000 + interval.components.attoseconds / 1_000_000_000_000_000)
+        var sent = 0
+        for byte in bytes {
+            guard ContinuousClock.now < end else { break }
+            var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            if poll(&entry, 1, 0) > 0 { break }
+            var one = byte
+            guard Glibc.send(fd, &one, 1, Int32(MSG_NOSIGNAL)) == 1 else { break }
+            sent += 1
+            entry.revents = 0
+            var polled: Int32
+            repeat { polled = poll(&entry, 1, pause) } while polled < 0 && errno == EINTR
+            if polled > 0 { break }
+        }
+        return sent
     }
 
     /// Reads until the server closes the connection (end of stream or reset) or `timeout`
