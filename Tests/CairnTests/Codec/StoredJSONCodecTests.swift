@@ -1,0 +1,168 @@
+@testable import Cairn
+import Foundation
+import Testing
+
+/// The stored-JSON codec against Foundation's `JSONEncoder.cairn`/`JSONDecoder.cairn`: the
+/// same bytes out, the same values back, the same refusals.
+@Suite struct StoredJSONCodecTests {
+    typealias S = CodecSamples
+
+    /// Both encoders write the same bytes, both decoders read them as the same value, and
+    /// (unless the type itself does not round-trip, as `JSONValue.number(1e17)` reads back as
+    /// an `int`) that value is the one encoded.
+    func expectSameBytes<T: Codable & Equatable>(_ value: T, roundTrips: Bool = true, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let foundation = try JSONEncoder.cairn.encode(value)
+        let ours = try StoredJSONEncoder.encode(value)
+        #expect(String(decoding: ours, as: UTF8.self) == String(decoding: foundation, as: UTF8.self), sourceLocation: sourceLocation)
+        let decoded = try StoredJSONDecoder.decode(T.self, from: foundation)
+        #expect(try decoded == JSONDecoder.cairn.decode(T.self, from: foundation), sourceLocation: sourceLocation)
+        if roundTrips { #expect(decoded == value, sourceLocation: sourceLocation) }
+    }
+
+    @Test func everyKindOfValueEncodesToFoundationsBytesAndDecodesBack() throws {
+        try expectSameBytes(S.Small(index: 7, ok: true))
+        try expectSameBytes(S.Everything())
+        try expectSameBytes(S.Derived(base: "b", extra: 2))
+        try expectSameBytes([S.Derived(base: "x", extra: 1)])
+        try expectSameBytes(S.HandWritten(values: [3, 1, 2], label: "l"))
+        try expectSameBytes([S.Silent()])
+        try expectSameBytes(["nested": S.Silent()])
+        try expectSameBytes(S.Choice.labelled(name: "a", count: 1))
+    }
+
+    @Test(arguments: [
+        0.0, -0.0, 1, -1, 0.1, 1.5, 100, 1e15, 1e16, 1e-7, 5e-324, 2.2250738585072014e-308,
+        123_456_789_012_345_678, 1.7976931348623157e308, 9_007_199_254_740_993, 0.30000000000000004, -123.456e-30,
+    ])
+    func numbersAtTheirEdgesWriteAsFoundationDoes(_ value: Double) throws {
+        try expectSameBytes(value)
+        try expectSameBytes(Float(value).isFinite ? Float(value) : 0)
+        try expectSameBytes(["k": value])
+    }
+
+    @Test func scalarsAtTheTopLevelWriteAsFoundationDoes() throws {
+        try expectSameBytes(Int64.min)
+        try expectSameBytes(UInt64.max)
+        try expectSameBytes(true)
+        try expectSameBytes("top \"level\" / string")
+        try expectSameBytes(String?.none)
+        try expectSameBytes(Date(timeIntervalSince1970: 0))
+        try expectSameBytes(Data())
+        try expectSameBytes(Decimal(string: "-0.000000000000000000000000000000000001")!)
+        try expectSameBytes([Int]())
+        try expectSameBytes([String: Int]())
+        try expectSameBytes(JSONValue.object(["z": .int(1), "a": .number(0.5)]))
+    }
+
+    @Test func everyStringOfTheFirstScalarsAndSomeBeyondWritesAsFoundationDoes() throws {
+        var text = ""
+        for value in 0..<0x250 { text.unicodeScalars.append(Unicode.Scalar(value)!) }
+        text += "\u{2028}\u{2029}\u{FEFF}\u{FFFD}\u{10FFFF}🇸🇪👩‍👩‍👧"
+        try expectSameBytes(text)
+        try expectSameBytes([text: text])
+    }
+
+    @Test func randomValuesEncodeAsFoundationDoes() throws {
+        var generator = SeededGenerator(seed: 16)
+        for _ in 0..<300 {
+            try expectSameBytes(JSONValue.random(depth: 4, using: &generator), roundTrips: false)
+        }
+    }
+
+    @Test func nonFiniteNumbersAndSilentTopLevelValuesAreRefusedLikeFoundation() {
+        for value in [Double.nan, .infinity, -.infinity] {
+            #expect(throws: EncodingError.self) { try StoredJSONEncoder.encode(value) }
+            #expect(throws: EncodingError.self) { try StoredJSONEncoder.encode(["k": [value]]) }
+            #expect(throws: EncodingError.self) { try JSONEncoder.cairn.encode(["k": [value]]) }
+        }
+        #expect(throws: EncodingError.self) { try StoredJSONEncoder.encode(Float.nan) }
+        #expect(throws: EncodingError.self) { try StoredJSONEncoder.encode(S.Silent()) }
+        #expect(throws: EncodingError.self) { try JSONEncoder.cairn.encode(S.Silent()) }
+    }
+
+    @Test(arguments: [
+        ("1.0", "1"), ("1e2", "100"), ("-0", "0"), (" 7 ", "7"), ("\n\t\r 7", "7"), ("0.0e5", "0"), ("-0.0", "0"),
+        ("-8.966255865627028e+18", "-8966255865627028000"), ("1.5e1", "15"), ("1500e-2", "15"),
+    ])
+    func wholeNumbersReadAsIntegersLikeFoundation(_ text: String, _ expected: String) throws {
+        #expect(String(try StoredJSONDecoder.decode(Int.self, from: Data(text.utf8))) == expected)
+        #expect(String(try JSONDecoder.cairn.decode(Int.self, from: Data(text.utf8))) == expected)
+    }
+
+    /// Foundation refuses these (its exponent path goes through a narrower type); they name
+    /// whole numbers that fit, so they read exactly.
+    @Test func exponentFormsAtTheEdgesOfInt64ReadExactly() throws {
+        #expect(try StoredJSONDecoder.decode(Int64.self, from: Data("9.223372036854775807e18".utf8)) == .max)
+        #expect(try StoredJSONDecoder.decode(Int64.self, from: Data("-9.223372036854775808e18".utf8)) == .min)
+        #expect(throws: DecodingError.self) { try StoredJSONDecoder.decode(Int64.self, from: Data("9.223372036854775808e18".utf8)) }
+        #expect(try StoredJSONDecoder.decode(UInt64.self, from: Data("1.8446744073709551615e19".utf8)) == .max)
+    }
+
+    @Test(arguments: [
+        "", " ", "1.5", "300", "1e400", "[1,2", "1 x", "01", "-", "1.", ".5", "\"a\tb\"", "\"\\ud83d\"", "\"\\udca5\"",
+        "\"\\x\"", "\"\\u12\"", "tru", "nul", "[1,]", "{\"a\":1,}", "{a:1}", "NaN", "\"1\"", "true", "null", "[]",
+        "{\"a\" 1}", "[1 2]", "1.05e1", "1e-1", "1.28e2", "-1.29e2", "1e99999999999", "\"unterminated", String(repeating: "[", count: 600) + String(repeating: "]", count: 600),
+    ])
+    func badTextOrTheWrongTypeIsADecodingError(_ text: String) {
+        #expect(throws: DecodingError.self) { try StoredJSONDecoder.decode(Int8.self, from: Data(text.utf8)) }
+    }
+
+    @Test func invalidUTF8IsRefusedAndEscapesDecode() throws {
+        #expect(throws: DecodingError.self) { try StoredJSONDecoder.decode(String.self, from: Data([0x22, 0xFF, 0x22])) }
+        #expect(throws: DecodingError.self) { try StoredJSONDecoder.decode(String.self, from: Data([0x22, 0xC3, 0x22])) }
+        let text = #""\"\\\/\b\f\n\r\t\u0041\u00e9\ud83d\udca5 plain é""#
+        #expect(try StoredJSONDecoder.decode(String.self, from: Data(text.utf8)) == "\"\\/\u{8}\u{c}\n\r\tAé💥 plain é")
+        #expect(try StoredJSONDecoder.decode(String.self, from: Data(text.utf8)) == JSONDecoder.cairn.decode(String.self, from: Data(text.utf8)))
+    }
+
+    @Test func decodingErrorsNameTheKeyAndWhatWasFound() throws {
+        let missing = try #require(throws: DecodingError.self) { try StoredJSONDecoder.decode(S.Small.self, from: Data(#"{"index": 1}"#.utf8)) }
+        guard case .keyNotFound(let key, _) = missing else { Issue.record("\(missing)"); return }
+        #expect(key.stringValue == "ok")
+        let wrong = try #require(throws: DecodingError.self) { try StoredJSONDecoder.decode([S.Small].self, from: Data(#"[{"index": "1", "ok": true}]"#.utf8)) }
+        guard case .typeMismatch(_, let context) = wrong else { Issue.record("\(wrong)"); return }
+        #expect(context.codingPath.map(\.stringValue) == ["Index 0", "index"])
+        #expect(context.debugDescription.contains("found a string"))
+        let null = try #require(throws: DecodingError.self) { try StoredJSONDecoder.decode(S.Small.self, from: Data(#"{"index": null, "ok": true}"#.utf8)) }
+        guard case .valueNotFound = null else { Issue.record("\(null)"); return }
+    }
+
+    @Test func repeatedKeysKeepTheFirstValueLikeFoundation() throws {
+        let text = Data(#"{"a": 1, "a": 2}"#.utf8)
+        #expect(try StoredJSONDecoder.decode([String: Int].self, from: text) == ["a": 1])
+        #expect(try JSONDecoder.cairn.decode([String: Int].self, from: text) == ["a": 1])
+        var many = (0..<40).map { "\"k\($0)\": \($0)" }
+        many.append(#""k3": 99"#)
+        let large = Data("{\(many.joined(separator: ","))}".utf8)
+        let decoded = try StoredJSONDecoder.decode([String: Int].self, from: large)
+        #expect(decoded.count == 40 && decoded["k3"] == 3 && decoded["k39"] == 39)
+    }
+
+    @Test func aKeyEncodedTwiceKeepsTheLastValueInLargeAndSmallObjects() throws {
+        struct Twice: Encodable {
+            var count: Int
+            struct Key: CodingKey {
+                var stringValue: String
+                var intValue: Int? { nil }
+                init(stringValue: String) { self.stringValue = stringValue }
+                init?(intValue: Int) { nil }
+            }
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: Key.self)
+                for index in 0..<count { try container.encode(index, forKey: Key(stringValue: "k\(index)")) }
+                try container.encode("again", forKey: Key(stringValue: "k0"))
+            }
+        }
+        for count in [2, 40] {
+            #expect(try StoredJSONEncoder.encode(Twice(count: count)) == JSONEncoder.cairn.encode(Twice(count: count)))
+        }
+    }
+
+    @Test func datesInEitherISOFormReadBack() throws {
+        let withFraction = try StoredJSONDecoder.decode(Date.self, from: Data(#""2026-11-25T14:37:01.123Z""#.utf8))
+        #expect(withFraction.millisecondsSince1970 == 1_795_617_421_123)
+        let without = try StoredJSONDecoder.decode(Date.self, from: Data(#""2026-11-25T14:37:01Z""#.utf8))
+        #expect(without.timeIntervalSince1970 == 1_795_617_421)
+        #expect(throws: DecodingError.self) { try StoredJSONDecoder.decode(Date.self, from: Data(#""yesterday""#.utf8)) }
+    }
+}
