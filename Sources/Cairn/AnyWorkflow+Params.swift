@@ -18,7 +18,7 @@ extension AnyWorkflow {
     /// Opens the existential so `W.Params` is known.
     private static func decodeParams<W: Workflow>(_ json: Data, as workflow: W) throws {
         do {
-            _ = try JSONDecoder.cairn.decode(W.Params.self, from: json.isEmpty ? Data("null".utf8) : json)
+            _ = try StoredJSONDecoder.decode(W.Params.self, from: json.isEmpty ? Data("null".utf8) : json)
         } catch {
             throw WorkflowError(.paramsNotDecodable, "the params do not fit \(W.self).Params: \(explain(error)).")
         }

@@ -86,13 +86,13 @@ public final class WorkflowStep: Sendable {
         let data = try await runner.runStep(key, config: config) { context in
             let value = try await body(context)
             do {
-                return try JSONEncoder.cairn.encode(value)
+                return try StoredJSONEncoder.encode(value)
             } catch {
                 throw WorkflowError(.outputNotEncodable, "Step '\(key.displayName)' returned a value that cannot be encoded as JSON: \(error). Return a Codable value that encodes.")
             }
         }
         do {
-            return try JSONDecoder.cairn.decode(T.self, from: data)
+            return try StoredJSONDecoder.decode(T.self, from: data)
         } catch {
             throw runner.reject(WorkflowError(.outputNotEncodable, "The stored result of step '\(key.displayName)' does not decode as \(T.self): \(error). Did the step's return type change while this instance was running?"))
         }
@@ -152,7 +152,7 @@ public final class WorkflowStep: Sendable {
             throw runner.reject(WorkflowError(.invalidDuration, "waitForEvent '\(key.displayName)' has a timeout of \(timeout); use 1 second to 365 days."))
         }
         let event = try await runner.waitForEvent(key, type: type, timeoutMilliseconds: milliseconds)
-        let payload = try JSONDecoder.cairn.decode(Payload.self, from: event.payload)
+        let payload = try StoredJSONDecoder.decode(Payload.self, from: event.payload)
         return StepEvent(payload: payload, type: event.type, timestamp: event.timestamp)
     }
 

@@ -158,7 +158,7 @@ extension Engine {
     package func create<P: Encodable & Sendable>(_ workflow: String, id: String? = nil, params: P, trigger: String = "api") async throws -> InstanceRecord {
         let data: Data
         do {
-            data = try JSONEncoder.cairn.encode(params)
+            data = try StoredJSONEncoder.encode(params)
         } catch {
             throw EngineError(.invalidInput, "The params do not encode as JSON: \(error)")
         }

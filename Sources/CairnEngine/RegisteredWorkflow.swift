@@ -37,7 +37,7 @@ struct RegisteredWorkflow: Sendable {
         let checking = workflow as? any ParamsChecking      // cast once, not per created instance
         validateParams = { params in
             do {
-                _ = try JSONDecoder.cairn.decode(W.Params.self, from: params)
+                _ = try StoredJSONDecoder.decode(W.Params.self, from: params)
             } catch {
                 throw WorkflowError(.paramsNotDecodable, "The params do not match what workflow '\(name)' expects (\(W.Params.self)): \(Self.explain(error))")
             }
@@ -53,14 +53,14 @@ struct RegisteredWorkflow: Sendable {
         run = { params, meta, step in
             let payload: W.Params
             do {
-                payload = try JSONDecoder.cairn.decode(W.Params.self, from: params.isEmpty ? Data("null".utf8) : params)
+                payload = try StoredJSONDecoder.decode(W.Params.self, from: params.isEmpty ? Data("null".utf8) : params)
             } catch {
                 throw WorkflowError(.paramsNotDecodable, "The params of instance '\(meta.instanceID)' do not match what workflow '\(meta.workflowName)' expects (\(W.Params.self)): \(error). Create the instance with matching params.")
             }
             let event = WorkflowEvent(payload: payload, timestamp: meta.timestamp, instanceId: meta.instanceID, workflowName: meta.workflowName)
             let output = try await workflow.run(event: event, step: step)
             do {
-                return try JSONEncoder.cairn.encode(output)
+                return try StoredJSONEncoder.encode(output)
             } catch {
                 throw WorkflowError(.outputNotEncodable, "Workflow '\(meta.workflowName)' returned an output that cannot be encoded as JSON: \(error).")
             }
