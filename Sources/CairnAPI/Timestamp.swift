@@ -7,10 +7,56 @@ public enum Timestamp {
     /// Clamped to years 0000-9999 (what ISO 8601 writes): a wake-up time beyond shows as the limit.
     public static func string(_ date: Date) -> String {
         let millis = min(max(date.millisecondsSince1970, earliestMillis), latestMillis)
-        let seconds = Date(timeIntervalSince1970: Double(millis.floorDivided(by: 1000)))
-        let text = seconds.formatted(Date.ISO8601FormatStyle())
-        return String(text.dropLast()) + String(format: ".%03dZ", Int(millis.floorModulo(1000)))
+        return string(millis: millis)
     }
+
+    /// Written by hand from the Gregorian calendar: `ISO8601FormatStyle` plus
+    /// `String(format:)` were a third of encoding an instance's summary, on the busiest
+    /// route (W5, perf). Foundation's formatter switches to the Julian calendar before
+    /// 1582-10-15, so earlier instants (only clamped far-off wake-ups) still go through it and
+    /// every answer reads back with ``date(_:)`` as before. `millis` is in range.
+    static func string(millis: Int64) -> String {
+        guard millis >= gregorianStartMillis else {
+            let seconds = Date(timeIntervalSince1970: Double(millis.floorDivided(by: 1000)))
+            let text = seconds.formatted(Date.ISO8601FormatStyle())
+            return String(text.dropLast()) + String(format: ".%03dZ", Int(millis.floorModulo(1000)))
+        }
+        let days = millis.floorDivided(by: 86_400_000)
+        let inDay = millis.floorModulo(86_400_000)
+        // Howard Hinnant's days-to-civil: eras of 400 years (146,097 days) from 0000-03-01.
+        let shifted = days + 719_468
+        let era = shifted.floorDivided(by: 146_097)
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        var text: [UInt8] = []
+        text.reserveCapacity(24)
+        func digits(_ value: Int64, _ count: Int) {
+            var divisor: Int64 = 1
+            for _ in 1..<count { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                text.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        digits(year, 4); text.append(UInt8(ascii: "-"))
+        digits(month, 2); text.append(UInt8(ascii: "-"))
+        digits(day, 2); text.append(UInt8(ascii: "T"))
+        digits(inDay / 3_600_000, 2); text.append(UInt8(ascii: ":"))
+        digits(inDay / 60_000 % 60, 2); text.append(UInt8(ascii: ":"))
+        digits(inDay / 1000 % 60, 2); text.append(UInt8(ascii: "."))
+        digits(inDay % 1000, 3); text.append(UInt8(ascii: "Z"))
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// 1582-10-15T00:00:00.000Z, the first day of the Gregorian calendar.
+    static let gregorianStartMillis: Int64 = -12_219_292_800_000
 
     /// 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z.
     static let earliestMillis: Int64 = -62_167_219_200_000

@@ -1,5 +1,5 @@
 import Cairn
-import CairnAPI
+@testable import CairnAPI
 import Foundation
 import Testing
 
@@ -8,8 +8,12 @@ import Testing
 @Suite struct WireFormatTests {
     static let created = Date(timeIntervalSince1970: 1_764_000_000.125)
 
-    func text(_ value: some Encodable) throws -> String {
-        String(decoding: try JSONEncoder.api.encode(value), as: UTF8.self)
+    /// The server writes answers with the stored-JSON encoder; it must write exactly what
+    /// `JSONEncoder.api` (the CLI's and clients' reference) writes for every API type.
+    func text(_ value: some Encodable, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let text = String(decoding: try JSONEncoder.api.encode(value), as: UTF8.self)
+        #expect(String(decoding: try StoredJSONEncoder.encode(value), as: UTF8.self) == text, sourceLocation: sourceLocation)
+        return text
     }
 
     @Test func aSummaryUsesSnakeCaseAndNullForAbsentDates() throws {
@@ -64,5 +68,27 @@ import Testing
         // A stored millisecond read back shows as itself, not one less.
         #expect(Timestamp.string(Date(timeIntervalSince1970: Double(1_004) / 1000)) == "1970-01-01T00:00:01.004Z")
         #expect(Timestamp.string(Date(timeIntervalSince1970: Double(1_765_000_000_123) / 1000)).hasSuffix(".123Z"))
+    }
+
+    /// The hand-written formatter against Foundation's ISO 8601 style, from year 0000 to
+    /// 9999: leap days, century years, negative times, the Julian-Gregorian switch (where
+    /// Foundation's own calendar changes), each edge and random instants.
+    @Test func timestampsMatchFoundationsISOFormatAcrossTheWholeRange() {
+        func foundation(_ millis: Int64) -> String {
+            let seconds = Date(timeIntervalSince1970: Double((millis - ((millis % 1000) + 1000) % 1000) / 1000))
+            let text = seconds.formatted(Date.ISO8601FormatStyle())
+            return String(text.dropLast()) + String(format: ".%03dZ", Int((millis % 1000 + 1000) % 1000))
+        }
+        var samples: [Int64] = [
+            0, -1, 1, 999, -999, -1000, 86_399_999, 86_400_000, 951_782_400_000, 951_868_799_999, 4_107_542_400_000,
+            -2_208_988_800_000, 1_795_617_421_123, Timestamp.earliestMillis, Timestamp.latestMillis, -62_162_035_200_000, 253_370_764_800_000,
+            Timestamp.gregorianStartMillis, Timestamp.gregorianStartMillis - 1, Timestamp.gregorianStartMillis + 86_400_000,
+        ]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 { samples.append(Int64.random(in: Timestamp.earliestMillis...Timestamp.latestMillis, using: &generator)) }
+        for millis in samples {
+            #expect(Timestamp.string(millis: millis) == foundation(millis), "\(millis)")
+        }
+        #expect(Timestamp.string(Date(timeIntervalSince1970: 1e12)) == "9999-12-31T23:59:59.999Z")
     }
 }
