@@ -59,6 +59,9 @@ final class ChildProcess: Sendable {
 
     func kill(_ signal: Int32) { Foundation.kill(process.processIdentifier, signal) }
 
+    /// The CPU time the child has used so far, in seconds.
+    var cpuSeconds: Double { HostNoise.cpuSeconds(of: process.processIdentifier) }
+
     func waitForExit() async {
         while process.isRunning { try? await Task.sleep(for: .milliseconds(5)) }
     }

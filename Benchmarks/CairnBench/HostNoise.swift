@@ -49,6 +49,11 @@ enum HostNoise {
         return max(0, min(1, (busy - own) / total))
     }
 
+    /// The CPU time a running process has used so far (user + system), in seconds.
+    static func cpuSeconds(of pid: Int32) -> Double {
+        Double(ticks(of: "\(pid)", includingReaped: false)) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     /// utime + stime (+ cutime + cstime) of a process, in clock ticks; 0 once it is gone.
     private static func ticks(of pid: String, includingReaped: Bool) -> UInt64 {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = text.lastIndex(of: ")") else { return 0 }
