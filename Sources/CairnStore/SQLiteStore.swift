@@ -31,6 +31,7 @@ public final class SQLiteStore: WorkflowStore {
     ///   order after Cairn's, each once.
     public init(path: String, synchronous: Synchronous = .full, migrations features: [StoreMigration] = []) throws {
         self.path = path
+        _ = HeapTrim.applied
         try Self.checkFile(at: path)
         lock = try StoreLock(databasePath: path)
         // SQLite gives -wal and -shm the database file's mode, so a 0600 database makes all three private.
