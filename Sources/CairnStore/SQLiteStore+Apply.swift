@@ -87,12 +87,12 @@ extension SQLiteStore {
             case .runState(let status, let reason, let wakeAt, let at):
                 try db.cachedStatement(sql: """
                     UPDATE instances SET status = ?, waiting_for = ?, wake_at = ?, updated_at = ?, started_at = COALESCE(started_at, ?)
-                    WHERE rowid = ? AND status NOT IN ('waitingForPause', 'paused', 'complete', 'errored', 'terminated')
+                    WHERE rowid = ? AND status <> 'waitingForPause' AND status <> 'paused' AND \(InstanceRecord.live)
                     """).execute(arguments: [status.rawValue, reason?.rawValue, wakeAt.millis, at.millis, at.millis, instance])
             case .paused(let at):
                 try db.cachedStatement(sql: """
                     UPDATE instances SET status = 'paused', paused_at = ?, updated_at = ?, waiting_for = NULL, wake_at = NULL
-                    WHERE rowid = ? AND status NOT IN ('complete', 'errored', 'terminated')
+                    WHERE rowid = ? AND \(InstanceRecord.live)
                     """).execute(arguments: [at.millis, at.millis, instance])
                 try clearTimer(instance, db)
             case .finish(let status, let output, let error, let at):
@@ -235,11 +235,11 @@ extension SQLiteStore {
 
     private static func recover(now: Date, _ db: Database) throws -> RecoveryPlan {
         try db.execute(
-            sql: "UPDATE instances SET status = 'paused', paused_at = COALESCE(paused_at, ?), updated_at = ? WHERE status = 'waitingForPause'",
+            sql: "UPDATE instances SET status = 'paused', paused_at = COALESCE(paused_at, ?), updated_at = ? WHERE \(InstanceRecord.live) AND status = 'waitingForPause'",
             arguments: [now.millis, now.millis])
         let settled = db.changesCount
         let runnable = try Int64.fetchAll(db, sql: """
-            SELECT rowid FROM instances WHERE status IN ('queued', 'running', 'waiting')
+            SELECT rowid FROM instances WHERE \(InstanceRecord.live) AND status IN ('queued', 'running', 'waiting')
             AND rowid NOT IN (SELECT instance FROM timers WHERE wake_at > ?) ORDER BY rowid
             """, arguments: [now.millis])
         return RecoveryPlan(runnable: runnable, settledPauses: settled)

@@ -95,7 +95,7 @@ extension SQLiteStore {
     public func orphans(now: Date, limit: Int) throws -> [(rowID: Int64, workflow: String)] {
         try pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT rowid, workflow FROM instances WHERE status IN ('queued', 'running', 'waiting')
+                SELECT rowid, workflow FROM instances WHERE \(InstanceRecord.live) AND status IN ('queued', 'running', 'waiting')
                 AND rowid NOT IN (SELECT instance FROM timers WHERE wake_at > ?) ORDER BY rowid LIMIT ?
                 """, arguments: [now.millis, limit]).map { (rowID: $0["rowid"], workflow: $0["workflow"]) }
         }
