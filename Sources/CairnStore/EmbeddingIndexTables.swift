@@ -297,7 +297,7 @@ public struct EmbeddingIndexTables: EmbeddingIndexStore {
             try tx.execute("""
                 DELETE FROM embedding_chunks WHERE visible = 0 AND NOT EXISTS (
                     SELECT 1 FROM instances i WHERE i.id = substr(embedding_chunks.run, 1, instr(embedding_chunks.run, '/') - 1)
-                    AND i.status NOT IN ('complete', 'errored', 'terminated'))
+                    AND i.status <> 'complete' AND i.status <> 'errored' AND i.status <> 'terminated')
                 """)
         }
     }

@@ -7,26 +7,32 @@ enum EncodedNode {
     case array(ArrayBox)
     case object(ObjectBox)
 
-    func write(to bytes: inout [UInt8]) {
+    /// Foundation's encoder refuses a value nested 512 containers deep (511 is the most it
+    /// writes); so does this one, so nothing is stored that the decoders would refuse.
+    static let maximumDepth = 511
+
+    func write(to bytes: inout [UInt8], depth: Int = 0) throws(NestingTooDeep) {
         switch self {
         case .literal(let text):
             bytes.append(contentsOf: text.utf8)
         case .string(let text):
             Self.write(string: text, to: &bytes)
         case .array(let box):
+            guard depth < Self.maximumDepth else { throw NestingTooDeep() }
             bytes.append(UInt8(ascii: "["))
             for (index, item) in box.items.enumerated() {
                 if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                item.write(to: &bytes)
+                try item.write(to: &bytes, depth: depth + 1)
             }
             bytes.append(UInt8(ascii: "]"))
         case .object(let box):
+            guard depth < Self.maximumDepth else { throw NestingTooDeep() }
             bytes.append(UInt8(ascii: "{"))
             for (index, member) in box.sortedMembers().enumerated() {
                 if index > 0 { bytes.append(UInt8(ascii: ",")) }
                 Self.write(string: member.key, to: &bytes)
                 bytes.append(UInt8(ascii: ":"))
-                member.value.write(to: &bytes)
+                try member.value.write(to: &bytes, depth: depth + 1)
             }
             bytes.append(UInt8(ascii: "}"))
         }
@@ -52,45 +58,5 @@ enum EncodedNode {
             }
         }
         bytes.append(UInt8(ascii: "\""))
-    }
-}
-
-final class ArrayBox {
-    var items: [EncodedNode] = []
-}
-
-/// An object's members in the order they were encoded; a key encoded again replaces its
-/// value, as in Foundation.
-final class ObjectBox {
-    private var members: [(key: String, value: EncodedNode)] = []
-    /// Where each key is, once there are too many members to search.
-    private var index: [String: Int]?
-
-    func set(_ value: EncodedNode, for key: String) {
-        if let position = position(of: key) {
-            members[position].value = value
-            return
-        }
-        members.append((key, value))
-        if index != nil {
-            index?[key] = members.count - 1
-        } else if members.count > 16 {
-            index = Dictionary(members.enumerated().map { ($0.element.key, $0.offset) }, uniquingKeysWith: { first, _ in first })
-        }
-    }
-
-    func value(for key: String) -> EncodedNode? {
-        position(of: key).map { members[$0].value }
-    }
-
-    private func position(of key: String) -> Int? {
-        if let index { return index[key] }
-        return members.firstIndex { $0.key == key }
-    }
-
-    /// Sorted by the keys' UTF-8 bytes, as Foundation sorts them (not by `String`'s `<`,
-    /// which compares canonical forms: `"a\u{308}z"` comes before `"b"` here).
-    func sortedMembers() -> [(key: String, value: EncodedNode)] {
-        members.count < 2 ? members : members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
     }
 }

@@ -239,8 +239,3 @@ struct JSONParser {
         return value
     }
 }
-
-/// Why JSON text did not parse, and where.
-struct JSONSyntaxError: Error {
-    var message: String
-}

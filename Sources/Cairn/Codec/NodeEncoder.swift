@@ -19,7 +19,7 @@ final class NodeEncoder: Encoder {
     }
 
     func singleValueContainer() -> any SingleValueEncodingContainer {
-        NodeSingleValueContainer(encoder: self)
+        NodeSingleValueEncodingContainer(encoder: self)
     }
 
     /// The object this encoder fills: the one it already has, else a new one (a value that
@@ -36,55 +36,5 @@ final class NodeEncoder: Encoder {
         let box = ArrayBox()
         node = .array(box)
         return box
-    }
-}
-
-/// A key for the members Foundation names itself: `super`, and array positions in paths.
-struct NodeCodingKey: CodingKey {
-    var stringValue: String
-    var intValue: Int?
-
-    init(stringValue: String) {
-        self.stringValue = stringValue
-    }
-
-    init(intValue: Int) {
-        self.stringValue = "Index \(intValue)"
-        self.intValue = intValue
-    }
-
-    static let superKey = NodeCodingKey(stringValue: "super")
-}
-
-/// Encodes into an encoder that stores its node in a parent container when it goes away:
-/// what `superEncoder()` returns, since the parent cannot know when the caller is done.
-final class ReferencingEncoder: Encoder {
-    private let inner: NodeEncoder
-    private let store: (EncodedNode) -> Void
-
-    init(codingPath: [any CodingKey], store: @escaping (EncodedNode) -> Void) {
-        inner = NodeEncoder(codingPath: codingPath)
-        self.store = store
-    }
-
-    var codingPath: [any CodingKey] { inner.codingPath }
-    var userInfo: [CodingUserInfoKey: Any] { [:] }
-
-    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        defer { store(inner.node ?? .object(ObjectBox())) }
-        return inner.container(keyedBy: type)
-    }
-
-    func unkeyedContainer() -> any UnkeyedEncodingContainer {
-        defer { store(inner.node ?? .array(ArrayBox())) }
-        return inner.unkeyedContainer()
-    }
-
-    func singleValueContainer() -> any SingleValueEncodingContainer {
-        NodeSingleValueContainer(encoder: inner, stored: store)
-    }
-
-    deinit {
-        store(inner.node ?? .object(ObjectBox()))
     }
 }

@@ -6,43 +6,20 @@ import Foundation
 /// result is encoded and decoded again on every `step.do`, and Foundation's round trip was a
 /// tenth of W1's CPU per step (perf). The differential tests hold it to Foundation's output.
 package enum StoredJSONEncoder {
+    /// `value` as JSON text, exactly as `JSONEncoder.cairn.encode(value)` would write it;
+    /// throws `EncodingError` where Foundation's would (non-finite numbers, nesting, a
+    /// top-level value that encodes nothing).
     package static func encode<T: Encodable>(_ value: T) throws -> Data {
         guard let node = try EncodedNode.make(value, codingPath: [], topLevel: true) else {
             throw EncodingError.invalidValue(value, .init(codingPath: [], debugDescription: "Top-level \(T.self) did not encode any values."))
         }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(128)
-        node.write(to: &bytes)
+        do {
+            try node.write(to: &bytes)
+        } catch {
+            throw EncodingError.invalidValue(value, .init(codingPath: [], debugDescription: "The value is nested more than \(EncodedNode.maximumDepth) arrays or objects deep; JSON text that deep cannot be read back."))
+        }
         return Data(bytes)
-    }
-}
-
-extension EncodedNode {
-    /// `value` as a node: the types Foundation's encoder treats specially first, then the
-    /// value's own `encode(to:)`. `nil` when a top-level value encoded nothing; a nested one
-    /// that encodes nothing is an empty object, as in Foundation.
-    static func make<T: Encodable>(_ value: T, codingPath: [any CodingKey], topLevel: Bool = false) throws -> EncodedNode? {
-        if T.self == Date.self {
-            return .string((value as! Date).formatted(JSONEncoder.timestampStyle))
-        } else if T.self == Data.self {
-            return .string((value as! Data).base64EncodedString())
-        } else if T.self == URL.self {
-            return .string((value as! URL).absoluteString)
-        } else if T.self == Decimal.self {
-            return .literal((value as! Decimal).description)
-        }
-        let encoder = NodeEncoder(codingPath: codingPath)
-        try value.encode(to: encoder)
-        if let node = encoder.node { return node }
-        return topLevel ? nil : .object(ObjectBox())
-    }
-
-    static func number<F: BinaryFloatingPoint & LosslessStringConvertible>(_ value: F, codingPath: [any CodingKey]) throws -> EncodedNode {
-        guard value.isFinite else {
-            throw EncodingError.invalidValue(value, .init(codingPath: codingPath, debugDescription: "Unable to encode \(F.self).\(value) directly in JSON."))
-        }
-        var text = value.description
-        if text.hasSuffix(".0") { text.removeLast(2) }
-        return .literal(text)
     }
 }

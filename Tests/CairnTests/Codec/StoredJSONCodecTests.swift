@@ -89,13 +89,74 @@ import Testing
         #expect(String(try JSONDecoder.cairn.decode(Int.self, from: Data(text.utf8))) == expected)
     }
 
-    /// Foundation refuses these (its exponent path goes through a narrower type); they name
-    /// whole numbers that fit, so they read exactly.
-    @Test func exponentFormsAtTheEdgesOfInt64ReadExactly() throws {
-        #expect(try StoredJSONDecoder.decode(Int64.self, from: Data("9.223372036854775807e18".utf8)) == .max)
-        #expect(try StoredJSONDecoder.decode(Int64.self, from: Data("-9.223372036854775808e18".utf8)) == .min)
-        #expect(throws: DecodingError.self) { try StoredJSONDecoder.decode(Int64.self, from: Data("9.223372036854775808e18".utf8)) }
-        #expect(try StoredJSONDecoder.decode(UInt64.self, from: Data("1.8446744073709551615e19".utf8)) == .max)
+    /// Numbers at the edges of what a type holds get Foundation's answer, whatever it is:
+    /// a workflow must see the number the API shows.
+    @Test(arguments: [
+        "9.223372036854775807e18", "-9.223372036854775808e18", "9.223372036854775808e18", "9007199254740993.5",
+        "1.0000000000000001", "1e-400", "-1e-400", "1e400", "0e-400", "1e-50", "3.4028235e38", "3.5e38", "123456789012345678901234567890",
+        "0." + String(repeating: "0", count: 100_000) + "1",
+    ])
+    func numbersAtTheEdgesReadAsFoundationReadsThem(_ text: String) {
+        func same<T: Decodable & Equatable>(_ type: T.Type) {
+            let ours = try? StoredJSONDecoder.decode(T.self, from: Data(text.utf8))
+            let foundation = try? JSONDecoder.cairn.decode(T.self, from: Data(text.utf8))
+            #expect(ours == foundation, "\(T.self) from \(text.prefix(40)): \(String(describing: ours)) against Foundation's \(String(describing: foundation))")
+        }
+        same(Int64.self)
+        same(UInt64.self)
+        same(Int.self)
+        same(Double.self)
+        same(Float.self)
+        same(JSONValue.self)
+        same(Decimal.self)
+    }
+
+    @Test func textOnlyFoundationAcceptsStillDecodes() throws {
+        let bom = Data([0xEF, 0xBB, 0xBF] + Array(#"{"index": 1, "ok": true}"#.utf8))
+        #expect(try StoredJSONDecoder.decode(S.Small.self, from: bom) == S.Small(index: 1, ok: true))
+        #expect(try StoredJSONDecoder.decode([Int].self, from: Data("[1,2,]".utf8)) == JSONDecoder.cairn.decode([Int].self, from: Data("[1,2,]".utf8)))
+        let utf16 = try #require(#"{"index": 2, "ok": false}"#.data(using: .utf16))
+        #expect(try StoredJSONDecoder.decode(S.Small.self, from: utf16) == JSONDecoder.cairn.decode(S.Small.self, from: utf16))
+    }
+
+    @Test func nestingIsRefusedAtFoundationsDepth() throws {
+        func nested(_ depth: Int) -> JSONValue {
+            var value = JSONValue.int(1)
+            for index in 0..<depth { value = index.isMultiple(of: 2) ? .array([value]) : .object(["k": value]) }
+            return value
+        }
+        try expectSameBytes(nested(511), roundTrips: false)
+        #expect(throws: EncodingError.self) { try StoredJSONEncoder.encode(nested(512)) }
+        #expect(throws: EncodingError.self) { try JSONEncoder.cairn.encode(nested(512)) }
+    }
+
+    @Test func wideIntegersEncodeAndDecodeAsFoundationDoes() throws {
+        try expectSameBytes([Int128.min, Int128.max, 0])
+        try expectSameBytes(["u": UInt128.max])
+        for text in ["1.5e20", "170141183460469231731687303715884105727", "-170141183460469231731687303715884105729"] {
+            #expect((try? StoredJSONDecoder.decode(Int128.self, from: Data(text.utf8))) == (try? JSONDecoder.cairn.decode(Int128.self, from: Data(text.utf8))))
+        }
+    }
+
+    /// Asking twice for a nested container under one key fills one container, as in
+    /// Foundation (which traps when the key holds a value of another kind).
+    @Test func nestedContainersAskedForTwiceUnderOneKeyAreOne() throws {
+        struct Twice: Encodable {
+            enum Keys: String, CodingKey { case a, b, c }
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: Keys.self)
+                var first = container.nestedContainer(keyedBy: Keys.self, forKey: .a)
+                try first.encode(1, forKey: .b)
+                var second = container.nestedContainer(keyedBy: Keys.self, forKey: .a)
+                try second.encode(2, forKey: .c)
+                var list = container.nestedUnkeyedContainer(forKey: .b)
+                try list.encode(1)
+                var again = container.nestedUnkeyedContainer(forKey: .b)
+                try again.encode(2)
+            }
+        }
+        #expect(String(decoding: try StoredJSONEncoder.encode(Twice()), as: UTF8.self) == #"{"a":{"b":1,"c":2},"b":[1,2]}"#)
+        #expect(try StoredJSONEncoder.encode(Twice()) == JSONEncoder.cairn.encode(Twice()))
     }
 
     @Test(arguments: [

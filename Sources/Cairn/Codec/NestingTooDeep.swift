@@ -1,0 +1,2 @@
+/// A value nested deeper than ``EncodedNode/maximumDepth`` containers.
+struct NestingTooDeep: Error {}
