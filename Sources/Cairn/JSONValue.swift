@@ -120,24 +120,24 @@ extension JSONValue: Codable {
 
     /// Parses JSON text (any value, not only objects and arrays).
     public init(json data: Data) throws {
-        self = try JSONDecoder.cairn.decode(JSONValue.self, from: data)
+        self = try StoredJSONDecoder.decode(JSONValue.self, from: data)
     }
 
     /// Converts any `Encodable` value (e.g. a workflow's `Output`) as Cairn stores it.
     public init(encoding value: some Encodable) throws {
-        self = try JSONValue(json: JSONEncoder.cairn.encode(value))
+        self = try JSONValue(json: StoredJSONEncoder.encode(value))
     }
 
     /// Compact JSON text with sorted keys.
     public func jsonData() -> Data {
         // Encoding a JSONValue cannot fail: every case maps to JSON, and non-finite doubles
         // are written as null below rather than refused.
-        (try? JSONEncoder.cairn.encode(self.finite)) ?? Data("null".utf8)
+        (try? StoredJSONEncoder.encode(self.finite)) ?? Data("null".utf8)
     }
 
     /// Decodes a `Decodable` value from this JSON value.
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try JSONDecoder.cairn.decode(type, from: jsonData())
+        try StoredJSONDecoder.decode(type, from: jsonData())
     }
 
     /// JSON has no NaN or infinity: those become null.
