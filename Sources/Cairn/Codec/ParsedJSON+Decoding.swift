@@ -27,8 +27,40 @@ extension ParsedJSON {
                 throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "Parsed JSON number <\(text)> does not fit in Decimal."))
             }
             return decimal as! T
+        } else if T.self == JSONValue.self {
+            return try value.jsonValue(codingPath: codingPath) as! T
         }
         return try T(from: NodeDecoder(value: value, codingPath: codingPath))
+    }
+
+    /// What `JSONValue.init(from:)` makes of this value, without trying each type in turn
+    /// (every refused try builds a `DecodingError`; an object was five of them).
+    func jsonValue(codingPath: [any CodingKey]) throws -> JSONValue {
+        switch self {
+        case .null: return .null
+        case .bool(let value): return .bool(value)
+        case .string(let value): return .string(value)
+        case .number:
+            if let value = try? integer(Int64.self, codingPath: codingPath) { return .int(value) }
+            if let value = try? floatingPoint(Double.self, codingPath: codingPath) {
+                return Int64(exactly: value).map(JSONValue.int) ?? .number(value)
+            }
+            throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "Not a JSON value."))
+        case .array(let items):
+            var values: [JSONValue] = []
+            values.reserveCapacity(items.count)
+            for (index, item) in items.enumerated() {
+                values.append(try item.jsonValue(codingPath: codingPath + [NodeCodingKey(intValue: index)]))
+            }
+            return .array(values)
+        case .object(let members):
+            var values: [String: JSONValue] = [:]
+            values.reserveCapacity(members.count)
+            for member in members where values[member.key] == nil {
+                values[member.key] = try member.value.jsonValue(codingPath: codingPath + [NodeCodingKey(stringValue: member.key)])
+            }
+            return .object(values)
+        }
     }
 
     func string(as type: Any.Type, codingPath: [any CodingKey]) throws -> String {
@@ -52,6 +84,11 @@ extension ParsedJSON {
     func integer<T: FixedWidthInteger & Decodable>(_ type: T.Type, codingPath: [any CodingKey]) throws -> T {
         let text = try numberText(as: T.self, codingPath: codingPath)
         if let value = T(text) { return value }
+        // A fraction the nearest double still shows (1.5) is no whole number whichever way
+        // it is read; only the rest needs Foundation.
+        if let double = Double(text), double.isFinite, double.rounded(.towardZero) != double {
+            throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "Parsed JSON number <\(text)> does not fit in \(T.self)."))
+        }
         return try Self.foundation(T.self, text, codingPath: codingPath)
     }
 
