@@ -168,7 +168,7 @@ let package = Package(
             path: "Benchmarks/CairnChaos",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "CairnTests", dependencies: ["Cairn"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnTests", dependencies: ["Cairn", "CairnTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CairnTriggersTests",
             dependencies: ["Cairn", "CairnEngine", "CairnStore", "CairnTriggers", "CairnTesting"],

@@ -23,19 +23,11 @@ public enum Timestamp {
         }
         let days = millis.floorDivided(by: 86_400_000)
         let inDay = millis.floorModulo(86_400_000)
-        // Howard Hinnant's days-to-civil: eras of 400 years (146,097 days) from 0000-03-01.
-        let shifted = days + 719_468
-        let era = shifted.floorDivided(by: 146_097)
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, day) = CivilDate.date(days: Int(days))
         var text: [UInt8] = []
         text.reserveCapacity(24)
-        func digits(_ value: Int64, _ count: Int) {
+        func digits(_ value: some BinaryInteger, _ count: Int) {
+            let value = Int64(value)
             var divisor: Int64 = 1
             for _ in 1..<count { divisor *= 10 }
             var rest = value

@@ -1,3 +1,4 @@
+import Cairn
 import Foundation
 
 /// A parsed five-field cron expression (minute, hour, day of month, month, day of week).

@@ -1,26 +1,10 @@
 import Cairn
-
-/// A reproducible generator (SplitMix64), so a failing random case fails again.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-    }
-}
+import CairnTesting
 
 extension JSONValue {
     /// A random value up to `depth` levels deep, with strings and keys drawn from ASCII,
     /// controls, accents, combining marks and astral scalars.
-    static func random(depth: Int, using generator: inout SeededGenerator) -> JSONValue {
+    static func random(depth: Int, using generator: inout SplitMix64) -> JSONValue {
         switch Int.random(in: 0..<(depth > 0 ? 8 : 6), using: &generator) {
         case 0: return .null
         case 1: return .bool(Bool.random(using: &generator))
@@ -40,7 +24,7 @@ extension JSONValue {
         }
     }
 
-    static func randomString(using generator: inout SeededGenerator) -> String {
+    static func randomString(using generator: inout SplitMix64) -> String {
         let pool: [Unicode.Scalar] = ["a", "B", "z", "0", "9", "_", "/", "\"", "\\", "\u{0}", "\u{1f}", "\n", "\u{7f}", "é", "e", "\u{301}", "\u{308}", "ß", "\u{2028}", "💥", "中", "\u{FFFD}", "\u{E000}"]
         var text = ""
         for _ in 0..<Int.random(in: 0..<8, using: &generator) {
