@@ -11,7 +11,8 @@ flags=(-parse-as-library -package-name cairn -sanitize=fuzzer,address -Onone -g 
 # gold warns about every address-sanitizer helper of the static library; they are harmless.
 exec 2> >(grep -v "Cannot export local symbol" >&2)
 
-swiftc "${flags[@]}" -module-name Cairn -emit-module -emit-module-path "$out/Cairn.swiftmodule" -emit-library -static -o "$out/libCairn.a" Sources/Cairn/*.swift
+swiftc "${flags[@]}" -module-name Cairn -emit-module -emit-module-path "$out/Cairn.swiftmodule" -emit-library -static -o "$out/libCairn.a" \
+  $(find Sources/Cairn -name '*.swift' | sort)
 
 hooks=Sources/CairnTriggers/Webhooks
 declare -A sources=(
