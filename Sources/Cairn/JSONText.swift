@@ -22,21 +22,12 @@ package enum JSONText {
         return text
     }
 
+    /// Escaped as Cairn's JSON encoder escapes it (``EncodedNode/write(string:to:)``), so
+    /// hand-built JSON and encoded JSON agree byte for byte.
     package static func append(_ value: String, to text: inout String) {
-        text += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: text.unicodeScalars.append(scalar)
-            }
-        }
-        text += "\""
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(value.utf8.count + 2)
+        EncodedNode.write(string: value, to: &bytes)
+        text += String(decoding: bytes, as: UTF8.self)
     }
 }
