@@ -26,6 +26,10 @@ struct RawStatement {
         }
     }
 
+    func bind(_ index: Int32, _ value: Double) throws {
+        try check(sqlite3_bind_double(handle, index, value), binding: index)
+    }
+
     func bind(_ index: Int32, _ value: Int?) throws {
         try bind(index, value.map(Int64.init))
     }
@@ -57,6 +61,24 @@ struct RawStatement {
         try check(code, binding: index)
     }
 
+    /// Binds `values` to parameters 1…n; their number must be the statement's.
+    func bind(_ values: [SQLValue]) throws {
+        let expected = sqlite3_bind_parameter_count(handle)
+        guard values.count == Int(expected) else {
+            throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "wrong number of statement arguments: \(values.count), expected \(expected)", sql: String(cString: sqlite3_sql(handle)))
+        }
+        for (offset, value) in values.enumerated() {
+            let index = Int32(offset + 1)
+            switch value {
+            case .null: try check(sqlite3_bind_null(handle, index), binding: index)
+            case .integer(let integer): try bind(index, integer)
+            case .real(let real): try bind(index, real)
+            case .text(let text): try bind(index, text)
+            case .blob(let blob): try bind(index, blob)
+            }
+        }
+    }
+
     private func check(_ code: Int32, binding index: Int32) throws {
         guard code != SQLITE_OK else { return }
         let message = String(cString: sqlite3_errstr(code))
@@ -77,6 +99,20 @@ struct RawStatement {
         case SQLITE_ROW:
             return sqlite3_column_type(handle, 0) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, 0)
         default:
+            let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: String(cString: sqlite3_sql(handle)))
+        }
+    }
+
+    /// Steps the statement until it is done, discarding any rows (a write's `RETURNING`).
+    func execute() throws {
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+        }
+        var code = sqlite3_step(handle)
+        while code == SQLITE_ROW { code = sqlite3_step(handle) }
+        guard code == SQLITE_DONE else {
             let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: String(cString: sqlite3_sql(handle)))
         }

@@ -6,9 +6,13 @@ internal import GRDB
 struct SQLiteTransaction: StoreTransaction {
     let db: Database
 
+    /// Binds and steps through the C API (``RawStatement``): converting the values into GRDB's
+    /// `StatementArguments` cost more than SQLite's own work for a delivery's ledger row.
     @discardableResult
     func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int {
-        try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments.map(\.databaseValue)))
+        let statement = try RawStatement(db, sql)
+        try statement.bind(arguments)
+        try statement.execute()
         return db.changesCount
     }
 

@@ -14,6 +14,39 @@ import Testing
         #expect(try store.journalMode() == "wal")
     }
 
+    @Test func aFeatureWriteBindsEveryKindOfValueAndRefusesAWrongArgumentCount() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let table = StoreMigration(feature: "probe", number: 1, "values", sql: "CREATE TABLE probe_values (i INTEGER, r REAL, t TEXT, b BLOB, n ANY) STRICT")
+        let store = try SQLiteStore(path: dir.file("v.sqlite"), migrations: [table])
+        defer { store.close() }
+        let inserted = try await store.transaction { tx in
+            try tx.execute("INSERT INTO probe_values (i, r, t, b, n) VALUES (?, ?, ?, ?, ?), (?, ?, ?, ?, ?)", [
+                .integer(-7), .real(2.5), .text("a\u{0}b é"), .blob(Data([0, 1, 255])), .null,
+                .integer(Int64.max), .real(-0.0), .text(""), .blob(Data()), .null,
+            ])
+        }
+        #expect(inserted == 2)
+        let rows = try store.read { try $0.rows("SELECT i, r, t, length(CAST(t AS BLOB)) AS bytes, b, n, typeof(b) AS kind FROM probe_values ORDER BY rowid", []) }
+        #expect(rows.map { $0["i"].integer } == [-7, Int64.max])
+        #expect(rows.map { $0["r"].real } == [2.5, -0.0])
+        // Text is bound with its byte length: an embedded NUL does not cut it short.
+        #expect(rows.map { $0["bytes"].integer } == [6, 0])
+        #expect(rows.last?["t"].text == "")
+        #expect(rows.map { $0["b"].blob } == [Data([0, 1, 255]), Data()])
+        #expect(rows.map { $0["kind"].text } == ["blob", "blob"])
+        #expect(rows.allSatisfy { $0["n"].isNull })
+        // Too few or too many values: a clear error, and nothing written.
+        for values: [SQLValue] in [[.integer(1)], [.integer(1), .integer(2), .integer(3)]] {
+            await #expect(throws: StoreError.self) {
+                try await store.transaction { tx in try tx.execute("INSERT INTO probe_values (i, r) VALUES (?, ?)", values) }
+            }
+        }
+        // A statement reused after a failure starts from clean bindings.
+        try await store.transaction { tx in try tx.execute("INSERT INTO probe_values (i, r) VALUES (?, ?)", [.integer(3), .null]) }
+        #expect(try store.read { try $0.row("SELECT COUNT(*) AS n FROM probe_values")?["n"].integer } == 3)
+    }
+
     @Test func closingFoldsTheWALIntoTheDatabaseAndEmptiesIt() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
