@@ -5,14 +5,16 @@
 package enum JSONText {
     /// `members` as a JSON object with string values, keys sorted.
     package static func object(_ members: [(key: String, value: String)]) -> String {
-        var text = "{"
+        var bytes: [UInt8] = [UInt8(ascii: "{")]
+        bytes.reserveCapacity(members.reduce(2) { $0 + $1.key.utf8.count + $1.value.utf8.count + 6 })
         for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
-            if index > 0 { text += "," }
-            append(member.key, to: &text)
-            text += ":"
-            append(member.value, to: &text)
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            EncodedNode.write(string: member.key, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            EncodedNode.write(string: member.value, to: &bytes)
         }
-        return text + "}"
+        bytes.append(UInt8(ascii: "}"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `value` as a JSON string: quotes, backslash and control characters escaped (RFC 8259).

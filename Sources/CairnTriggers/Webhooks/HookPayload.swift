@@ -15,7 +15,7 @@ struct HookPayload: Sendable {
 
     init(body: Data, contentType: String?) throws(Refusal) {
         guard !body.isEmpty else { throw Refusal(message: "The delivery has an empty body; there is nothing to act on.") }
-        let mediaType = contentType?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let mediaType = contentType?.split(separator: ";").first.map { Self.trimmed($0).lowercased() }
         let declaredJSON = mediaType == "application/json" || mediaType?.hasSuffix("+json") == true
         if let parsed = try? JSONValue(json: body), declaredJSON || mediaType == nil {
             json = parsed
@@ -30,5 +30,14 @@ struct HookPayload: Sendable {
         }
         json = nil
         value = ["body": .string(text)]
+    }
+
+    /// `text` without leading and trailing spaces and tabs, as Foundation's `.whitespaces`
+    /// trims (category Zs and tab), without bridging through `NSString` on every delivery.
+    static func trimmed(_ text: Substring) -> Substring {
+        let isSpace = { (scalar: Unicode.Scalar) in scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator }
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }), let last = scalars.lastIndex(where: { !isSpace($0) }) else { return "" }
+        return Substring(scalars[first...last])
     }
 }

@@ -19,7 +19,7 @@ extension HookService {
         if case .event = hook.action, let deliveryID, let existing = try? store.read({ tx in try HookLedger.find(hook: name, delivery: deliveryID, tx) }) {
             return Self.duplicate(existing)
         }
-        let headers = Self.headersJSON(request, keeping: hook.storedHeaders)
+        let headers = Self.headersJSON(request, keeping: keptHeaders[name] ?? hook.storedHeaders.sorted())
         func record(_ outcome: DeliveryRecord.Outcome, _ answer: HookAnswer, instance: String?, eventType: String? = nil, detail: String? = nil) -> DeliveryRecord {
             DeliveryRecord(hook: name, deliveryID: verified.deliveryID, receivedAt: request.receivedAt, outcome: outcome, detail: detail,
                            workflow: hook.action.workflow, instance: instance, eventType: eventType, status: answer.status, answer: answer.text,
@@ -172,21 +172,20 @@ extension HookService {
         return "hook-\(hook)-" + digest.prefix(20).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// The headers of `request` named in `keeping`, as a JSON object with lower-cased names.
-    static func headersJSON(_ request: WebhookRequest, keeping: Set<String>) -> String {
+    /// The headers of `request` named in `keeping` (lower-cased names), as a JSON object with
+    /// lower-cased names. Names match without regard to ASCII case, as ``WebhookRequest/header(_:)``
+    /// matches them, and without a lower-cased copy of every header's name.
+    static func headersJSON(_ request: WebhookRequest, keeping: [String]) -> String {
         var members: [(key: String, value: String)] = []
-        for header in request.headers {
-            let name = header.name.lowercased()
+        for name in keeping {
             // A repeated header keeps its first value (a verified delivery had one value).
-            guard keeping.contains(name), !members.contains(where: { $0.key == name }) else { continue }
+            guard let header = request.headers.first(where: { WebhookRequest.sameName($0.name, name) }) else { continue }
             members.append((name, String(header.value.prefix(2048))))
         }
         return JSONText.object(members)
     }
 }
 
-/// Thrown inside a delivery's transaction when a concurrent repeat recorded it first: the
-/// event is undone and the repeat answered like any other.
 struct DuplicateDelivery: Error, CustomStringConvertible {
     static let marker = "duplicate webhook delivery"
     var description: String { Self.marker }

@@ -22,6 +22,18 @@ extension HookServiceTests {
         }
     }
 
+    @Test func keptHeadersMatchWithoutRegardToASCIICaseAndKeepTheirFirstValue() {
+        let request = WebhookRequest(body: Data(), headers: [
+            ("X-GitHub-Event", "push"), ("CONTENT-TYPE", "application/json"), ("x-github-event", "issues"),
+            ("X-Other", "dropped"), ("X-Quote", "a\"b\\c\u{1}"),
+        ], receivedAt: Date())
+        let json = HookService.headersJSON(request, keeping: ["content-type", "x-github-delivery", "x-github-event", "x-quote"])
+        #expect(json == #"{"content-type":"application/json","x-github-event":"push","x-quote":"a\"b\\c\u0001"}"#)
+        // A foreign name that Unicode case folding would make equal is not the kept one.
+        let kelvin = WebhookRequest(body: Data(), headers: [("\u{212A}ey", "v")], receivedAt: Date())
+        #expect(HookService.headersJSON(kelvin, keeping: ["key"]) == "{}")
+    }
+
     @Test func aSenderRetryingAFailingDeliveryUpdatesOneDeadLetter() async throws {
         let hook = try github(.event(workflow: "receiver", eventType: "approved", instance: .header("X-Cairn-Instance")))
         try await run([hook]) { service, _, _ in
