@@ -26,6 +26,8 @@ public struct WebhookVerifier: Sendable {
     public let custom: CustomHMAC?
     /// The HMAC key of each active secret, in configured order.
     let keys: [[UInt8]]
+    /// The same keys, prepared once (``HMACKey``).
+    let prepared: [HMACKey]
     /// The parsed `custom.signedTemplate`.
     let template: SignedTemplate?
 
@@ -82,6 +84,7 @@ public struct WebhookVerifier: Sendable {
         self.tolerance = tolerance
         self.custom = custom
         self.keys = keys
+        prepared = keys.map(HMACKey.init)
     }
 
     /// The longest accepted tolerance.
