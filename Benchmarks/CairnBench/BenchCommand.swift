@@ -18,7 +18,7 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Only these workloads, e.g. W0,W1.") var only: String?
         @Option(name: .long, help: "Also write the JSON object to this file.") var json: String?
         @Option(name: .long, help: "Directory for the temporary databases (default: the system's temporary directory).") var directory: String?
-        @Option(name: .long, help: "Run the ratio workloads (W0+W1, W5 with W5-limit) this many times; report the median and the spread.") var `repeat`: Int = 1
+        @Option(name: .long, help: "Run the ratio workloads (W0+W1, W5 with W5-limit and signed webhooks) this many times; report the median and the spread.") var `repeat`: Int = 1
 
         func validate() throws {
             guard (1...20).contains(`repeat`) else { throw ValidationError("--repeat must be from 1 to 20.") }
@@ -47,7 +47,7 @@ struct BenchCommand: AsyncParsableCommand {
             }
             // The ratio workloads, `repeat` times; only the first run's rows go in the table
             // (the others into a scratch report), the ratios of every run into the summary rows.
-            var serialRatios: [Double] = [], concurrentRatios: [Double] = [], ingestRatios: [Double] = []
+            var serialRatios: [Double] = [], concurrentRatios: [Double] = [], ingestRatios: [Double] = [], signedRatios: [Double] = []
             for round in 0..<`repeat` {
                 let target = round == 0 ? report : Report(quick: quick)
                 // W0 is the reference for W1's ratio, so it runs whenever W1 does.
@@ -73,12 +73,14 @@ struct BenchCommand: AsyncParsableCommand {
                 if selected.contains("W5") {
                     let rates = try await measured("W5") { try await W5Ingest.run(directory: work, quick: quick, report: target) }
                     ingestRatios.append(rates.ingest / rates.limit)
+                    signedRatios.append(rates.signed / rates.ingest)
                 }
                 if `repeat` > 1 { FileHandle.standardError.write(Data("cairn-bench: ratio workloads, run \(round + 1) of \(`repeat`) done\n".utf8)) }
             }
             report.ratio("W1 serial", "steps/s ÷ W0", serialRatios, atLeast: 0.75)
             report.ratio("W1 16 at a time", "steps/s ÷ W0", concurrentRatios, atLeast: 3.5)
             report.ratio("W5 ingest", "÷ W5-limit", ingestRatios, atLeast: 0.5)
+            report.ratio("W5 signed webhooks", "÷ plain API ingest", signedRatios, atLeast: 0.8)
             if selected.contains("W2") { try await measured("W2") { try await W2Sleep.run(directory: work, quick: quick, report: report) } }
             if selected.contains("W3") { try await measured("W3") { try await W3Event.run(directory: work, quick: quick, report: report) } }
             if selected.contains("W4") { try await measured("W4") { try await W4Recovery.run(directory: work, quick: quick, report: report) } }
