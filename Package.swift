@@ -129,7 +129,7 @@ let package = Package(
         // Test support: manual clock, temporary directories, a loopback HTTP server, withTestEngine.
         .target(
             name: "CairnTesting",
-            dependencies: ["Cairn", "CairnEngine", "CairnStore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Cairn", "CairnEngine", "CairnStore", .product(name: "Logging", package: "swift-log"), .product(name: "GRDBSQLite", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

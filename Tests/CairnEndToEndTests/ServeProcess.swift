@@ -111,40 +111,16 @@ final class ServeProcess: @unchecked Sendable {
         }
     }
 
-    /// The first column of the first row of a query on the appliance's database, read with
-    /// Python's sqlite3 (a plain reader: the appliance holds the store's lock).
+    /// The first column of the first row of a query on the appliance's database, read through
+    /// a connection of the test's own (``ExternalSQLite``; the appliance holds the store's lock).
     func sqlite(_ query: String) throws -> String {
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        python.arguments = ["-c", "import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone(); print('' if r is None or r[0] is None else r[0])",
-                            directory.file("data/cairn.sqlite"), query]
-        let out = Pipe()
-        python.standardOutput = out
-        try python.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        python.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        try ExternalSQLite.value(directory.file("data/cairn.sqlite"), query)
     }
 
     /// Every table's rows as text (except `health`, which `/readyz` rewrites, and SQLite's
     /// own bookkeeping), to compare before and after something that must change nothing.
     func databaseSnapshot() throws -> String {
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        python.arguments = ["-c", """
-            import sqlite3, sys
-            c = sqlite3.connect(sys.argv[1])
-            names = [n for (n,) in c.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('health', 'sqlite_sequence') AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-            for n in names:
-                print(n, sorted(map(repr, c.execute('SELECT * FROM "%s"' % n).fetchall())))
-            """, directory.file("data/cairn.sqlite")]
-        let out = Pipe()
-        python.standardOutput = out
-        try python.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        python.waitUntilExit()
-        guard python.terminationStatus == 0 else { throw TestFailure("could not read \(directory.file("data/cairn.sqlite")) with python3's sqlite3") }
-        return String(decoding: data, as: UTF8.self)
+        try ExternalSQLite.snapshot(directory.file("data/cairn.sqlite"), excluding: ["health"])
     }
 
     func signal(_ number: Int32) { kill(process.processIdentifier, number) }
