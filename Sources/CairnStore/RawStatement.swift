@@ -2,10 +2,13 @@ import Foundation
 internal import GRDB
 internal import GRDBSQLite
 
-/// Runs one of GRDB's cached statements through the SQLite C API. The per-step writes go
-/// through here: GRDB's argument arrays and execution bookkeeping cost more than SQLite's own
-/// work for these small statements. GRDB still owns (and finalizes) the statements; no
-/// transaction observers are registered on the writer, so bypassing its hooks loses nothing.
+/// Runs one of GRDB's cached statements through the SQLite C API. The per-step writes and
+/// features' data writes (``SQLiteTransaction/execute(_:_:)``) go through here: GRDB's
+/// argument arrays and execution bookkeeping cost more than SQLite's own work for these small
+/// statements. GRDB still owns (and finalizes) the statements. What is bypassed is GRDB's
+/// per-statement bookkeeping (transaction observers, none of which the writer registers; its
+/// schema cache and transaction state, which only DDL and transaction statements change, and
+/// those never come here). Text and blobs are copied when bound.
 struct RawStatement {
     let handle: OpaquePointer
     private let db: Database
@@ -65,17 +68,23 @@ struct RawStatement {
     func bind(_ values: [SQLValue]) throws {
         let expected = sqlite3_bind_parameter_count(handle)
         guard values.count == Int(expected) else {
-            throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "wrong number of statement arguments: \(values.count), expected \(expected)", sql: String(cString: sqlite3_sql(handle)))
+            throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "wrong number of statement arguments: \(values.count), expected \(expected); pass one value per '?' in the SQL", sql: String(cString: sqlite3_sql(handle)))
         }
-        for (offset, value) in values.enumerated() {
-            let index = Int32(offset + 1)
-            switch value {
-            case .null: try check(sqlite3_bind_null(handle, index), binding: index)
-            case .integer(let integer): try bind(index, integer)
-            case .real(let real): try bind(index, real)
-            case .text(let text): try bind(index, text)
-            case .blob(let blob): try bind(index, blob)
+        do {
+            for (offset, value) in values.enumerated() {
+                let index = Int32(offset + 1)
+                switch value {
+                case .null: try check(sqlite3_bind_null(handle, index), binding: index)
+                case .integer(let integer): try bind(index, integer)
+                case .real(let real): try bind(index, real)
+                case .text(let text): try bind(index, text)
+                case .blob(let blob): try bind(index, blob)
+                }
             }
+        } catch {
+            // The statement stays cached: it must not keep the values bound before the failure.
+            sqlite3_clear_bindings(handle)
+            throw error
         }
     }
 

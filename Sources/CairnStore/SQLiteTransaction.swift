@@ -6,14 +6,33 @@ internal import GRDB
 struct SQLiteTransaction: StoreTransaction {
     let db: Database
 
-    /// Binds and steps through the C API (``RawStatement``): converting the values into GRDB's
-    /// `StatementArguments` cost more than SQLite's own work for a delivery's ledger row.
+    /// A data write (INSERT, UPDATE, DELETE, REPLACE, WITH) binds and steps through the C API
+    /// (``RawStatement``): converting the values into GRDB's `StatementArguments` cost more
+    /// than SQLite's own work for a delivery's ledger row. Anything else (DDL, PRAGMA,
+    /// transaction statements) goes through GRDB, which keeps its schema cache and
+    /// transaction state in step with it.
     @discardableResult
     func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int {
-        let statement = try RawStatement(db, sql)
-        try statement.bind(arguments)
-        try statement.execute()
+        if Self.isDataWrite(sql) {
+            let statement = try RawStatement(db, sql)
+            try statement.bind(arguments)
+            try statement.execute()
+        } else {
+            try db.execute(sql: sql, arguments: StatementArguments(arguments.map(\.databaseValue)))
+        }
         return db.changesCount
+    }
+
+    /// Whether `sql` starts (after white space) with a keyword of a statement that only
+    /// changes rows.
+    static func isDataWrite(_ sql: String) -> Bool {
+        var word: [UInt8] = []
+        for byte in sql.utf8 {
+            if word.isEmpty, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 { continue }
+            guard (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte & ~0x20), word.count < 8 else { break }
+            word.append(byte & ~0x20)
+        }
+        return ["INSERT", "UPDATE", "DELETE", "REPLACE", "WITH"].contains { Array($0.utf8) == word }
     }
 
     func rows(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {

@@ -1,5 +1,5 @@
 import Cairn
-import CairnStore
+@testable import CairnStore
 import CairnTesting
 import Foundation
 import Testing
@@ -23,28 +23,52 @@ import Testing
         let inserted = try await store.transaction { tx in
             try tx.execute("INSERT INTO probe_values (i, r, t, b, n) VALUES (?, ?, ?, ?, ?), (?, ?, ?, ?, ?)", [
                 .integer(-7), .real(2.5), .text("a\u{0}b é"), .blob(Data([0, 1, 255])), .null,
-                .integer(Int64.max), .real(-0.0), .text(""), .blob(Data()), .null,
+                .integer(Int64.max), .real(1e-300), .text(""), .blob(Data()), .null,
             ])
         }
         #expect(inserted == 2)
         let rows = try store.read { try $0.rows("SELECT i, r, t, length(CAST(t AS BLOB)) AS bytes, b, n, typeof(b) AS kind FROM probe_values ORDER BY rowid", []) }
         #expect(rows.map { $0["i"].integer } == [-7, Int64.max])
-        #expect(rows.map { $0["r"].real } == [2.5, -0.0])
+        #expect(rows.map { $0["r"].real } == [2.5, 1e-300])
         // Text is bound with its byte length: an embedded NUL does not cut it short.
         #expect(rows.map { $0["bytes"].integer } == [6, 0])
         #expect(rows.last?["t"].text == "")
         #expect(rows.map { $0["b"].blob } == [Data([0, 1, 255]), Data()])
         #expect(rows.map { $0["kind"].text } == ["blob", "blob"])
         #expect(rows.allSatisfy { $0["n"].isNull })
-        // Too few or too many values: a clear error, and nothing written.
+        // Too few or too many values: an error that says so, and nothing written.
         for values: [SQLValue] in [[.integer(1)], [.integer(1), .integer(2), .integer(3)]] {
-            await #expect(throws: StoreError.self) {
+            let error = await #expect(throws: StoreError.self) {
                 try await store.transaction { tx in try tx.execute("INSERT INTO probe_values (i, r) VALUES (?, ?)", values) }
             }
+            #expect(error?.message.contains("expected 2") == true, "\(String(describing: error))")
         }
-        // A statement reused after a failure starts from clean bindings.
-        try await store.transaction { tx in try tx.execute("INSERT INTO probe_values (i, r) VALUES (?, ?)", [.integer(3), .null]) }
-        #expect(try store.read { try $0.row("SELECT COUNT(*) AS n FROM probe_values")?["n"].integer } == 3)
+        // A statement that failed while stepping (STRICT refuses text in an INTEGER column) is
+        // reset: the same cached statement then runs again.
+        let insert = "INSERT INTO probe_values (i, t) VALUES (?, ?)"
+        await #expect(throws: StoreError.self) {
+            try await store.transaction { tx in try tx.execute(insert, [.text("not an integer"), .text("x")]) }
+        }
+        try await store.transaction { tx in try tx.execute(insert, [.integer(3), .null]) }
+        #expect(try store.read { try $0.row("SELECT t FROM probe_values WHERE i = 3")?["t"].isNull } == true)
+        // A write that returns rows runs to its end; DDL goes through GRDB and is usable at once.
+        let changed = try await store.transaction { tx in
+            _ = try tx.execute("CREATE TABLE probe_more (k INTEGER)", [])
+            _ = try tx.execute("INSERT INTO probe_more (k) VALUES (1), (2)", [])
+            return try tx.execute("UPDATE probe_values SET n = 'seen' RETURNING i", [])
+        }
+        #expect(changed == 3)
+        #expect(try store.read { try $0.row("SELECT COUNT(*) AS n FROM probe_values WHERE n = 'seen'")?["n"].integer } == 3)
+        #expect(try store.read { try $0.row("SELECT SUM(k) AS n FROM probe_more")?["n"].integer } == 3)
+    }
+
+    @Test func onlyDataWritesTakeTheCAPIPath() {
+        for sql in ["INSERT INTO t VALUES (1)", "  update t SET a = 1", "\n\tDelete FROM t", "REPLACE INTO t VALUES (1)", "WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x"] {
+            #expect(SQLiteTransaction.isDataWrite(sql), "\(sql)")
+        }
+        for sql in ["CREATE TABLE t (a)", "DROP TABLE t", "ALTER TABLE t ADD b", "BEGIN", "COMMIT", "SAVEPOINT s", "PRAGMA x", "INSERTX", "", "(INSERT)"] {
+            #expect(!SQLiteTransaction.isDataWrite(sql), "\(sql)")
+        }
     }
 
     @Test func closingFoldsTheWALIntoTheDatabaseAndEmptiesIt() async throws {
