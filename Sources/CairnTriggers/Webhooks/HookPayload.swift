@@ -15,7 +15,10 @@ struct HookPayload: Sendable {
 
     init(body: Data, contentType: String?) throws(Refusal) {
         guard !body.isEmpty else { throw Refusal(message: "The delivery has an empty body; there is nothing to act on.") }
-        let mediaType = contentType?.split(separator: ";").first.map { Self.trimmed($0).lowercased() }
+        // The media type is what comes before any parameters; none when that is blank.
+        let mediaType = contentType.flatMap { type in
+            Self.trimmed(type.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0]).lowercased().nonBlank
+        }
         let declaredJSON = mediaType == "application/json" || mediaType?.hasSuffix("+json") == true
         if let parsed = try? JSONValue(json: body), declaredJSON || mediaType == nil {
             json = parsed
@@ -33,11 +36,19 @@ struct HookPayload: Sendable {
     }
 
     /// `text` without leading and trailing spaces and tabs, as Foundation's `.whitespaces`
-    /// trims (category Zs and tab), without bridging through `NSString` on every delivery.
+    /// trims, without bridging through `NSString` on every delivery.
     static func trimmed(_ text: Substring) -> Substring {
-        let isSpace = { (scalar: Unicode.Scalar) in scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator }
         let scalars = text.unicodeScalars
         guard let first = scalars.firstIndex(where: { !isSpace($0) }), let last = scalars.lastIndex(where: { !isSpace($0) }) else { return "" }
         return Substring(scalars[first...last])
     }
+
+    /// Foundation's `.whitespaces` on Linux: category Zs, tab, and U+200B (zero width space).
+    static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == "\t" || scalar == "\u{200B}" || scalar.properties.generalCategory == .spaceSeparator
+    }
+}
+
+private extension String {
+    var nonBlank: String? { isEmpty ? nil : self }
 }

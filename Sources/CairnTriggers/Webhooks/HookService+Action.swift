@@ -19,7 +19,7 @@ extension HookService {
         if case .event = hook.action, let deliveryID, let existing = try? store.read({ tx in try HookLedger.find(hook: name, delivery: deliveryID, tx) }) {
             return Self.duplicate(existing)
         }
-        let headers = Self.headersJSON(request, keeping: keptHeaders[name] ?? hook.storedHeaders.sorted())
+        let headers = Self.headersJSON(request, keeping: keptHeaders[name] ?? Array(hook.storedHeaders))
         func record(_ outcome: DeliveryRecord.Outcome, _ answer: HookAnswer, instance: String?, eventType: String? = nil, detail: String? = nil) -> DeliveryRecord {
             DeliveryRecord(hook: name, deliveryID: verified.deliveryID, receivedAt: request.receivedAt, outcome: outcome, detail: detail,
                            workflow: hook.action.workflow, instance: instance, eventType: eventType, status: answer.status, answer: answer.text,
@@ -172,9 +172,10 @@ extension HookService {
         return "hook-\(hook)-" + digest.prefix(20).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// The headers of `request` named in `keeping` (lower-cased names), as a JSON object with
-    /// lower-cased names. Names match without regard to ASCII case, as ``WebhookRequest/header(_:)``
-    /// matches them, and without a lower-cased copy of every header's name.
+    /// The headers of `request` named in `keeping`, as a JSON object with lower-cased names.
+    /// `keeping` must hold lower-cased names (``HookDefinition/storedHeaders`` does); a header
+    /// matches one without regard to ASCII case, as ``WebhookRequest/header(_:)`` matches, and
+    /// without a lower-cased copy of every header's name.
     static func headersJSON(_ request: WebhookRequest, keeping: [String]) -> String {
         var members: [(key: String, value: String)] = []
         for name in keeping {
@@ -183,16 +184,5 @@ extension HookService {
             members.append((name, String(header.value.prefix(2048))))
         }
         return JSONText.object(members)
-    }
-}
-
-struct DuplicateDelivery: Error, CustomStringConvertible {
-    static let marker = "duplicate webhook delivery"
-    var description: String { Self.marker }
-
-    /// Whether the engine error is this one, thrown inside the transaction (the store
-    /// reports a feature's own error as `rejected` with its description).
-    static func matches(_ error: EngineError) -> Bool {
-        error.code == .rejected && error.message == marker
     }
 }

@@ -22,7 +22,7 @@ public final class HookService: Service, Sendable {
     public static let migrations = HookLedger.migrations
 
     let hooks: [String: HookDefinition]
-    /// Each hook's ``HookDefinition/storedHeaders``, sorted, worked out once.
+    /// Each hook's ``HookDefinition/storedHeaders``, worked out once rather than per delivery.
     let keptHeaders: [String: [String]]
     let engine: Engine
     let store: any WorkflowStore
@@ -37,7 +37,7 @@ public final class HookService: Service, Sendable {
     public init(definitions: [HookDefinition], engine: Engine, store: any WorkflowStore, logger: Logger,
                 retention: Duration = .seconds(7 * 86_400), failureBurst: Int = 20) {
         hooks = Dictionary(definitions.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        keptHeaders = hooks.mapValues { $0.storedHeaders.sorted() }
+        keptHeaders = hooks.mapValues { Array($0.storedHeaders) }
         self.engine = engine
         self.store = store
         self.logger = logger

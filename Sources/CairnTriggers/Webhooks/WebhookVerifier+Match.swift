@@ -4,7 +4,7 @@ extension WebhookVerifier {
     /// The index of the first active secret whose tag over `message` equals one of
     /// `signatures`; each secret's tag is computed once and compared in constant time.
     func matchingSecret(_ message: Data, _ signatures: [[UInt8]]) -> Int? {
-        for (index, key) in prepared.enumerated() {
+        for (index, key) in keys.enumerated() {
             let tag = key.mac(message)
             if signatures.contains(where: { HMACSHA256.equal(tag, $0) }) { return index }
         }

@@ -24,10 +24,8 @@ public struct WebhookVerifier: Sendable {
     public let tolerance: Duration
     /// The settings of an `hmac-sha256` hook; `nil` for every other scheme.
     public let custom: CustomHMAC?
-    /// The HMAC key of each active secret, in configured order.
-    let keys: [[UInt8]]
-    /// The same keys, prepared once (``HMACKey``).
-    let prepared: [HMACKey]
+    /// The HMAC key of each active secret, in configured order, prepared once (``HMACKey``).
+    let keys: [HMACKey]
     /// The parsed `custom.signedTemplate`.
     let template: SignedTemplate?
 
@@ -83,8 +81,7 @@ public struct WebhookVerifier: Sendable {
         self.scheme = scheme
         self.tolerance = tolerance
         self.custom = custom
-        self.keys = keys
-        prepared = keys.map(HMACKey.init)
+        self.keys = keys.map(HMACKey.init)
     }
 
     /// The longest accepted tolerance.

@@ -54,6 +54,8 @@ import Testing
         for keyLength in [0, 1, 24, 63, 64, 65, 200] {
             let key = (0..<keyLength).map { _ in UInt8.random(in: 0...255, using: &generator) }
             let prepared = HMACKey(key)
+            // Tags from the prepared context, not from the one-shot fallback they are compared to.
+            #expect(prepared.isPrepared, "key of \(keyLength) bytes")
             for messageLength in [0, 1, 55, 56, 64, 1000] {
                 let message = Data((0..<messageLength).map { _ in UInt8.random(in: 0...255, using: &generator) })
                 #expect(prepared.mac(message) == HMACSHA256.mac(key: key, message: message), "key \(keyLength) bytes, message \(messageLength) bytes")
@@ -65,6 +67,7 @@ import Testing
 
     @Test func onePreparedKeyServesConcurrentCallers() async {
         let key = HMACKey(Array("shared".utf8))
+        #expect(key.isPrepared)
         let mismatches = await withTaskGroup(of: Int.self) { group in
             for task in 0..<8 {
                 group.addTask {
