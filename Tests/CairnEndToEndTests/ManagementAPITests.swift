@@ -160,7 +160,7 @@ import Testing
         #expect(!firstCheck.isEmpty)
         try await Poll.until("a later readiness check writing a later time", timeout: .seconds(10)) {
             _ = try await serve.request("GET", "/readyz", token: .some(nil))
-            return try serve.sqlite("SELECT checked_at FROM health") != firstCheck
+            return (try? serve.sqlite("SELECT checked_at FROM health")).map { $0 != firstCheck } ?? false
         }
         _ = try await serve.request("POST", "/workflows/my-workflow/instances", body: #"{"id": "m1"}"#)
         _ = try await serve.waitForInstance("my-workflow", "m1") { $0["status"] as? String == "complete" }

@@ -112,7 +112,8 @@ final class ServeProcess: @unchecked Sendable {
     }
 
     /// The first column of the first row of a query on the appliance's database, read through
-    /// a connection of the test's own (``ExternalSQLite``; the appliance holds the store's lock).
+    /// a connection of the test's own (``ExternalSQLite``; the appliance holds the store's lock):
+    /// as text, untrimmed, and a failed query throws (poll with `try?`).
     func sqlite(_ query: String) throws -> String {
         try ExternalSQLite.value(directory.file("data/cairn.sqlite"), query)
     }
