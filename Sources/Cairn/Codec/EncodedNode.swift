@@ -58,6 +58,8 @@ enum EncodedNode {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    private static let hex = Array("0123456789abcdef".utf8)
+
     private static func appendEscape(of byte: UInt8, to bytes: inout [UInt8]) {
         switch byte {
         case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
@@ -68,7 +70,6 @@ enum EncodedNode {
         case 0x08: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
         case 0x0C: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
         default:
-            let hex = Array("0123456789abcdef".utf8)
             bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
         }
     }

@@ -63,6 +63,14 @@ import Testing
         try expectSameBytes([text: text])
     }
 
+    /// The string writer copies runs without an escape whole: escapes first, last, back to
+    /// back and alone, and strings with none at all.
+    @Test(arguments: ["", "\"", "a\\", "\\a", "\u{0}", "\u{1f}x", "x\u{1f}", "é\n", "plain", "\"\"\\\n\t", "a\"b\\c\u{7f}d/é\r", String(repeating: "ab", count: 300) + "\n"])
+    func stringsWithEscapesAnywhereWriteAsFoundationDoes(_ text: String) throws {
+        try expectSameBytes(text)
+        try expectSameBytes([text: [text]])
+    }
+
     @Test func randomValuesEncodeAsFoundationDoes() throws {
         var generator = SplitMix64(seed: 16)
         for _ in 0..<300 {
