@@ -17,7 +17,7 @@ swiftc "${flags[@]}" -module-name Cairn -emit-module -emit-module-path "$out/Cai
 hooks=Sources/CairnTriggers/Webhooks
 declare -A sources=(
   [cron]="Sources/CairnTriggers/Cron/*.swift"
-  [webhooks]="$hooks/Base64.swift $hooks/HMACSHA256.swift $hooks/SignatureText.swift $hooks/SignedTemplate.swift $hooks/VerifiedDelivery.swift $hooks/WebhookRefusal.swift $hooks/WebhookRequest.swift $hooks/WebhookScheme.swift $hooks/WebhookVerifier*.swift Sources/CairnTriggers/TriggerError.swift"
+  [webhooks]="$hooks/Base64.swift $hooks/HMACSHA256.swift $hooks/HMACKey.swift $hooks/SignatureText.swift $hooks/SignedTemplate.swift $hooks/VerifiedDelivery.swift $hooks/WebhookRefusal.swift $hooks/WebhookRequest.swift $hooks/WebhookScheme.swift $hooks/WebhookVerifier*.swift Sources/CairnTriggers/TriggerError.swift"
   [template]="Sources/CairnApp/Pipelines/Template.swift Sources/CairnApp/Pipelines/TemplateError.swift Sources/CairnApp/Pipelines/TemplatePath.swift Sources/CairnApp/Pipelines/TemplateScope.swift Sources/CairnApp/Pipelines/TemplateValue.swift Sources/CairnApp/Pipelines/ExpressionParser.swift"
   [filenames]="Sources/CairnTriggers/Drops/FileName.swift Sources/CairnTriggers/Drops/FileGlob.swift Sources/CairnTriggers/TriggerError.swift"
   [values]=""
