@@ -24,16 +24,20 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     /// Whether `sql` starts (after white space) with a keyword of a statement that only
-    /// changes rows.
+    /// changes rows. Runs on every feature write: compares bytes, allocates nothing.
     static func isDataWrite(_ sql: String) -> Bool {
-        var word: [UInt8] = []
-        for byte in sql.utf8 {
-            if word.isEmpty, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 { continue }
-            guard (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte & ~0x20), word.count < 8 else { break }
-            word.append(byte & ~0x20)
+        let text = sql.utf8.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+        let isLetter = { (byte: UInt8) in (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte & ~0x20) }
+        return dataWriteKeywords.contains { keyword in
+            var rest = text[...]
+            for letter in keyword {
+                guard let byte = rest.popFirst(), byte & ~0x20 == letter, isLetter(byte) else { return false }
+            }
+            return rest.first.map { !isLetter($0) } ?? true
         }
-        return ["INSERT", "UPDATE", "DELETE", "REPLACE", "WITH"].contains { Array($0.utf8) == word }
     }
+
+    private static let dataWriteKeywords = ["INSERT", "UPDATE", "DELETE", "REPLACE", "WITH"].map { Array($0.utf8) }
 
     func rows(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
         try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments.map(\.databaseValue))).map { row in
