@@ -7,7 +7,9 @@ package enum JSONText {
     package static func object(_ members: [(key: String, value: String)]) -> String {
         var bytes: [UInt8] = [UInt8(ascii: "{")]
         bytes.reserveCapacity(members.reduce(2) { $0 + $1.key.utf8.count + $1.value.utf8.count + 6 })
-        for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
+        // Members usually arrive in order (a hook's kept headers are sorted once): no sort then.
+        let inOrder = zip(members, members.dropFirst()).allSatisfy { $0.key < $1.key }
+        for (index, member) in (inOrder ? members : members.sorted(by: { $0.key < $1.key })).enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
             EncodedNode.write(string: member.key, to: &bytes)
             bytes.append(UInt8(ascii: ":"))

@@ -17,7 +17,7 @@ struct HookPayload: Sendable {
         guard !body.isEmpty else { throw Refusal(message: "The delivery has an empty body; there is nothing to act on.") }
         // The media type is what comes before any parameters; none when that is blank.
         let mediaType = contentType.flatMap { type in
-            Self.trimmed(type.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0]).lowercased().nonBlank
+            Self.trimmed(type[..<(type.firstIndex(of: ";") ?? type.endIndex)]).lowercased().nonBlank
         }
         let declaredJSON = mediaType == "application/json" || mediaType?.hasSuffix("+json") == true
         if let parsed = try? JSONValue(json: body), declaredJSON || mediaType == nil {

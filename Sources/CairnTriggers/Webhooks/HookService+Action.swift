@@ -19,7 +19,7 @@ extension HookService {
         if case .event = hook.action, let deliveryID, let existing = try? store.read({ tx in try HookLedger.find(hook: name, delivery: deliveryID, tx) }) {
             return Self.duplicate(existing)
         }
-        let headers = Self.headersJSON(request, keeping: keptHeaders[name] ?? Array(hook.storedHeaders))
+        let headers = Self.headersJSON(request, keeping: keptHeaders[name] ?? hook.storedHeaders.sorted())
         func record(_ outcome: DeliveryRecord.Outcome, _ answer: HookAnswer, instance: String?, eventType: String? = nil, detail: String? = nil) -> DeliveryRecord {
             DeliveryRecord(hook: name, deliveryID: verified.deliveryID, receivedAt: request.receivedAt, outcome: outcome, detail: detail,
                            workflow: hook.action.workflow, instance: instance, eventType: eventType, status: answer.status, answer: answer.text,

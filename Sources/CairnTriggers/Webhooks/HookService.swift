@@ -22,7 +22,8 @@ public final class HookService: Service, Sendable {
     public static let migrations = HookLedger.migrations
 
     let hooks: [String: HookDefinition]
-    /// Each hook's ``HookDefinition/storedHeaders``, worked out once rather than per delivery.
+    /// Each hook's ``HookDefinition/storedHeaders``, worked out once rather than per delivery,
+    /// sorted (as the stored JSON lists them, so writing it needs no sort).
     let keptHeaders: [String: [String]]
     let engine: Engine
     let store: any WorkflowStore
@@ -37,7 +38,7 @@ public final class HookService: Service, Sendable {
     public init(definitions: [HookDefinition], engine: Engine, store: any WorkflowStore, logger: Logger,
                 retention: Duration = .seconds(7 * 86_400), failureBurst: Int = 20) {
         hooks = Dictionary(definitions.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        keptHeaders = hooks.mapValues { Array($0.storedHeaders) }
+        keptHeaders = hooks.mapValues { $0.storedHeaders.sorted() }
         self.engine = engine
         self.store = store
         self.logger = logger

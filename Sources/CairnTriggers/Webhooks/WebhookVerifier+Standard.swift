@@ -13,7 +13,13 @@ extension WebhookVerifier {
         // A malformed v1 entry next to a valid one is skipped, as the reference libraries do;
         // only a header with no usable v1 at all is malformed.
         var firstMalformed: WebhookRefusal?
-        for entry in header.split(separator: " ") {
+        // Entries are walked in place (no array of them): one per secret in use, usually one.
+        var remaining = header[...]
+        while !remaining.isEmpty {
+            let end = remaining.firstIndex(of: " ") ?? remaining.endIndex
+            let entry = remaining[..<end]
+            remaining = end == remaining.endIndex ? "" : remaining[remaining.index(after: end)...]
+            if entry.isEmpty { continue }
             guard let comma = entry.firstIndex(of: ",") else {
                 throw SignatureText.malformed(name, "an entry has no ',' (expected v1,<base64>)")
             }
