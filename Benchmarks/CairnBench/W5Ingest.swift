@@ -88,12 +88,9 @@ enum W5Ingest {
         }.value
         cpu.append(server.cpuSeconds)
         clientCPU.append(HostNoise.cpuSeconds(of: client))
-        // Microseconds of server CPU per acknowledged request in phase `phase`.
-        func perRequest(_ phase: Int, _ acknowledged: Int) -> Double {
-            acknowledged > 0 ? (cpu[phase + 1] - cpu[phase]) / Double(acknowledged) * 1e6 : 0
-        }
-        func clientPerRequest(_ phase: Int, _ acknowledged: Int) -> Double {
-            acknowledged > 0 ? (clientCPU[phase + 1] - clientCPU[phase]) / Double(acknowledged) * 1e6 : 0
+        // Microseconds of CPU (the appliance's in `cpu`, the client's in `clientCPU`) per acknowledged request in `phase`.
+        func perRequest(_ phase: Int, _ acknowledged: Int, of samples: [Double]) -> Double {
+            acknowledged > 0 ? (samples[phase + 1] - samples[phase]) / Double(acknowledged) * 1e6 : 0
         }
         let storedAfter = try await instanceCount(port: port, token: token)
         server.kill(SIGTERM)
@@ -104,8 +101,8 @@ enum W5Ingest {
         report.add("W5 signed webhooks", "acknowledged/s", signedRate, "req/s")
         report.add("W5 signed webhooks", "latency p50", signed.latencies.p50, "ms")
         report.add("W5 signed webhooks", "latency p99", signed.latencies.p99, "ms", atMost: 20)
-        report.add("W5 signed webhooks", "server CPU per request", perRequest(2, signed.acknowledged), "µs")
-        report.add("W5 signed webhooks", "client CPU per request", clientPerRequest(2, signed.acknowledged), "µs")
+        report.add("W5 signed webhooks", "server CPU per request", perRequest(2, signed.acknowledged, of: cpu), "µs")
+        report.add("W5 signed webhooks", "client CPU per request", perRequest(2, signed.acknowledged, of: clientCPU), "µs")
         report.check("W5 signed webhooks", "deliveries = acknowledged = created", deliveries == signed.acknowledged
                      && storedAfter - stored == signed.acknowledged && signed.errors.isEmpty && signed.refused == 0,
                      "\(deliveries)/\(signed.acknowledged)/\(storedAfter - stored), refused \(signed.refused)")
@@ -113,16 +110,16 @@ enum W5Ingest {
         report.add("W5 ingest", "latency p50", outcome.latencies.p50, "ms")
         report.add("W5 ingest", "latency p99", outcome.latencies.p99, "ms", atMost: 20)
         report.add("W5 ingest", "refused", Double(outcome.refused), "requests")
-        report.add("W5 ingest", "server CPU per request", perRequest(1, outcome.acknowledged), "µs")
-        report.add("W5 ingest", "client CPU per request", clientPerRequest(1, outcome.acknowledged), "µs")
+        report.add("W5 ingest", "server CPU per request", perRequest(1, outcome.acknowledged, of: cpu), "µs")
+        report.add("W5 ingest", "client CPU per request", perRequest(1, outcome.acknowledged, of: clientCPU), "µs")
         report.check("W5 ingest", "created = acknowledged", stored == outcome.acknowledged && outcome.errors.isEmpty,
                      "\(stored)/\(outcome.acknowledged)\(outcome.errors.isEmpty ? "" : " errors: \(outcome.errors.prefix(2))")")
         let limitRate = Double(limit.acknowledged) / Double(seconds)
         report.add("W5-limit", "answered/s (GET /healthz)", limitRate, "req/s")
         report.add("W5-limit", "latency p50", limit.latencies.p50, "ms")
         report.add("W5-limit", "latency p99", limit.latencies.p99, "ms")
-        report.add("W5-limit", "server CPU per request", perRequest(0, limit.acknowledged), "µs")
-        report.add("W5-limit", "client CPU per request", clientPerRequest(0, limit.acknowledged), "µs")
+        report.add("W5-limit", "server CPU per request", perRequest(0, limit.acknowledged, of: cpu), "µs")
+        report.add("W5-limit", "client CPU per request", perRequest(0, limit.acknowledged, of: clientCPU), "µs")
         report.check("W5-limit", "every request answered 200", limit.errors.isEmpty && limit.refused == 0, "refused \(limit.refused), errors \(limit.errors.prefix(2))")
         return Rates(ingest: plainRate, limit: limitRate, signed: signedRate)
     }

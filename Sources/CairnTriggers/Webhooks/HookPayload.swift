@@ -17,7 +17,7 @@ struct HookPayload: Sendable {
         guard !body.isEmpty else { throw Refusal(message: "The delivery has an empty body; there is nothing to act on.") }
         // The media type is what comes before any parameters; none when that is blank.
         let mediaType = contentType.flatMap { type in
-            Self.trimmed(type[..<(type.firstIndex(of: ";") ?? type.endIndex)]).lowercased().nonBlank
+            WebhookRequest.trimmed(type[..<(type.firstIndex(of: ";") ?? type.endIndex)]).lowercased().nonBlank
         }
         let declaredJSON = mediaType == "application/json" || mediaType?.hasSuffix("+json") == true
         if let parsed = try? JSONValue(json: body), declaredJSON || mediaType == nil {
@@ -33,19 +33,6 @@ struct HookPayload: Sendable {
         }
         json = nil
         value = ["body": .string(text)]
-    }
-
-    /// `text` without leading and trailing spaces and tabs, as Foundation's `.whitespaces`
-    /// trims, without bridging through `NSString` on every delivery.
-    static func trimmed(_ text: Substring) -> Substring {
-        let scalars = text.unicodeScalars
-        guard let first = scalars.firstIndex(where: { !isSpace($0) }), let last = scalars.lastIndex(where: { !isSpace($0) }) else { return "" }
-        return Substring(scalars[first...last])
-    }
-
-    /// Foundation's `.whitespaces` on Linux: category Zs, tab, and U+200B (zero width space).
-    static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
-        scalar == "\t" || scalar == "\u{200B}" || scalar.properties.generalCategory == .spaceSeparator
     }
 }
 

@@ -36,7 +36,7 @@ public struct WebhookRequest: Sendable {
         var count = 0
         var ambiguous = false
         for header in headers where Self.sameName(header.name, name) {
-            let value = Self.trimmed(header.value)
+            let value = String(Self.trimmed(header.value[...]))
             count += 1
             if let found, found != value { ambiguous = true }
             found = found ?? value
@@ -70,11 +70,13 @@ public struct WebhookRequest: Sendable {
         (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte
     }
 
-    private static func trimmed(_ value: String) -> String {
+    /// `value` without the spaces and tabs HTTP allows around a header value (and around a
+    /// media type before its parameters).
+    static func trimmed(_ value: Substring) -> Substring {
         let bytes = value.utf8
         let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
         guard let first = bytes.firstIndex(where: { !isSpace($0) }),
               let last = bytes.lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(value[first...last])
+        return value[first...last]
     }
 }
